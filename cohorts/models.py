@@ -1,0 +1,1 @@
+"""Cohorts, enrolment, training days, reviews and dashboards (filled by the cohorts issue)."""

@@ -1,0 +1,233 @@
+"""Forms for the trainee's record and for sign-off, rendered with the NHS.UK crispy pack."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+
+from competencies.models import Assessment, AssessmentMethod, Evidence
+from pathway.fields import NHSDateField
+
+
+def _helper(*fields, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+class CompetencyChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.title}"
+
+
+class PracticeForm(forms.Form):
+    competencies = CompetencyChoiceField(
+        label="Which competencies did you practise?",
+        queryset=None,
+        error_messages={"required": "Select at least one competency"},
+    )
+    practised_on = NHSDateField(
+        label="Date of the practice",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the practice"},
+    )
+    supervisor_name = forms.CharField(
+        label="Who supervised you?",
+        help_text="Their name and role, for example Sam Patel, staff nurse",
+        max_length=150,
+        error_messages={"required": "Enter who supervised you"},
+    )
+    activity = forms.CharField(
+        label="What did you do?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Describe what you did"},
+    )
+    reflection = forms.CharField(
+        label="Reflection (optional)",
+        help_text="What went well, what you learned, what you would do differently",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+
+    def __init__(self, *args, competencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].queryset = competencies
+        self.helper = _helper(
+            "competencies",
+            "practised_on",
+            "supervisor_name",
+            "activity",
+            "reflection",
+            submit="Save practice",
+        )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of evidence is it?",
+        choices=Evidence.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of evidence"},
+    )
+    title = forms.CharField(
+        label="Title",
+        help_text="A short name you will recognise, for example Fluid balance chart audit",
+        max_length=200,
+        error_messages={"required": "Enter a title"},
+    )
+    competencies = CompetencyChoiceField(
+        label="Which competencies does it show?",
+        queryset=None,
+        error_messages={"required": "Select at least one competency"},
+    )
+    upload = forms.FileField(
+        label="File (for file evidence)",
+        help_text="PDF, Word document or image, up to 10MB. Remove patient identifiers first.",
+        required=False,
+    )
+    text = forms.CharField(
+        label="Reflective account or witness statement",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        required=False,
+    )
+    witness_name = forms.CharField(label="Witness name", max_length=150, required=False)
+    witness_role = forms.CharField(label="Witness role", max_length=150, required=False)
+
+    def __init__(self, *args, competencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].queryset = competencies
+        self.helper = _helper(
+            "kind",
+            "title",
+            "competencies",
+            "upload",
+            "text",
+            Fieldset("Witness (for a witness statement)", "witness_name", "witness_role"),
+            submit="Save evidence",
+        )
+
+
+class SignOffRequestForm(forms.Form):
+    mentor = forms.ModelChoiceField(
+        label="Which mentor do you want to assess you?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select a mentor"},
+    )
+    note = forms.CharField(
+        label="Message for your mentor (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors
+        only = list(mentors[:2])
+        if len(only) == 1:
+            self.fields["mentor"].initial = only[0].pk
+        self.helper = _helper("mentor", "note", submit="Ask for sign-off")
+
+
+class ConfirmPasswordMixin:
+    """The signer re-enters their password, as electronic practice assessment records ask."""
+
+    signer = None
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if self.signer is None or not self.signer.check_password(password):
+            raise forms.ValidationError("The password is not correct")
+        return password
+
+
+class SignOffForm(ConfirmPasswordMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            (Assessment.Outcome.ACHIEVED, "Achieved: competent to practise this unsupervised"),
+            (Assessment.Outcome.NOT_YET_COMPETENT, "Not yet competent: needs more practice"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )
+    method = forms.ChoiceField(
+        label="How did you assess it?",
+        choices=AssessmentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how you assessed the competency",
+            "invalid_choice": "Select one of the assessment methods this competency allows",
+        },
+    )
+    assessed_on = NHSDateField(
+        label="Date of assessment",
+        help_text="Today or earlier, and not before the trainee started",
+        error_messages={"required": "Enter the date of assessment"},
+    )
+    feedback = forms.CharField(
+        label="Feedback for the trainee",
+        help_text="Required when not yet competent: say what they need to do next",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="Re-enter your password to sign this record as yourself",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign"},
+    )
+
+    def __init__(self, *args, competency, signer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signer = signer
+        labels = dict(AssessmentMethod.choices)
+        allowed = [m for m in competency.assessment_methods or [] if m in labels]
+        self.fields["method"].choices = [(m, labels[m]) for m in allowed]
+        if len(allowed) == 1:
+            self.fields["method"].initial = allowed[0]
+        self.fields["assessed_on"].initial = timezone.localdate()
+        self.helper = _helper(
+            "outcome", "method", "assessed_on", "feedback", "password", submit="Sign and save"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome") == Assessment.Outcome.NOT_YET_COMPETENT
+            and not (cleaned.get("feedback") or "").strip()
+        ):
+            self.add_error("feedback", "Give feedback: what the trainee needs to do next")
+        return cleaned
+
+
+class RevokeForm(ConfirmPasswordMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you revoking this decision?",
+        help_text="This is kept with the record and shown to the trainee",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Give the reason for revoking this decision"},
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="Re-enter your password to sign the revocation",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign"},
+    )
+
+    def __init__(self, *args, signer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signer = signer
+        self.helper = _helper("reason", "password", submit="Revoke decision")
+        self.helper.layout[-1].field_classes = "nhsuk-button nhsuk-button--warning"

@@ -1,0 +1,58 @@
+"""The form for importing a whole framework from a file, rendered with the NHS.UK crispy pack."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from competencies.interchange import FORMAT_LABELS, FORMATS, FrameworkImportError
+
+# How many row problems go into the error summary; the page lists them all in a table.
+SUMMARY_LIMIT = 10
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label="Framework file",
+        help_text="A CSV file or an Excel spreadsheet (.xlsx)",
+        error_messages={
+            "required": "Select a framework file to import",
+            "empty": "The selected file is empty",
+            "invalid": "The selected file could not be uploaded: try again",
+        },
+    )
+    format = forms.ChoiceField(
+        label="Layout of the file",
+        choices=[(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the layout of the file"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()  # the nhsuk pack adds the multipart enctype itself
+        self.helper.layout = Layout("file", "format", Submit("submit", "Import framework"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PATHWAY_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {filesizeformat(limit)}"
+            )
+        return upload
+
+    def add_import_errors(self, error: FrameworkImportError) -> None:
+        """Put the file's problems on the file field, so the error summary lists them."""
+        lines = error.lines
+        for line in lines[:SUMMARY_LIMIT]:
+            self.add_error("file", line)
+        if len(lines) > SUMMARY_LIMIT:
+            more = len(lines) - SUMMARY_LIMIT
+            self.add_error(
+                "file",
+                f"and {more} more problem{'s' if more != 1 else ''}: see the full list below",
+            )

@@ -1,0 +1,454 @@
+"""Competency frameworks, the trainee's record, evidence and sign-off.
+
+Invariants kept here:
+- a framework is editable only while it is a draft;
+- assessment (sign-off) records are append-only: the model refuses update and delete, and on
+  PostgreSQL a trigger refuses them too;
+- each assessment carries a hash over its content and the previous assessment of the same
+  trainee, so that a change made behind the application's back can be detected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pathway.models import ClinicalArea
+
+
+class AssessmentMethod(models.TextChoices):
+    DIRECT_OBSERVATION = "direct_observation", "Direct observation"
+    QUESTIONING = "questioning", "Questioning"
+    SIMULATION = "simulation", "Simulation"
+    WITNESS_TESTIMONY = "witness_testimony", "Witness testimony"
+    REFLECTIVE_ACCOUNT = "reflective_account", "Reflective account"
+
+
+class Framework(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    name = models.CharField(max_length=200)
+    code = models.SlugField(
+        "ID number",
+        max_length=100,
+        help_text="Stays the same across versions of one framework, e.g. ap-critical-care",
+    )
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    description = models.TextField(blank=True, default="")
+    previous_version = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="framework_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Domain(models.Model):
+    """A group of competencies: communication, clinical skills, medicines management..."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    code = models.CharField("ID number", max_length=100)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_domain_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Competency(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
+    code = models.CharField("ID number", max_length=100)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True, default="")
+    performance_criteria = models.JSONField(default=list, blank=True)
+    underpinning_knowledge = models.TextField(blank=True, default="")
+    is_core = models.BooleanField(
+        "core competency", default=True, help_text="Core competencies apply to every trainee."
+    )
+    clinical_areas = models.ManyToManyField(
+        ClinicalArea,
+        blank=True,
+        related_name="competencies",
+        help_text="For a specific competency: the clinical areas it applies to.",
+    )
+    assessment_methods = models.JSONField(default=list, blank=True)
+    supervised_practices_required = models.PositiveSmallIntegerField(default=0)
+    reassessment_months = models.PositiveSmallIntegerField(
+        "reassessment interval (months)",
+        null=True,
+        blank=True,
+        help_text="After this many months an achieved competency expires. Blank: never.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["domain__order", "domain_id", "order", "id"]
+        verbose_name_plural = "competencies"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_competency_code")
+        ]
+        indexes = [models.Index(fields=["framework", "is_core"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.domain_id and self.framework_id and self.domain.framework_id != self.framework_id:
+            raise ValidationError({"domain": "The domain belongs to another framework"})
+        valid = set(AssessmentMethod.values)
+        unknown = [m for m in self.assessment_methods or [] if m not in valid]
+        if unknown:
+            raise ValidationError({"assessment_methods": f"Unknown method: {', '.join(unknown)}"})
+        if not isinstance(self.performance_criteria, list) or not all(
+            isinstance(c, str) for c in self.performance_criteria
+        ):
+            raise ValidationError({"performance_criteria": "Criteria must be a list of text"})
+
+    def expiry_after(self, achieved_on: datetime.date) -> datetime.date | None:
+        if not self.reassessment_months:
+            return None
+        month_index = achieved_on.month - 1 + self.reassessment_months
+        year, month = achieved_on.year + month_index // 12, month_index % 12 + 1
+        # Clamp to the month's last day (31 January + 1 month = 28 or 29 February).
+        for day in (achieved_on.day, 30, 29, 28):
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                continue
+        raise AssertionError("unreachable")
+
+    def get_assessment_methods_display(self) -> list[str]:
+        labels = dict(AssessmentMethod.choices)
+        return [labels.get(m, m) for m in self.assessment_methods or []]
+
+
+class TrainingRecord(models.Model):
+    """A trainee's record against one framework version: what they are working towards."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_records"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="records")
+    clinical_area = models.ForeignKey(
+        ClinicalArea, on_delete=models.PROTECT, related_name="training_records"
+    )
+    start_date = models.DateField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["trainee__full_name", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=Q(is_active=True),
+                name="one_active_record_per_trainee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} — {self.framework}"
+
+
+class ProgressState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    ACHIEVED = "achieved", "Achieved"
+    NOT_YET_COMPETENT = "not_yet_competent", "Not yet competent"
+    # Shown, never stored: an achieved competency whose expiry date has passed.
+    REASSESSMENT_DUE = "reassessment_due", "Reassessment due"
+
+
+class ProgressQuerySet(models.QuerySet):
+    def with_display_state(self, today: datetime.date | None = None):
+        """Annotate `display_state`: the stored state, or 'reassessment due' once expired."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            display_state=models.Case(
+                models.When(
+                    state=ProgressState.ACHIEVED,
+                    expires_on__lte=today,
+                    then=models.Value(ProgressState.REASSESSMENT_DUE.value),
+                ),
+                default=models.F("state"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def currently_achieved(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(state=ProgressState.ACHIEVED).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=today)
+        )
+
+
+class CompetencyProgress(models.Model):
+    """Where a trainee stands on one competency. Kept in step by the services."""
+
+    record = models.ForeignKey(TrainingRecord, on_delete=models.CASCADE, related_name="progress")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="progress")
+    state = models.CharField(
+        max_length=20,
+        choices=[c for c in ProgressState.choices if c[0] != ProgressState.REASSESSMENT_DUE],
+        default=ProgressState.NOT_STARTED,
+    )
+    practice_count = models.PositiveIntegerField(default=0)
+    achieved_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["competency__domain__order", "competency__order", "competency_id"]
+        verbose_name_plural = "competency progress"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "competency"], name="unique_progress")
+        ]
+        indexes = [models.Index(fields=["record", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.record.trainee}: {self.competency.code} {self.get_state_display()}"
+
+    def state_on(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.state == ProgressState.ACHIEVED and self.expires_on and self.expires_on <= today:
+            return ProgressState.REASSESSMENT_DUE
+        return self.state
+
+
+def evidence_upload_path(instance, filename):
+    # A random-ish, non-guessable path; the original name is kept in the database only.
+    stamp = timezone.now().strftime("%Y/%m")
+    return f"evidence/{instance.record_id}/{stamp}/{instance.uuid}"
+
+
+class PracticeEntry(models.Model):
+    """Supervised practice the trainee logs: date, who supervised, what was done, reflection."""
+
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.PROTECT, related_name="practice_entries"
+    )
+    competencies = models.ManyToManyField(Competency, related_name="practice_entries")
+    practised_on = models.DateField("date")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_practice",
+    )
+    supervisor_name = models.CharField("who supervised", max_length=150)
+    activity = models.TextField("what was done")
+    reflection = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-practised_on", "-id"]
+        verbose_name_plural = "practice entries"
+
+    def __str__(self) -> str:
+        return f"Practice on {self.practised_on:%d %b %Y} supervised by {self.supervisor_name}"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        REFLECTIVE_ACCOUNT = "reflective_account", "Reflective account"
+        WITNESS_STATEMENT = "witness_statement", "Witness statement"
+
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    record = models.ForeignKey(TrainingRecord, on_delete=models.PROTECT, related_name="evidence")
+    competencies = models.ManyToManyField(Competency, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True, default="")
+    witness_name = models.CharField(max_length=150, blank=True, default="")
+    witness_role = models.CharField(max_length=150, blank=True, default="")
+    file = models.FileField(upload_to=evidence_upload_path, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True, default="")
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignOffRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DECIDED = "decided", "Decided"
+
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.PROTECT, related_name="sign_off_requests"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_off_queue"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "competency"],
+                condition=Q(status="open"),
+                name="one_open_request_per_competency",
+            )
+        ]
+        indexes = [models.Index(fields=["mentor", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.record.trainee} asks {self.mentor} to sign off {self.competency.code}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Assessment records are append-only: they cannot be changed")
+
+    def delete(self):
+        raise ValidationError("Assessment records are append-only: they cannot be deleted")
+
+
+class Assessment(models.Model):
+    """A decision on a competency, or the revocation of one. Never edited, never deleted."""
+
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        NOT_YET_COMPETENT = "not_yet_competent", "Not yet competent"
+        REVOKED = "revoked", "Revoked"
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_received"
+    )
+    record = models.ForeignKey(TrainingRecord, on_delete=models.PROTECT, related_name="assessments")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    request = models.OneToOneField(
+        SignOffRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    method = models.CharField(
+        max_length=20, choices=AssessmentMethod.choices, blank=True, default=""
+    )
+    assessed_on = models.DateField()
+    feedback = models.TextField(blank=True, default="")
+    revokes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revoked_by"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_given"
+    )
+    # The signer as they were at that moment: names and numbers change, the record must not.
+    assessor_name = models.CharField(max_length=150)
+    assessor_role = models.CharField(max_length=50)
+    assessor_registration = models.CharField(max_length=60, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    sequence = models.PositiveIntegerField(help_text="Position in the trainee's chain, from 1")
+    previous_hash = models.CharField(max_length=64, blank=True, default="")
+    record_hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trainee", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "sequence"], name="unique_chain_position"),
+            models.CheckConstraint(
+                condition=~Q(outcome="revoked") | Q(revokes__isnull=False),
+                name="revocation_names_what_it_revokes",
+            ),
+        ]
+        indexes = [models.Index(fields=["record", "competency", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.competency.code} for {self.record.trainee}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Assessment records are append-only: they cannot be changed")
+        if not self.record_hash:
+            self.record_hash = self.compute_hash()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Assessment records are append-only: they cannot be deleted")
+
+    def hash_payload(self) -> dict:
+        return {
+            "trainee": self.trainee_id,
+            "record": self.record_id,
+            "competency": self.competency_id,
+            "request": self.request_id,
+            "outcome": self.outcome,
+            "method": self.method,
+            "assessed_on": self.assessed_on.isoformat() if self.assessed_on else None,
+            "feedback": self.feedback,
+            "revokes": self.revokes_id,
+            "assessor": self.assessor_id,
+            "assessor_name": self.assessor_name,
+            "assessor_role": self.assessor_role,
+            "assessor_registration": self.assessor_registration,
+            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            "sequence": self.sequence,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.hash_payload(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()

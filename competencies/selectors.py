@@ -1,0 +1,261 @@
+"""Reads for the trainee's record, the mentor's queue and sign-off pages.
+
+Each page's reads take a fixed number of queries however many competencies, entries or
+decisions there are: rows are fetched with select_related / prefetch_related and counted with
+aggregates, never one query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from competencies.models import (
+    Assessment,
+    Competency,
+    CompetencyProgress,
+    Evidence,
+    PracticeEntry,
+    ProgressState,
+    SignOffRequest,
+    TrainingRecord,
+)
+from pathway.models import Allocation, User
+
+
+def active_record_for(trainee: User) -> TrainingRecord | None:
+    return (
+        TrainingRecord.objects.filter(trainee=trainee, is_active=True)
+        .select_related("trainee", "framework", "clinical_area")
+        .first()
+    )
+
+
+def record_by_pk(pk: int) -> TrainingRecord:
+    return TrainingRecord.objects.select_related("trainee", "framework", "clinical_area").get(pk=pk)
+
+
+@dataclass
+class Tally:
+    achieved: int = 0
+    required: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.achieved / self.required) if self.required else 0
+
+
+@dataclass
+class DomainProgress:
+    title: str
+    rows: list = field(default_factory=list)
+    core: Tally = field(default_factory=Tally)
+    specific: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class RecordOverview:
+    record: TrainingRecord
+    domains: list[DomainProgress]
+    core: Tally
+    specific: Tally
+    next_steps: list[dict]
+    open_requests: list[SignOffRequest]
+    recent_decisions: list[Assessment]
+    counts: dict
+
+
+def record_overview(
+    record: TrainingRecord, *, today: datetime.date | None = None
+) -> RecordOverview:
+    """Everything the progress page shows, in four queries."""
+    today = today or timezone.localdate()
+    rows = list(
+        record.progress.with_display_state(today)
+        .select_related("competency__domain")
+        .order_by("competency__domain__order", "competency__domain_id", "competency__order")
+    )
+    domains: OrderedDict[int, DomainProgress] = OrderedDict()
+    core, specific = Tally(), Tally()
+    counts = {state: 0 for state in ProgressState.values}
+    for row in rows:
+        competency = row.competency
+        domain = domains.setdefault(competency.domain_id, DomainProgress(competency.domain.title))
+        domain.rows.append(row)
+        achieved = row.display_state == ProgressState.ACHIEVED
+        for tally in (
+            domain.core if competency.is_core else domain.specific,
+            core if competency.is_core else specific,
+        ):
+            tally.required += 1
+            tally.achieved += achieved
+        counts[row.display_state] += 1
+    open_requests = list(
+        record.sign_off_requests.filter(status=SignOffRequest.Status.OPEN)
+        .select_related("competency", "mentor")
+        .order_by("created_at")
+    )
+    recent = list(
+        Assessment.objects.filter(record=record)
+        .select_related("competency")
+        .order_by("-sequence")[:10]
+    )
+    return RecordOverview(
+        record=record,
+        domains=list(domains.values()),
+        core=core,
+        specific=specific,
+        next_steps=_next_steps(rows),
+        open_requests=open_requests,
+        recent_decisions=recent,
+        counts=counts,
+    )
+
+
+def _next_steps(rows) -> list[dict]:
+    """What the trainee should do next, most pressing first (at most six)."""
+    steps = []
+    for row in rows:
+        competency, state = row.competency, row.display_state
+        needed = max(competency.supervised_practices_required - row.practice_count, 0)
+        if state == ProgressState.NOT_YET_COMPETENT:
+            steps.append((0, row, "Read your mentor's feedback and log more supervised practice"))
+        elif state == ProgressState.REASSESSMENT_DUE:
+            steps.append((1, row, "Reassessment is due: ask a mentor to assess you again"))
+        elif state == ProgressState.IN_PROGRESS and needed == 0:
+            steps.append((2, row, "Ready to ask a mentor for sign-off"))
+        elif state == ProgressState.IN_PROGRESS:
+            plural = "s" if needed != 1 else ""
+            steps.append((3, row, f"Log {needed} more supervised practice{plural}"))
+    if len(steps) < 6:
+        for row in rows:
+            if row.display_state == ProgressState.NOT_STARTED:
+                steps.append((4, row, "Not started: log your first supervised practice"))
+                if len(steps) >= 6:
+                    break
+    steps.sort(key=lambda step: step[0])
+    return [{"row": row, "text": text} for _, row, text in steps[:6]]
+
+
+@dataclass
+class CompetencyPage:
+    record: TrainingRecord
+    competency: Competency
+    progress: CompetencyProgress
+    practice: list[PracticeEntry]
+    evidence: list[Evidence]
+    history: list[Assessment]
+    open_request: SignOffRequest | None
+
+
+def competency_page(record: TrainingRecord, competency_pk: int) -> CompetencyPage:
+    """One competency on one record, with its practice, evidence and decisions: five queries."""
+    progress = (
+        record.progress.with_display_state()
+        .select_related("competency__domain")
+        .get(competency_id=competency_pk)
+    )
+    competency = progress.competency
+    practice = list(
+        PracticeEntry.objects.filter(record=record, competencies=competency).order_by(
+            "-practised_on", "-id"
+        )
+    )
+    evidence = list(Evidence.objects.filter(record=record, competencies=competency))
+    history = list(
+        Assessment.objects.filter(record=record, competency=competency)
+        .select_related("revokes")
+        .prefetch_related(Prefetch("revoked_by"))
+        .order_by("sequence")
+    )
+    open_request = (
+        SignOffRequest.objects.filter(
+            record=record, competency=competency, status=SignOffRequest.Status.OPEN
+        )
+        .select_related("mentor")
+        .first()
+    )
+    return CompetencyPage(record, competency, progress, practice, evidence, history, open_request)
+
+
+def current_mentors(trainee: User) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=Allocation.objects.current()
+        .filter(trainee=trainee, kind=Allocation.Kind.MENTOR)
+        .values("supporter_id"),
+        is_active=True,
+    ).order_by("full_name")
+
+
+def applicable_competencies_for(record: TrainingRecord) -> QuerySet[Competency]:
+    return (
+        Competency.objects.filter(progress__record=record)
+        .select_related("domain")
+        .order_by("domain__order", "domain_id", "order")
+    )
+
+
+def mentor_queue(mentor: User) -> QuerySet[SignOffRequest]:
+    """Open requests sent to this mentor, oldest first."""
+    return (
+        SignOffRequest.objects.filter(mentor=mentor, status=SignOffRequest.Status.OPEN)
+        .select_related("record__trainee", "competency")
+        .order_by("created_at", "id")
+    )
+
+
+def supported_records(supporter: User, *, today: datetime.date | None = None):
+    """Active records of the trainees this person supports today, with progress counts."""
+    today = today or timezone.localdate()
+    trainee_ids = Allocation.objects.current(today).filter(supporter=supporter).values("trainee_id")
+    achieved = Q(progress__state=ProgressState.ACHIEVED) & (
+        Q(progress__expires_on__isnull=True) | Q(progress__expires_on__gt=today)
+    )
+    return (
+        TrainingRecord.objects.filter(trainee_id__in=trainee_ids, is_active=True)
+        .select_related("trainee", "clinical_area", "framework")
+        .annotate(
+            total=Count("progress"),
+            achieved=Count("progress", filter=achieved),
+            awaiting=Count("progress", filter=Q(progress__state=ProgressState.AWAITING_SIGN_OFF)),
+            not_yet_competent=Count(
+                "progress", filter=Q(progress__state=ProgressState.NOT_YET_COMPETENT)
+            ),
+        )
+        .order_by("trainee__full_name")
+    )
+
+
+def sign_off_context(request: SignOffRequest) -> dict:
+    """What the mentor sees when deciding: the competency, the practice and evidence for it."""
+    record = request.record
+    competency = request.competency
+    return {
+        "practice": list(
+            PracticeEntry.objects.filter(record=record, competencies=competency).order_by(
+                "-practised_on"
+            )
+        ),
+        "evidence": list(Evidence.objects.filter(record=record, competencies=competency)),
+        "history": list(
+            Assessment.objects.filter(record=record, competency=competency).order_by("sequence")
+        ),
+    }
+
+
+def evidence_by_uuid(uuid) -> Evidence:
+    return Evidence.objects.select_related("record__trainee").get(uuid=uuid)
+
+
+def request_by_pk(pk: int) -> SignOffRequest:
+    return SignOffRequest.objects.select_related(
+        "record__trainee", "record__framework", "competency__domain", "mentor"
+    ).get(pk=pk)
+
+
+def assessment_by_pk(pk: int) -> Assessment:
+    return Assessment.objects.select_related("record__trainee", "competency", "assessor").get(pk=pk)

@@ -1,0 +1,94 @@
+"""Reads for the framework editor: lists, one framework with its structure, lookups for forms."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Prefetch, QuerySet
+
+from competencies.models import Competency, Domain, Framework
+from pathway.models import ClinicalArea
+
+
+def framework_list() -> QuerySet[Framework]:
+    """Every framework, versions of one framework together (newest first), with counts."""
+    return (
+        Framework.objects.annotate(
+            domain_count=Count("domains", distinct=True),
+            competency_count=Count("competencies", distinct=True),
+        )
+        .select_related("published_by")
+        .order_by("name", "code", "-version")
+    )
+
+
+def framework_with_structure() -> QuerySet[Framework]:
+    """Frameworks with domains, competencies and their clinical areas prefetched, in order.
+
+    A page showing one framework runs a fixed number of queries whatever its size.
+    """
+    competencies = Competency.objects.order_by("order", "id").prefetch_related(
+        Prefetch("clinical_areas", queryset=ClinicalArea.objects.order_by("name"))
+    )
+    domains = Domain.objects.order_by("order", "id").prefetch_related(
+        Prefetch("competencies", queryset=competencies)
+    )
+    return Framework.objects.select_related("published_by", "previous_version").prefetch_related(
+        Prefetch("domains", queryset=domains)
+    )
+
+
+def frameworks() -> QuerySet[Framework]:
+    return Framework.objects.all()
+
+
+def domains() -> QuerySet[Domain]:
+    return Domain.objects.select_related("framework").annotate(
+        competency_count=Count("competencies")
+    )
+
+
+def competencies() -> QuerySet[Competency]:
+    return Competency.objects.select_related("framework", "domain")
+
+
+def draft_version_of(framework: Framework) -> Framework | None:
+    """The draft version with the same ID number, if one is being worked on."""
+    return (
+        Framework.objects.filter(code=framework.code, status=Framework.Status.DRAFT)
+        .exclude(pk=framework.pk)
+        .order_by("-version")
+        .first()
+    )
+
+
+def next_version_number(framework: Framework) -> int:
+    latest = Framework.objects.filter(code=framework.code).aggregate(v=Max("version"))["v"]
+    return (latest or framework.version) + 1
+
+
+def framework_counts(framework: Framework) -> dict[str, int]:
+    return {
+        "domains": framework.domains.count(),
+        "competencies": framework.competencies.count(),
+    }
+
+
+def framework_code_in_use(code: str) -> bool:
+    return Framework.objects.filter(code=code).exists()
+
+
+def domain_code_in_use(framework: Framework, code: str, *, exclude_pk: int | None = None) -> bool:
+    return framework.domains.filter(code=code).exclude(pk=exclude_pk).exists()
+
+
+def competency_code_in_use(
+    framework: Framework, code: str, *, exclude_pk: int | None = None
+) -> bool:
+    return framework.competencies.filter(code=code).exclude(pk=exclude_pk).exists()
+
+
+def clinical_areas() -> QuerySet[ClinicalArea]:
+    return ClinicalArea.objects.order_by("name")
+
+
+def domains_of(framework: Framework) -> QuerySet[Domain]:
+    return framework.domains.order_by("order", "id")

@@ -1,0 +1,693 @@
+"""Writes for frameworks, records, evidence and sign-off.
+
+Every function checks who is acting (an `actor` of None means the system itself: imports run
+by an administrator at the command line, seeding) and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from competencies.models import (
+    Competency,
+    CompetencyProgress,
+    Domain,
+    Framework,
+    TrainingRecord,
+)
+from pathway.models import ClinicalArea, User
+
+
+def _require(actor: User | None, perm: str, obj=None, message: str = "You cannot do this"):
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(message)
+
+
+def _require_draft(framework: Framework):
+    if not framework.is_editable:
+        raise ValidationError(
+            f"{framework} is {framework.get_status_display().lower()}: only a draft can be changed"
+        )
+
+
+# Frameworks ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_create(
+    *, actor: User | None, name: str, code: str, description: str = "", version: int = 1
+) -> Framework:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    if Framework.objects.filter(code=code, version=version).exists():
+        raise ValidationError({"code": f"A framework with ID number {code} already exists"})
+    framework = Framework(name=name, code=code, description=description, version=version)
+    framework.full_clean()
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def framework_update(*, actor: User | None, framework: Framework, **fields) -> Framework:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _require_draft(framework)
+    for name in ("name", "description"):
+        if name in fields:
+            setattr(framework, name, fields[name])
+    framework.full_clean()
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def framework_publish(*, actor: User | None, framework: Framework) -> Framework:
+    """Publish a draft: it becomes read-only and can be used for training records."""
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _require_draft(framework)
+    if not framework.competencies.exists():
+        raise ValidationError("Add at least one competency before publishing")
+    specific_without_area = framework.competencies.filter(
+        is_core=False, clinical_areas__isnull=True
+    )
+    if specific_without_area.exists():
+        codes = ", ".join(specific_without_area.values_list("code", flat=True)[:5])
+        raise ValidationError(f"Specific competencies need a clinical area: {codes}")
+    framework.status = Framework.Status.PUBLISHED
+    framework.published_at = timezone.now()
+    framework.published_by = actor
+    framework.save(update_fields=["status", "published_at", "published_by"])
+    return framework
+
+
+@transaction.atomic
+def framework_retire(*, actor: User | None, framework: Framework) -> Framework:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError("Only a published framework can be retired")
+    framework.status = Framework.Status.RETIRED
+    framework.save(update_fields=["status"])
+    return framework
+
+
+@transaction.atomic
+def framework_new_version(*, actor: User | None, framework: Framework) -> Framework:
+    """Copy a published (or retired) framework into a new draft version."""
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    if framework.status == Framework.Status.DRAFT:
+        raise ValidationError("Publish this draft before making a new version of it")
+    if Framework.objects.filter(code=framework.code, status=Framework.Status.DRAFT).exists():
+        raise ValidationError("There is already a draft version of this framework")
+    latest = Framework.objects.filter(code=framework.code).aggregate(v=Max("version"))["v"]
+    copy = Framework.objects.create(
+        name=framework.name,
+        code=framework.code,
+        description=framework.description,
+        version=latest + 1,
+        previous_version=framework,
+    )
+    domain_map = {}
+    for domain in framework.domains.all():
+        domain_map[domain.pk] = Domain.objects.create(
+            framework=copy,
+            code=domain.code,
+            title=domain.title,
+            description=domain.description,
+            order=domain.order,
+        )
+    competencies = list(framework.competencies.prefetch_related("clinical_areas"))
+    for competency in competencies:
+        areas = list(competency.clinical_areas.all())
+        competency.pk = None
+        competency.id = None
+        competency._state.adding = True
+        competency.framework = copy
+        competency.domain = domain_map[competency.domain_id]
+        competency.save()
+        competency.clinical_areas.add(*areas)  # not set(): it reads the prefetched old areas
+    return copy
+
+
+# Domains and competencies in a draft ---------------------------------------------------------
+
+
+def _next_order(queryset) -> int:
+    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def domain_create(
+    *, actor: User | None, framework: Framework, code: str, title: str, description: str = ""
+) -> Domain:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(framework)
+    if framework.domains.filter(code=code).exists():
+        raise ValidationError({"code": f"This framework already has a domain with ID {code}"})
+    domain = Domain(
+        framework=framework,
+        code=code,
+        title=title,
+        description=description,
+        order=_next_order(framework.domains.all()),
+    )
+    domain.full_clean()
+    domain.save()
+    return domain
+
+
+@transaction.atomic
+def domain_update(*, actor: User | None, domain: Domain, **fields) -> Domain:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(domain.framework)
+    code = fields.get("code", domain.code)
+    if domain.framework.domains.filter(code=code).exclude(pk=domain.pk).exists():
+        raise ValidationError({"code": f"This framework already has a domain with ID {code}"})
+    for name in ("code", "title", "description"):
+        if name in fields:
+            setattr(domain, name, fields[name])
+    domain.full_clean()
+    domain.save()
+    return domain
+
+
+@transaction.atomic
+def domain_delete(*, actor: User | None, domain: Domain) -> None:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(domain.framework)
+    domain.delete()
+
+
+def _move(queryset, item, direction: str) -> None:
+    """Swap an item's order with its neighbour above ('up') or below ('down')."""
+    items = list(queryset.order_by("order", "id"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    swap_with = index - 1 if direction == "up" else index + 1
+    if swap_with < 0 or swap_with >= len(items):
+        return
+    items[index], items[swap_with] = items[swap_with], items[index]
+    for position, obj in enumerate(items, start=1):
+        if obj.order != position:
+            type(obj).objects.filter(pk=obj.pk).update(order=position)
+
+
+@transaction.atomic
+def domain_move(*, actor: User | None, domain: Domain, direction: str) -> None:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(domain.framework)
+    _move(domain.framework.domains.select_for_update(), domain, direction)
+
+
+COMPETENCY_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "performance_criteria",
+    "underpinning_knowledge",
+    "is_core",
+    "assessment_methods",
+    "supervised_practices_required",
+    "reassessment_months",
+)
+
+
+@transaction.atomic
+def competency_create(
+    *,
+    actor: User | None,
+    domain: Domain,
+    clinical_areas: Iterable[ClinicalArea] = (),
+    **fields,
+) -> Competency:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    framework = domain.framework
+    _require_draft(framework)
+    code = fields.get("code", "")
+    if framework.competencies.filter(code=code).exists():
+        raise ValidationError({"code": f"This framework already has a competency with ID {code}"})
+    competency = Competency(
+        framework=framework,
+        domain=domain,
+        order=_next_order(domain.competencies.all()),
+        **{k: v for k, v in fields.items() if k in COMPETENCY_FIELDS},
+    )
+    competency.full_clean()
+    competency.save()
+    areas = list(clinical_areas)
+    if not competency.is_core and not areas:
+        raise ValidationError({"clinical_areas": "Select the clinical areas this applies to"})
+    competency.clinical_areas.set([] if competency.is_core else areas)
+    return competency
+
+
+@transaction.atomic
+def competency_update(
+    *,
+    actor: User | None,
+    competency: Competency,
+    clinical_areas: Iterable[ClinicalArea] | None = None,
+    domain: Domain | None = None,
+    **fields,
+) -> Competency:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(competency.framework)
+    code = fields.get("code", competency.code)
+    if competency.framework.competencies.filter(code=code).exclude(pk=competency.pk).exists():
+        raise ValidationError({"code": f"This framework already has a competency with ID {code}"})
+    for name, value in fields.items():
+        if name in COMPETENCY_FIELDS:
+            setattr(competency, name, value)
+    if domain is not None and domain.pk != competency.domain_id:
+        competency.domain = domain
+        competency.order = _next_order(domain.competencies.all())
+    competency.full_clean()
+    competency.save()
+    if clinical_areas is not None:
+        areas = list(clinical_areas)
+        if not competency.is_core and not areas:
+            raise ValidationError({"clinical_areas": "Select the clinical areas this applies to"})
+        competency.clinical_areas.set([] if competency.is_core else areas)
+    elif competency.is_core:
+        competency.clinical_areas.clear()
+    return competency
+
+
+@transaction.atomic
+def competency_delete(*, actor: User | None, competency: Competency) -> None:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(competency.framework)
+    competency.delete()
+
+
+@transaction.atomic
+def competency_move(*, actor: User | None, competency: Competency, direction: str) -> None:
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    _require_draft(competency.framework)
+    _move(competency.domain.competencies.select_for_update(), competency, direction)
+
+
+# Training records ----------------------------------------------------------------------------
+
+
+def applicable_competencies(*, framework: Framework, clinical_area: ClinicalArea):
+    """Core competencies plus those specific to the clinical area."""
+    return (
+        framework.competencies.filter(Q(is_core=True) | Q(clinical_areas=clinical_area))
+        .distinct()
+        .select_related("domain")
+    )
+
+
+@transaction.atomic
+def record_create(
+    *,
+    actor: User | None,
+    trainee: User,
+    framework: Framework,
+    clinical_area: ClinicalArea,
+    start_date: datetime.date,
+) -> TrainingRecord:
+    """Start a trainee on a published framework version, with a row per applicable competency."""
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError(
+            {"framework": "Trainees can only be enrolled on a published framework"}
+        )
+    existing = TrainingRecord.objects.filter(trainee=trainee, is_active=True).first()
+    if existing is not None:
+        if existing.framework_id == framework.pk:
+            return existing
+        raise ValidationError(
+            {"trainee": f"{trainee} already has an active record on {existing.framework}"}
+        )
+    record = TrainingRecord.objects.create(
+        trainee=trainee, framework=framework, clinical_area=clinical_area, start_date=start_date
+    )
+    CompetencyProgress.objects.bulk_create(
+        CompetencyProgress(record=record, competency=competency)
+        for competency in applicable_competencies(framework=framework, clinical_area=clinical_area)
+    )
+    return record
+
+
+# The trainee's record: practice, evidence, requests ------------------------------------------
+
+
+def _check_competencies_on_record(record: TrainingRecord, competencies) -> list[Competency]:
+    competencies = list(competencies)
+    if not competencies:
+        raise ValidationError({"competencies": "Select at least one competency"})
+    on_record = set(
+        record.progress.filter(competency__in=competencies).values_list("competency_id", flat=True)
+    )
+    stray = [c for c in competencies if c.pk not in on_record]
+    if stray:
+        codes = ", ".join(c.code for c in stray)
+        raise ValidationError({"competencies": f"Not part of this trainee's record: {codes}"})
+    return competencies
+
+
+def _not_in_future_or_before_start(record: TrainingRecord, day: datetime.date, field: str):
+    if day > timezone.localdate():
+        raise ValidationError({field: "The date must be today or in the past"})
+    if day < record.start_date:
+        start = f"{record.start_date.day} {record.start_date:%B %Y}"
+        message = f"The date must be on or after the start of training, {start}"
+        raise ValidationError({field: message})
+
+
+@transaction.atomic
+def practice_log(
+    *,
+    actor: User,
+    record: TrainingRecord,
+    competencies: Iterable[Competency],
+    practised_on: datetime.date,
+    supervisor_name: str,
+    activity: str,
+    reflection: str = "",
+    supervisor: User | None = None,
+):
+    """Log supervised practice against one or more competencies of the trainee's own record."""
+    from competencies.models import PracticeEntry, ProgressState
+
+    _require(actor, "competencies.act_on_record", record, "You can only add to your own record")
+    competencies = _check_competencies_on_record(record, competencies)
+    _not_in_future_or_before_start(record, practised_on, "practised_on")
+    entry = PracticeEntry(
+        record=record,
+        practised_on=practised_on,
+        supervisor=supervisor,
+        supervisor_name=supervisor_name.strip(),
+        activity=activity.strip(),
+        reflection=reflection.strip(),
+    )
+    entry.full_clean()
+    entry.save()
+    entry.competencies.set(competencies)
+    progress = CompetencyProgress.objects.select_for_update().filter(
+        record=record, competency__in=competencies
+    )
+    for row in progress:
+        row.practice_count += 1
+        if row.state in (ProgressState.NOT_STARTED, ProgressState.NOT_YET_COMPETENT):
+            row.state = ProgressState.IN_PROGRESS
+        row.save(update_fields=["practice_count", "state", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: User,
+    record: TrainingRecord,
+    competencies: Iterable[Competency],
+    kind: str,
+    title: str,
+    text: str = "",
+    witness_name: str = "",
+    witness_role: str = "",
+    upload=None,
+):
+    """Add evidence (a file, a reflective account or a witness statement) to the own record."""
+    from competencies.models import Evidence
+    from competencies.uploads import check_upload
+
+    _require(actor, "competencies.act_on_record", record, "You can only add to your own record")
+    competencies = _check_competencies_on_record(record, competencies)
+    evidence = Evidence(
+        record=record,
+        kind=kind,
+        title=title.strip(),
+        text=text.strip(),
+        witness_name=witness_name.strip(),
+        witness_role=witness_role.strip(),
+    )
+    if kind == Evidence.Kind.FILE:
+        if upload is None:
+            raise ValidationError({"upload": "Select a file to upload"})
+        content_type = check_upload(upload)
+        evidence.original_filename = upload.name[:255]
+        evidence.content_type = content_type
+        evidence.size = upload.size
+        evidence.file.save(evidence.original_filename, upload, save=False)
+    elif kind == Evidence.Kind.REFLECTIVE_ACCOUNT and not evidence.text:
+        raise ValidationError({"text": "Write your reflective account"})
+    elif kind == Evidence.Kind.WITNESS_STATEMENT:
+        if not evidence.text:
+            raise ValidationError({"text": "Enter the witness statement"})
+        if not evidence.witness_name:
+            raise ValidationError({"witness_name": "Enter the name of the witness"})
+    evidence.full_clean()
+    evidence.save()
+    evidence.competencies.set(competencies)
+    return evidence
+
+
+@transaction.atomic
+def sign_off_request_create(
+    *,
+    actor: User,
+    record: TrainingRecord,
+    competency: Competency,
+    mentor: User,
+    note: str = "",
+):
+    """Ask one of the trainee's current mentors to assess a competency."""
+    from competencies.models import ProgressState, SignOffRequest
+    from pathway.rules import is_current_mentor_of
+
+    _require(actor, "competencies.act_on_record", record, "You can only ask for your own record")
+    progress = (
+        CompetencyProgress.objects.select_for_update()
+        .select_related("competency")
+        .filter(record=record, competency=competency)
+        .first()
+    )
+    if progress is None:
+        raise ValidationError("This competency is not part of your record")
+    if not is_current_mentor_of(mentor, record.trainee):
+        raise ValidationError({"mentor": "Choose one of your current mentors"})
+    if progress.state == ProgressState.AWAITING_SIGN_OFF:
+        raise ValidationError("You have already asked for sign-off of this competency")
+    if progress.state_on() == ProgressState.ACHIEVED:
+        raise ValidationError("This competency is already achieved")
+    required = competency.supervised_practices_required
+    if progress.practice_count < required:
+        raise ValidationError(
+            f"Log {required - progress.practice_count} more supervised practice"
+            f"{'s' if required - progress.practice_count != 1 else ''} before asking for sign-off"
+            f" ({progress.practice_count} of {required} logged)"
+        )
+    request = SignOffRequest.objects.create(
+        record=record, competency=competency, mentor=mentor, note=note.strip()
+    )
+    progress.state = ProgressState.AWAITING_SIGN_OFF
+    progress.save(update_fields=["state", "updated_at"])
+    return request
+
+
+def _state_before_request(progress: CompetencyProgress) -> str:
+    from competencies.models import ProgressState
+
+    if progress.achieved_on:
+        return ProgressState.ACHIEVED
+    return ProgressState.IN_PROGRESS if progress.practice_count else ProgressState.NOT_STARTED
+
+
+@transaction.atomic
+def sign_off_request_withdraw(*, actor: User, request):
+    """The trainee withdraws a request that nobody has decided yet."""
+    from competencies.models import SignOffRequest
+
+    _require(actor, "competencies.act_on_record", request.record, "Only the trainee can withdraw")
+    closed = SignOffRequest.objects.filter(pk=request.pk, status=SignOffRequest.Status.OPEN).update(
+        status=SignOffRequest.Status.WITHDRAWN, closed_at=timezone.now()
+    )
+    if not closed:
+        raise ValidationError("This request has already been decided or withdrawn")
+    progress = CompetencyProgress.objects.select_for_update().get(
+        record=request.record, competency=request.competency
+    )
+    progress.state = _state_before_request(progress)
+    progress.save(update_fields=["state", "updated_at"])
+    request.refresh_from_db()
+    return request
+
+
+# Sign-off: decisions and revocations ----------------------------------------------------------
+
+
+def _assessor_snapshot(assessor: User, role: str) -> dict:
+    registration = (
+        f"{assessor.registration_body} {assessor.registration_number}"
+        if assessor.registration_body
+        else ""
+    )
+    return {
+        "assessor": assessor,
+        "assessor_name": assessor.full_name,
+        "assessor_role": role,
+        "assessor_registration": registration,
+    }
+
+
+def _append_assessment(**fields):
+    """Append to the trainee's hash chain. Locks the trainee's row so appends are serial."""
+    from competencies.models import Assessment
+
+    trainee_id = fields["record"].trainee_id
+    User.objects.select_for_update().filter(pk=trainee_id).values_list("pk", flat=True).get()
+    last = (
+        Assessment.objects.filter(trainee_id=trainee_id)
+        .order_by("-sequence")
+        .values("sequence", "record_hash")
+        .first()
+    )
+    assessment = Assessment(
+        trainee_id=trainee_id,
+        sequence=(last["sequence"] + 1) if last else 1,
+        previous_hash=last["record_hash"] if last else "",
+        created_at=timezone.now(),
+        **fields,
+    )
+    assessment.record_hash = assessment.compute_hash()
+    assessment.save(force_insert=True)
+    return assessment
+
+
+@transaction.atomic
+def sign_off_record(
+    *,
+    request,
+    assessor: User,
+    outcome: str,
+    method: str,
+    assessed_on: datetime.date,
+    feedback: str = "",
+):
+    """A mentor decides a sign-off request: achieved, or not yet competent with feedback.
+
+    Exactly one decision is ever recorded for a request: the request is closed with a
+    conditional UPDATE, so a second mentor (or a second tab) deciding at the same moment
+    finds it already closed. The signer's password is confirmed by the form before this runs.
+    """
+    from competencies.models import Assessment, ProgressState, SignOffRequest
+
+    if not assessor.has_perm("competencies.decide_request", request):
+        raise PermissionDenied("Only the mentor this request was sent to can decide it")
+    competency = request.competency
+    record = request.record
+    if outcome not in (Assessment.Outcome.ACHIEVED, Assessment.Outcome.NOT_YET_COMPETENT):
+        raise ValidationError({"outcome": "Select whether the trainee achieved the competency"})
+    if method not in (competency.assessment_methods or []):
+        raise ValidationError(
+            {"method": "Select one of the assessment methods this competency allows"}
+        )
+    _not_in_future_or_before_start(record, assessed_on, "assessed_on")
+    feedback = (feedback or "").strip()
+    if outcome == Assessment.Outcome.NOT_YET_COMPETENT and not feedback:
+        raise ValidationError({"feedback": "Give feedback: what the trainee needs to do next"})
+
+    closed = SignOffRequest.objects.filter(pk=request.pk, status=SignOffRequest.Status.OPEN).update(
+        status=SignOffRequest.Status.DECIDED, closed_at=timezone.now()
+    )
+    if not closed:
+        raise ValidationError("This request has already been decided or withdrawn")
+
+    assessment = _append_assessment(
+        record=record,
+        competency=competency,
+        request=request,
+        outcome=outcome,
+        method=method,
+        assessed_on=assessed_on,
+        feedback=feedback,
+        **_assessor_snapshot(assessor, "Mentor"),
+    )
+    progress = CompetencyProgress.objects.select_for_update().get(
+        record=record, competency=competency
+    )
+    if outcome == Assessment.Outcome.ACHIEVED:
+        progress.state = ProgressState.ACHIEVED
+        progress.achieved_on = assessed_on
+        progress.expires_on = competency.expiry_after(assessed_on)
+    else:
+        progress.state = ProgressState.NOT_YET_COMPETENT
+    progress.save(update_fields=["state", "achieved_on", "expires_on", "updated_at"])
+    request.refresh_from_db()
+    return assessment
+
+
+@transaction.atomic
+def assessment_revoke(*, actor: User, assessment, reason: str):
+    """Correct a mistaken decision with a new record that revokes it. Nothing is edited.
+
+    The signer's password is confirmed by the form before this runs.
+    """
+    from competencies.models import Assessment
+
+    if not actor.has_perm("competencies.revoke_assessment", assessment):
+        raise PermissionDenied("Only the mentor who signed, or the lead nurse, can revoke this")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for revoking this decision"})
+    if assessment.outcome == Assessment.Outcome.REVOKED:
+        raise ValidationError("A revocation cannot itself be revoked")
+    if Assessment.objects.filter(revokes=assessment).exists():
+        raise ValidationError("This decision has already been revoked")
+    role = (
+        "Lead nurse" if actor.has_role("lead_nurse") and actor != assessment.assessor else "Mentor"
+    )
+    revocation = _append_assessment(
+        record=assessment.record,
+        competency=assessment.competency,
+        outcome=Assessment.Outcome.REVOKED,
+        assessed_on=timezone.localdate(),
+        feedback=reason,
+        revokes=assessment,
+        **_assessor_snapshot(actor, role),
+    )
+    _recompute_progress(record=assessment.record, competency=assessment.competency)
+    return revocation
+
+
+def _recompute_progress(*, record: TrainingRecord, competency: Competency) -> CompetencyProgress:
+    """Derive a competency's state from its history after a revocation."""
+    from competencies.models import Assessment, ProgressState, SignOffRequest
+
+    progress = CompetencyProgress.objects.select_for_update().get(
+        record=record, competency=competency
+    )
+    standing = (
+        Assessment.objects.filter(record=record, competency=competency)
+        .exclude(outcome=Assessment.Outcome.REVOKED)
+        .filter(revoked_by__isnull=True)
+        .order_by("-sequence")
+        .first()
+    )
+    open_request = SignOffRequest.objects.filter(
+        record=record, competency=competency, status=SignOffRequest.Status.OPEN
+    ).exists()
+    progress.achieved_on = None
+    progress.expires_on = None
+    if standing and standing.outcome == Assessment.Outcome.ACHIEVED:
+        progress.state = ProgressState.ACHIEVED
+        progress.achieved_on = standing.assessed_on
+        progress.expires_on = competency.expiry_after(standing.assessed_on)
+    elif open_request:
+        progress.state = ProgressState.AWAITING_SIGN_OFF
+    elif standing and standing.outcome == Assessment.Outcome.NOT_YET_COMPETENT:
+        progress.state = ProgressState.NOT_YET_COMPETENT
+    else:
+        progress.state = (
+            ProgressState.IN_PROGRESS if progress.practice_count else ProgressState.NOT_STARTED
+        )
+    progress.save(update_fields=["state", "achieved_on", "expires_on", "updated_at"])
+    return progress

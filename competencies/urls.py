@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from competencies.views import frameworks, interchange, records, signoff
+
+app_name = "competencies"
+
+urlpatterns = [
+    path("frameworks/", include(frameworks.urlpatterns)),
+    path("frameworks/", include(interchange.urlpatterns)),
+    path("", include(records.urlpatterns)),
+    path("", include(signoff.urlpatterns)),
+]

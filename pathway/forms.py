@@ -1,0 +1,116 @@
+"""Forms for sign-in, accounts and allocations, rendered with the NHS.UK crispy pack."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from pathway.fields import NHSDateField
+from pathway.models import Allocation, RoleCode, User
+
+
+def _helper(*fields, submit: str, form_tag: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been switched off. Ask your lead nurse for help.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = _helper("username", "password", submit="Sign in")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.helper = _helper(
+            "old_password", "new_password1", "new_password2", submit="Change password"
+        )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@nhs.net"
+        )
+        self.helper = _helper("email", submit="Send reset link")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.helper = _helper("new_password1", "new_password2", submit="Set password")
+
+
+class AllocationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Role in supporting this trainee",
+        choices=Allocation.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how this person supports the trainee"},
+    )
+    supporter = forms.ModelChoiceField(
+        label="Who",
+        queryset=User.objects.none(),
+        empty_label="Select a person",
+        error_messages={"required": "Select who supports the trainee"},
+    )
+    start_date = NHSDateField(
+        label="Start date",
+        help_text="For example, 15 9 2025",
+        error_messages={"required": "Enter the start date"},
+    )
+    end_date = NHSDateField(
+        label="End date (optional)",
+        required=False,
+        help_text="Leave blank if the allocation has no planned end",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supporter"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                roles__code__in=[
+                    RoleCode.MENTOR,
+                    RoleCode.TUTOR,
+                    RoleCode.PRACTICE_EDUCATOR,
+                    RoleCode.MANAGER,
+                ],
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.helper = _helper(
+            "kind", "supporter", "start_date", "end_date", submit="Save allocation"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
+        return cleaned

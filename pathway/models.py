@@ -1,0 +1,324 @@
+"""The core domain: people, their roles, the organisation, clinical areas and programmes."""
+
+from __future__ import annotations
+
+import datetime
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class RoleCode(models.TextChoices):
+    TRAINEE = "trainee", "Trainee"
+    MENTOR = "mentor", "Mentor"
+    TUTOR = "tutor", "Tutor"
+    PRACTICE_EDUCATOR = "practice_educator", "Practice educator"
+    LEAD_NURSE = "lead_nurse", "Lead nurse"
+    MANAGER = "manager", "Ward or unit manager"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Band(models.TextChoices):
+    BAND_2 = "2", "Band 2"
+    BAND_3 = "3", "Band 3"
+    BAND_4 = "4", "Band 4"
+    BAND_5 = "5", "Band 5"
+    BAND_6 = "6", "Band 6"
+    BAND_7 = "7", "Band 7"
+    BAND_8A = "8a", "Band 8a"
+    BAND_8B = "8b", "Band 8b"
+    NOT_AFC = "other", "Not on Agenda for Change"
+
+
+class RegistrationBody(models.TextChoices):
+    NMC = "NMC", "Nursing and Midwifery Council"
+    HCPC = "HCPC", "Health and Care Professions Council"
+    GMC = "GMC", "General Medical Council"
+
+
+class Role(models.Model):
+    """A role a person can hold. One person may hold several (a mentor who is also a manager)."""
+
+    code = models.CharField(max_length=32, choices=RoleCode.choices, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        user = self._create_user(email, password, **extra)
+        user.grant_roles(RoleCode.ADMINISTRATOR)
+        return user
+
+    def get_by_natural_key(self, username):
+        # Email addresses are stored lower-case; people type them any way they like.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to Pathway. Signs in with their email address."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    employee_number = models.CharField(max_length=32, blank=True, default="")
+    job_title = models.CharField(max_length=150, blank=True, default="")
+    band = models.CharField(max_length=8, choices=Band.choices, blank=True, default="")
+    registration_body = models.CharField(
+        "professional registration body",
+        max_length=8,
+        choices=RegistrationBody.choices,
+        blank=True,
+        default="",
+    )
+    registration_number = models.CharField(
+        "professional registration number", max_length=32, blank=True, default=""
+    )
+    clinical_area = models.ForeignKey(
+        "ClinicalArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="Where this person works now.",
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "admin site access", default=False, help_text="May sign in to the Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=~Q(employee_number=""),
+                name="unique_employee_number_when_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_body="") | ~Q(registration_number=""),
+                name="registration_body_needs_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+        if self.registration_body and not self.registration_number:
+            raise ValidationError(
+                {"registration_number": "Enter the registration number for this body"}
+            )
+
+    def has_perm(self, perm, obj=None):
+        # Our own rules decide for everyone, superusers included: being an administrator must
+        # never let someone sign off a competency or read a record they have no part in.
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        """The codes of this person's roles, read once per object (one query at most)."""
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            if not self.pk:
+                return frozenset()
+            cached = frozenset(self.roles.values_list("code", flat=True))
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes.intersection(codes))
+
+    def grant_roles(self, *codes: str) -> None:
+        roles = [Role.objects.get_or_create(code=code)[0] for code in codes]
+        self.roles.add(*roles)
+        self._role_codes = None
+
+    @property
+    def is_registered_professional(self) -> bool:
+        return bool(self.registration_body and self.registration_number)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        TRUST = "trust", "NHS trust"
+        UNIVERSITY = "university", "University"
+        COMMISSIONER = "commissioner", "Education commissioner"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRUST)
+    code = models.CharField("ODS code", max_length=16, blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unique_site_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClinicalArea(models.Model):
+    """A specialty a ward or unit belongs to: critical care, A&E, coronary care..."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    sites = models.ManyToManyField(Site, blank=True, related_name="clinical_areas")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """A training programme, such as the one-year assistant practitioner course."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, default="")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes"
+    )
+    university = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnered_programmes",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": Organisation.Kind.UNIVERSITY},
+    )
+    duration_weeks = models.PositiveSmallIntegerField(default=52)
+    lead = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_programmes"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Module(models.Model):
+    """A university module of a programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(max_length=200)
+    credits = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "title"], name="unique_module_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AllocationQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Allocations in force on a day (today by default): started, and not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+
+class Allocation(models.Model):
+    """Who supports a trainee, in what capacity, from when to when."""
+
+    class Kind(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        TUTOR = "tutor", "Tutor"
+        PRACTICE_EDUCATOR = "practice_educator", "Practice educator"
+        MANAGER = "manager", "Line manager"
+
+    trainee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supported_by")
+    supporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supporting")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trainee", "kind", "-start_date"]
+        indexes = [models.Index(fields=["supporter", "kind", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="allocation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trainee=models.F("supporter")), name="allocation_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} — {self.get_kind_display().lower()} of {self.trainee}"
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "End date must be the same as or after start date"})
+        if self.trainee_id and self.trainee_id == self.supporter_id:
+            raise ValidationError({"supporter": "A person cannot support themselves"})
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)

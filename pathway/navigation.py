@@ -1,0 +1,51 @@
+"""The NHS.UK header navigation for each role.
+
+Items name URL patterns by string, so the core does not import the apps that provide them;
+an item whose page does not exist yet is simply left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from pathway.models import RoleCode
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    staff_only: bool = False
+
+
+NAV_ITEMS = [
+    NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE})),
+    NavItem(
+        "My trainees",
+        "competencies:my_trainees",
+        frozenset({RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER}),
+    ),
+    NavItem("Programme", "cohorts:programme_overview", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem("Frameworks", "competencies:framework_list", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
+    NavItem("Admin", "admin:index", frozenset({RoleCode.ADMINISTRATOR}), staff_only=True),
+]
+
+
+def items_for(user, current_path: str = "") -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if not user.has_role(*item.roles) or (item.staff_only and not user.is_staff):
+            continue
+        try:
+            href = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = current_path == href or (href != "/" and current_path.startswith(href))
+        items.append({"label": item.label, "href": href, "current": current})
+    return items

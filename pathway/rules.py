@@ -1,0 +1,65 @@
+"""Who may do what, for the core domain. Other apps build on these predicates."""
+
+import rules
+
+from pathway.models import Allocation, RoleCode
+
+
+def _has_role(code):
+    @rules.predicate(name=f"has_role_{code}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.has_role(code))
+
+    return predicate
+
+
+is_trainee = _has_role(RoleCode.TRAINEE)
+is_mentor = _has_role(RoleCode.MENTOR)
+is_tutor = _has_role(RoleCode.TUTOR)
+is_practice_educator = _has_role(RoleCode.PRACTICE_EDUCATOR)
+is_lead_nurse = _has_role(RoleCode.LEAD_NURSE)
+is_manager = _has_role(RoleCode.MANAGER)
+is_administrator = _has_role(RoleCode.ADMINISTRATOR)
+
+
+def _currently_allocated(kind):
+    @rules.predicate(name=f"is_current_{kind}_of")
+    def predicate(user, trainee):
+        if not (user and user.is_authenticated and trainee is not None):
+            return False
+        if user.pk == trainee.pk:
+            return False
+        return (
+            Allocation.objects.current().filter(supporter=user, trainee=trainee, kind=kind).exists()
+        )
+
+    return predicate
+
+
+is_current_mentor_of = _currently_allocated(Allocation.Kind.MENTOR) & is_mentor
+is_current_tutor_of = _currently_allocated(Allocation.Kind.TUTOR) & is_tutor
+is_current_educator_of = (
+    _currently_allocated(Allocation.Kind.PRACTICE_EDUCATOR) & is_practice_educator
+)
+is_current_manager_of = _currently_allocated(Allocation.Kind.MANAGER) & is_manager
+
+
+@rules.predicate
+def is_self(user, person):
+    return bool(user and person is not None and user.pk == person.pk)
+
+
+# A person's record (profile, allocations) is readable by the person, the staff supporting
+# them now, and the lead nurse.
+can_view_person = (
+    is_self
+    | is_current_mentor_of
+    | is_current_tutor_of
+    | is_current_educator_of
+    | is_current_manager_of
+    | is_lead_nurse
+)
+
+rules.add_perm("pathway.view_person", can_view_person)
+rules.add_perm("pathway.manage_people", is_lead_nurse | is_administrator)
+rules.add_perm("pathway.manage_allocations", is_lead_nurse)

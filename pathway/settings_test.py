@@ -1,0 +1,26 @@
+"""Settings for the test suite: production settings with the few switches tests need.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789"
+)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("PATHWAY_MEDIA_ROOT", tempfile.mkdtemp(prefix="pathway-test-media-"))
+
+from pathway.settings import *  # noqa: E402,F403
+from pathway.settings import STORAGES  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Hashing passwords with PBKDF2 at full strength makes every sign-in in the suite slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CRISPY_FAIL_SILENTLY = False

@@ -1,0 +1,63 @@
+"""URL configuration for Pathway."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pathway import views
+
+app_urls = (
+    [
+        path("account/", views.account, name="account"),
+        path(
+            "account/password/",
+            views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+            name="password_change",
+        ),
+        path("people/", views.people, name="people"),
+        path("people/<int:pk>/", views.person_detail, name="person_detail"),
+        path("people/<int:pk>/allocations/add/", views.allocation_add, name="allocation_add"),
+        path("accessibility/", views.accessibility, name="accessibility"),
+        path("privacy/", views.privacy, name="privacy"),
+    ],
+    "pathway",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        views.PasswordResetView.as_view(template_name="registration/password_reset.html"),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("", include(app_urls)),
+    path("", include("competencies.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "pathway.views.error_403"
+handler404 = "pathway.views.error_404"
+handler500 = "pathway.views.error_500"

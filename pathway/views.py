@@ -1,0 +1,143 @@
+"""Views for the core: home, account, people and allocations. Thin: check, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from pathway import forms, selectors, services
+from pathway.models import RoleCode, User
+from pathway.navigation import items_for
+from pathway.permissions import require_perm
+
+# Where each role lands after signing in, most specific first. A page that does not exist yet
+# is skipped, so the home page below serves until it does.
+LANDING_PAGES = [
+    (RoleCode.LEAD_NURSE, "cohorts:programme_overview"),
+    (RoleCode.MENTOR, "competencies:my_trainees"),
+    (RoleCode.TRAINEE, "competencies:my_progress"),
+    (RoleCode.PRACTICE_EDUCATOR, "competencies:my_trainees"),
+    (RoleCode.TUTOR, "competencies:my_trainees"),
+    (RoleCode.MANAGER, "competencies:my_trainees"),
+]
+
+
+@login_required
+def home(request):
+    for role, url_name in LANDING_PAGES:
+        if request.user.has_role(role):
+            try:
+                return redirect(reverse(url_name))
+            except NoReverseMatch:
+                continue
+    return render(
+        request, "pathway/home.html", {"shortcuts": items_for(request.user, request.path)}
+    )
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "pathway/account.html",
+        {"person": request.user, "roles": sorted(request.user.roles.all(), key=str)},
+    )
+
+
+@require_perm("pathway.manage_people")
+def people(request):
+    return render(
+        request,
+        "pathway/people.html",
+        {"people": selectors.people_directory()},
+    )
+
+
+def _person(request, pk):
+    return get_object_or_404(User, pk=pk)
+
+
+@require_perm("pathway.view_person", fn=_person)
+def person_detail(request, pk):
+    person = _person(request, pk)
+    return render(
+        request,
+        "pathway/person_detail.html",
+        {
+            "person": person,
+            "allocations": selectors.allocations_for(trainee=person),
+            "can_allocate": request.user.has_perm("pathway.manage_allocations")
+            and person.has_role(RoleCode.TRAINEE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("pathway.manage_allocations")
+def allocation_add(request, pk):
+    trainee = _person(request, pk)
+    if not trainee.has_role(RoleCode.TRAINEE):
+        raise PermissionDenied
+    form = forms.AllocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_create(actor=request.user, trainee=trainee, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, f"Allocation saved for {trainee}")
+            return redirect("pathway:person_detail", pk=trainee.pk)
+    return render(request, "pathway/allocation_form.html", {"form": form, "trainee": trainee})
+
+
+def accessibility(request):
+    return render(request, "pathway/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "pathway/privacy.html")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = forms.SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("pathway:account")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password has been changed")
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without a request context: the failure may be in a context processor.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

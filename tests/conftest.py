@@ -1,0 +1,40 @@
+"""Shared fixtures. The database is whatever DATABASE_URL names (SQLite by default)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture
+def postgres_only():
+    """For tests of behaviour only PostgreSQL has (triggers, row locks across connections).
+
+    On SQLite they skip with the reason; CI runs the whole suite on PostgreSQL too, where they run.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def password():
+    return factories.PASSWORD
+
+
+@pytest.fixture
+def lead_nurse(db):
+    return factories.LeadNurseFactory(full_name="Lena Lead")
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign a person in through the real sign-in form, so tests exercise the real path."""
+
+    def _sign_in(user, *, use_client=None):
+        c = use_client or client
+        c.force_login(user)
+        return c
+
+    return _sign_in
