@@ -1,1 +1,299 @@
-"""Cohorts, enrolment, training days, reviews and dashboards (filled by the cohorts issue)."""
+"""Cohorts, enrolment, training days, module results and progress reviews."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from competencies.models import Framework, TrainingRecord
+from pathway.models import ClinicalArea, Module, Programme
+
+
+class ProgrammePlan(models.Model):
+    """How a programme is run: the framework it trains against, review rhythm, milestones."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="plan")
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="programme_plans",
+        help_text="The framework version new cohorts train against.",
+    )
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+
+    def __str__(self) -> str:
+        return f"Plan for {self.programme}"
+
+
+class Milestone(models.Model):
+    """By week N of the programme, this many core and specific competencies achieved."""
+
+    plan = models.ForeignKey(ProgrammePlan, on_delete=models.CASCADE, related_name="milestones")
+    week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    core_target = models.PositiveSmallIntegerField(default=0)
+    specific_target = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "week"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "week"], name="unique_milestone_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Week {self.week}: {self.core_target} core, {self.specific_target} specific"
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=120)
+    intake_date = models.DateField()
+    planned_end_date = models.DateField()
+    clinical_areas = models.ManyToManyField(ClinicalArea, related_name="cohorts", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cohorts")
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-intake_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="unique_cohort_name"),
+            models.CheckConstraint(
+                condition=Q(planned_end_date__gt=F("intake_date")),
+                name="cohort_ends_after_intake",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.intake_date and self.planned_end_date and self.planned_end_date <= self.intake_date:
+            raise ValidationError({"planned_end_date": "The planned end must be after the intake"})
+
+    @property
+    def length_days(self) -> int:
+        return (self.planned_end_date - self.intake_date).days
+
+    def week_on(self, day: datetime.date) -> int:
+        """The programme week a day falls in: week 1 starts on the intake date."""
+        return (day - self.intake_date).days // 7 + 1
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ON_BREAK = "on_break", "On a break"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    COMPLETED = "completed", "Completed"
+    QUALIFIED = "qualified", "Qualified"
+    DEFERRED = "deferred", "Moved to a later cohort"
+
+
+# Statuses in which a person is still on the programme in this cohort.
+CURRENT_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.ON_BREAK)
+
+
+class Enrolment(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    record = models.ForeignKey(TrainingRecord, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(
+        max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    status_reason = models.TextField(blank=True, default="")
+    moved_to = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
+    )
+
+    class Meta:
+        ordering = ["cohort", "trainee__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=Q(status__in=["active", "on_break"]),
+                name="one_current_enrolment_per_trainee",
+            ),
+            models.UniqueConstraint(fields=["cohort", "trainee"], name="unique_enrolment"),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} in {self.cohort}"
+
+
+class EnrolmentStatusChange(models.Model):
+    """Every change of an enrolment's status, with its reason: the history outcomes rest on."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices)
+    on = models.DateField()
+    reason = models.TextField(blank=True, default="")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrolment", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.from_status or 'new'} to {self.to_status} on {self.on}"
+
+
+class TrainingDay(models.Model):
+    """A clinical training day in the hospital for a whole cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="training_days")
+    date = models.DateField()
+    topic = models.CharField(max_length=200)
+    location = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["cohort", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.date:%d %b %Y})"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    training_day = models.ForeignKey(
+        TrainingDay, on_delete=models.CASCADE, related_name="attendance"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=8, choices=Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_day", "enrolment"], name="one_attendance_mark_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["enrolment", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.trainee}: {self.get_status_display()} at {self.training_day}"
+
+
+class ModuleResult(models.Model):
+    class Outcome(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        REFERRED = "referred", "Referred"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="module_results"
+    )
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="results")
+    attempt = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    mark = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    date = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enrolment", "module__order", "attempt"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module", "attempt"], name="unique_module_attempt"
+            ),
+            models.CheckConstraint(
+                condition=Q(mark__isnull=True) | Q(mark__lte=100), name="mark_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} attempt {self.attempt}: {self.get_outcome_display()}"
+
+
+class Review(models.Model):
+    """A progress review with the trainee, their mentor and their tutor."""
+
+    class Rag(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField()
+    progress_summary = models.TextField("progress since the last review")
+    concerns = models.TextField(blank=True, default="")
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    rag_reason = models.TextField("reason for the rating")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrolment", "-held_on", "-id"]
+        indexes = [models.Index(fields=["enrolment", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"Review of {self.enrolment.trainee} on {self.held_on:%d %b %Y}"
+
+
+class ReviewAction(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_actions"
+    )
+    due_date = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReviewConfirmation(models.Model):
+    """The trainee, a mentor and the tutor each confirm the review's record is right."""
+
+    class Party(models.TextChoices):
+        TRAINEE = "trainee", "Trainee"
+        MENTOR = "mentor", "Mentor"
+        TUTOR = "tutor", "Tutor"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="confirmations")
+    party = models.CharField(max_length=8, choices=Party.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "party"], name="one_confirmation_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} confirmed {self.review}"

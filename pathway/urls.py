@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("", include(app_urls)),
     path("", include("competencies.urls")),
+    path("", include("cohorts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Cohorts forms, one module per concern."""

@@ -1,0 +1,66 @@
+"""Who may do what with cohorts, enrolments, training days, module results and reviews."""
+
+import rules
+
+from pathway.models import Allocation
+from pathway.rules import (
+    is_administrator,
+    is_current_educator_of,
+    is_current_mentor_of,
+    is_current_tutor_of,
+    is_lead_nurse,
+    is_practice_educator,
+)
+
+
+@rules.predicate
+def supports_someone_in_cohort(user, cohort):
+    """A practice educator supports a cohort when allocated today to any trainee in it."""
+    if cohort is None or not user.is_authenticated:
+        return False
+    return (
+        Allocation.objects.current()
+        .filter(
+            supporter=user,
+            kind=Allocation.Kind.PRACTICE_EDUCATOR,
+            trainee__enrolments__cohort=cohort,
+        )
+        .exists()
+    )
+
+
+@rules.predicate
+def enrolment_trainee(user, enrolment):
+    return bool(enrolment and enrolment.trainee_id == user.pk)
+
+
+@rules.predicate
+def tutors_enrolment(user, enrolment):
+    return enrolment is not None and is_current_tutor_of(user, enrolment.trainee)
+
+
+@rules.predicate
+def mentors_enrolment(user, enrolment):
+    return enrolment is not None and is_current_mentor_of(user, enrolment.trainee)
+
+
+@rules.predicate
+def educates_enrolment(user, enrolment):
+    return enrolment is not None and is_current_educator_of(user, enrolment.trainee)
+
+
+# The lead nurse runs every cohort; practice educators see the cohorts they support.
+can_view_cohort = is_lead_nurse | (is_practice_educator & supports_someone_in_cohort)
+
+rules.add_perm("cohorts.manage_cohorts", is_lead_nurse)
+rules.add_perm("cohorts.view_cohort_list", is_lead_nurse | is_practice_educator | is_administrator)
+rules.add_perm("cohorts.view_cohort", can_view_cohort)
+rules.add_perm("cohorts.view_programme", is_lead_nurse)
+rules.add_perm(
+    "cohorts.take_attendance", is_lead_nurse | (is_practice_educator & supports_someone_in_cohort)
+)
+rules.add_perm("cohorts.record_module_result", is_lead_nurse | tutors_enrolment)
+rules.add_perm(
+    "cohorts.record_review",
+    is_lead_nurse | tutors_enrolment | mentors_enrolment | educates_enrolment,
+)

@@ -1,0 +1,1 @@
+"""Cohorts selectors, one module per concern."""

@@ -1,0 +1,1 @@
+"""Cohorts services, one module per concern."""

@@ -1,0 +1,1 @@
+"""Cohorts views, one module per concern."""
