@@ -64,3 +64,28 @@ rules.add_perm(
     "cohorts.record_review",
     is_lead_nurse | tutors_enrolment | mentors_enrolment | educates_enrolment,
 )
+
+
+@rules.predicate
+def confirms_for_review(user, review):
+    """The review's trainee, a current mentor or the current tutor of that trainee."""
+    if review is None:
+        return False
+    enrolment = review.enrolment
+    return (
+        enrolment.trainee_id == user.pk
+        or is_current_mentor_of(user, enrolment.trainee)
+        or is_current_tutor_of(user, enrolment.trainee)
+    )
+
+
+@rules.predicate
+def sees_enrolment(user, enrolment):
+    from competencies.rules import can_view_record
+
+    return enrolment is not None and can_view_record(user, enrolment.record)
+
+
+rules.add_perm("cohorts.confirm_review", confirms_for_review)
+# Reviews, attendance and module results of one trainee: whoever may read their record.
+rules.add_perm("cohorts.view_enrolment", sees_enrolment)

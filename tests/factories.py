@@ -242,3 +242,52 @@ def enrolled_trainee(*, competencies=3, practices_required=0, mentor=None, **rec
     mentor = mentor or MentorFactory()
     AllocationFactory(trainee=record.trainee, supporter=mentor, kind=Allocation.Kind.MENTOR)
     return record, mentor, items
+
+
+def published_framework_with(*, core=3, specific=0, area=None, practices_required=0):
+    """A published framework with `core` core and `specific` area-specific competencies."""
+    framework = PublishedFrameworkFactory()
+    domain = DomainFactory(framework=framework)
+    area = area or ClinicalAreaFactory()
+    for _ in range(core):
+        CompetencyFactory(domain=domain, supervised_practices_required=practices_required)
+    for _ in range(specific):
+        CompetencyFactory(
+            domain=domain,
+            is_core=False,
+            clinical_areas=[area],
+            supervised_practices_required=practices_required,
+        )
+    return framework, area
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Cohort"
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    intake_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(weeks=20))
+    planned_end_date = factory.LazyAttribute(lambda o: o.intake_date + datetime.timedelta(weeks=52))
+    status = "running"
+    framework = factory.SubFactory(PublishedFrameworkFactory)
+
+
+def enrol(cohort, *, trainee=None, area=None, mentor=None, tutor=None, educator=None):
+    """Enrol a trainee on a cohort through the real service, allocating supporters if given."""
+    from cohorts.services.cohorts import enrolment_create
+
+    trainee = trainee or TraineeFactory()
+    area = area or cohort.clinical_areas.first() or ClinicalAreaFactory()
+    enrolment = enrolment_create(actor=None, cohort=cohort, trainee=trainee, clinical_area=area)
+    for person, kind in (
+        (mentor, Allocation.Kind.MENTOR),
+        (tutor, Allocation.Kind.TUTOR),
+        (educator, Allocation.Kind.PRACTICE_EDUCATOR),
+    ):
+        if person is not None:
+            AllocationFactory(
+                trainee=trainee, supporter=person, kind=kind, start_date=cohort.intake_date
+            )
+    return enrolment
