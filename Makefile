@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install serve migrate seed clean gunicorn
+.PHONY: run test e2e lint format install serve migrate seed clean gunicorn
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.installed: requirements.lock
@@ -29,7 +29,14 @@ run: seed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# End-to-end tests in a real browser: Debian's Chromium, installed here when missing.
+CHROMIUM ?= /usr/bin/chromium
+e2e: install
+	@test -x $(CHROMIUM) || { echo "Installing Chromium from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(PY) -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -14,9 +14,10 @@ export again and the two exports are the same (apart from the version number whe
 framework still exists, because the import then becomes its next version).
 
 Moodle has no domains: every node below the framework row is a competency. Pathway keeps that:
-every Moodle competency becomes a Pathway competency, and each top-level Moodle competency also
-gives its name to a domain holding it and everything beneath it. Deeper nodes keep their Moodle
-parent in their ID number ("parent/child"); see _path_code.
+every Moodle competency becomes a Pathway competency with its own Moodle ID number, and each
+top-level Moodle competency also gives its name to a domain holding it and everything beneath
+it. Deeper nodes keep their Moodle parent as Competency.parent; the framework keeps its Moodle
+ID number as Framework.source_id_number (its own ID number must be a slug).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from operator import attrgetter
 from os import PathLike
 from pathlib import Path
 
@@ -44,6 +46,7 @@ from django.utils.text import slugify
 from openpyxl.styles import Alignment, Font
 
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from competencies.tree import CompetencyTree
 from pathway.models import ClinicalArea
 
 FORMATS = ("csv", "xlsx", "moodle")
@@ -102,6 +105,9 @@ class CompetencyData:
     supervised_practices_required: int = 0
     reassessment_months: int | None = None
     order: int = 0
+    # The ID number of the competency this one sits under, in the same domain; "" when it sits
+    # directly in its domain.
+    parent_competency: str = ""
     row: int | None = field(default=None, compare=False)
     parent: str = field(default="", compare=False)  # while reading: the domain's code
     area_objects: list = field(default_factory=list, compare=False, repr=False)
@@ -125,6 +131,8 @@ class FrameworkData:
     description: str = ""
     version: int = 1
     domains: list[DomainData] = field(default_factory=list)
+    # The framework's ID number in the system it came from (Moodle's may be no slug).
+    source_id_number: str = ""
     row: int | None = field(default=None, compare=False)
 
     @property
@@ -303,8 +311,11 @@ COLUMNS = [
     ("supervised_practices", "Supervised practices required"),
     ("reassessment_months", "Reassessment months"),
     ("order", "Order"),
+    ("parent_competency", "Parent competency ID number"),
 ]
 HEADERS = dict(COLUMNS)
+# Columns a file may leave out: files written before the column was added still import.
+OPTIONAL_COLUMNS = {"parent_competency"}
 _HEADER_KEYS = {_words(header): key for key, header in COLUMNS} | {
     "type": "row_type",
     "id": "id_number",
@@ -316,6 +327,8 @@ _HEADER_KEYS = {_words(header): key for key, header in COLUMNS} | {
     "core specific": "core_or_specific",
     "supervised practices": "supervised_practices",
     "reassessment interval months": "reassessment_months",
+    "parent competency": "parent_competency",
+    "parent competency id": "parent_competency",
 }
 # Which columns each kind of row may fill; "row_type" and "parent" are checked separately.
 _APPLIES = {
@@ -332,6 +345,7 @@ _TEXT_KEYS = (
     "underpinning_knowledge",
     "clinical_areas",
     "assessment_methods",
+    "parent_competency",
 )
 
 
@@ -412,11 +426,18 @@ def _parse_pathway(
         else:
             columns[key] = index
     for key, label in COLUMNS:
-        if key not in columns:
+        if key not in columns and key not in OPTIONAL_COLUMNS:
             check.error(header_row, f"missing column '{label}'")
     if check.errors:
         check.errors.append(
-            (header_row, "the first row must name the columns: " + ", ".join(HEADERS.values()))
+            (
+                header_row,
+                "the first row must name the columns: "
+                + ", ".join(label for key, label in COLUMNS if key not in OPTIONAL_COLUMNS)
+                + " (and, if any competency sits under another, "
+                + ", ".join(HEADERS[key] for key in OPTIONAL_COLUMNS)
+                + ")",
+            )
         )
         raise FrameworkImportError(check.errors)
 
@@ -427,7 +448,8 @@ def _parse_pathway(
     for row, cells in records[1:]:
         if any(cells[width:]):
             check.error(row, "this row has more cells than the header has columns")
-        values = {key: (cells[i] if i < len(cells) else "") for key, i in columns.items()}
+        values = {key: "" for key in OPTIONAL_COLUMNS}
+        values |= {key: (cells[i] if i < len(cells) else "") for key, i in columns.items()}
         if unprotect:  # CSV only: a spreadsheet stores text cells as text
             for key in _TEXT_KEYS:
                 values[key] = _unprotect(values[key])
@@ -517,6 +539,7 @@ def _parse_pathway(
             )
         else:
             check.error(competency.row, f"unknown parent '{parent}'")
+    _check_parent_competencies(check, competencies, by_code)
     if framework is not None:
         framework.domains = _ordered(domains)
         for domain in framework.domains:
@@ -568,9 +591,51 @@ def _pathway_competency(check: _Rows, row: int, values: dict, code: str, title: 
         or 0,
         reassessment_months=check.number(row, values["reassessment_months"], "Reassessment months"),
         order=-1 if order is None else order,
+        parent_competency=values["parent_competency"],
         row=row,
         parent=values["parent"],
     )
+
+
+def _check_parent_competencies(check: _Rows, competencies: list, domains: dict) -> None:
+    """A parent competency must be another competency of the same domain, and parents must not
+    go round in a loop."""
+    by_code: dict[str, CompetencyData] = {}
+    for competency in competencies:
+        by_code.setdefault(competency.code, competency)
+    linked: dict[str, str] = {}  # competency code -> parent competency code, when both fine
+    for competency in competencies:
+        parent = competency.parent_competency
+        if not parent:
+            continue
+        if parent == competency.code:
+            check.error(competency.row, f"'{parent}' cannot be its own parent competency")
+        elif parent not in by_code:
+            if parent in domains:
+                check.error(
+                    competency.row,
+                    f"parent competency '{parent}' is a domain: leave 'Parent competency ID "
+                    "number' empty for a competency directly in its domain",
+                )
+            else:
+                check.error(competency.row, f"unknown parent competency '{parent}'")
+        elif by_code[parent].parent != competency.parent:
+            check.error(
+                competency.row,
+                f"parent competency '{parent}' is in another domain "
+                f"('{by_code[parent].parent}'): a competency can only sit under one of its "
+                f"own domain ('{competency.parent}')",
+            )
+        elif by_code.get(competency.code) is competency:
+            linked[competency.code] = parent
+    for code, parent in linked.items():
+        chain = [code]
+        while parent in linked and parent not in chain:
+            chain.append(parent)
+            parent = linked[parent]
+        if parent == code:  # the walk came back: this row is in the loop
+            loop = " → ".join(f"'{c}'" for c in [*chain, code])
+            check.error(by_code[code].row, f"parent competency loop: {loop}")
 
 
 def _check_unique(check: _Rows, items, kind: str) -> None:
@@ -642,6 +707,7 @@ def _pathway_table(data: FrameworkData) -> list[list]:
                         "" if c.reassessment_months is None else c.reassessment_months
                     ),
                     order=c.order,
+                    parent_competency=c.parent_competency,
                 )
             )
     return rows
@@ -672,7 +738,7 @@ def _write_pathway_xlsx(data: FrameworkData) -> bytes:
             if r == 1:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    widths = [12, 18, 18, 40, 50, 9, 50, 40, 16, 24, 36, 14, 14, 8]
+    widths = [12, 18, 18, 40, 50, 9, 50, 40, 16, 24, 36, 14, 14, 8, 18]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
 
@@ -873,30 +939,6 @@ def _moodle_text(description: str, description_format: str) -> str:
     return description  # plain text or Markdown: text already, shown escaped
 
 
-def _path_segment(idnumber: str) -> str:
-    return idnumber.replace("%", "%25").replace("/", "%2F")
-
-
-def _unpath_segment(segment: str) -> str:
-    return re.sub(r"%(25|2F)", lambda m: "%" if m.group(1) == "25" else "/", segment)
-
-
-def _path_code(parent: str, idnumber: str) -> str:
-    """The Pathway ID number of a Moodle competency whose parent is not its domain's top node:
-    'parent/child', each part with '%' and '/' escaped. Export splits it again."""
-    return f"{_path_segment(parent)}/{_path_segment(idnumber)}"
-
-
-def _split_path_code(code: str) -> tuple[str, str] | None:
-    """(Moodle parent, Moodle ID number) if the code is a 'parent/child' path."""
-    if code.count("/") != 1:
-        return None
-    parent, child = code.split("/")
-    if not parent or not child:
-        return None
-    return _unpath_segment(parent), _unpath_segment(child)
-
-
 def _parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | None, list]:
     check = _Rows()
     records = [(n, cells) for n, cells in records if not _blank(cells)]
@@ -1003,6 +1045,7 @@ def _parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData |
             code=code,
             name=framework_node.shortname,
             description=framework_node.description,
+            source_id_number=framework_node.idnumber,
             row=framework_node.row,
         )
 
@@ -1057,36 +1100,18 @@ def _parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData |
             stack.extend((child, node) for child in reversed(children[node.idnumber]))
         for position, (node, parent) in enumerate(subtree, start=1):
             reached.add(node.idnumber)
-            if parent is None or (parent is top and "/" not in node.idnumber):
-                code = node.idnumber
-            else:
-                code = _path_code(parent.idnumber, node.idnumber)
-                if len(code) > CODE_MAX:
-                    check.error(
-                        node.row,
-                        f"ID number '{node.idnumber}' with its parent's ('{code}') is longer "
-                        f"than {CODE_MAX} characters: Pathway keeps the parent in the ID "
-                        "number of a competency below the second level",
-                    )
             domain.competencies.append(
                 CompetencyData(
-                    code=code,
+                    code=node.idnumber,
                     title=node.shortname,
                     description=node.description,
                     order=position,
+                    # Beneath the top-level node is directly in the domain; deeper, beneath
+                    # the parent competency.
+                    parent_competency="" if parent is None or parent is top else parent.idnumber,
                     row=node.row,
                 )
             )
-    made: dict[str, int | None] = {}
-    for domain in domains:
-        for competency in domain.competencies:
-            if competency.code in made:
-                check.error(
-                    competency.row,
-                    f"this competency would get the Pathway ID number '{competency.code}', "
-                    f"which row {made[competency.code]} already has",
-                )
-            made.setdefault(competency.code, competency.row)
     # Rows never reached from the top hang below a loop. Report the rows that form it.
     for node in placed:
         if node.idnumber in reached or node.parent not in by_id or node.parent == node.idnumber:
@@ -1104,23 +1129,31 @@ def _parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData |
 
 
 def _moodle_nodes(data: FrameworkData) -> tuple[list[tuple[str, str, str, str]], int]:
-    """(parent ID number, ID number, short name, description) in tree order, and the depth."""
+    """(parent ID number, ID number, short name, description) in tree order, and the depth.
+
+    Each domain is a top-level node. A competency with the domain's ID number is the domain's
+    own node; the others sit beneath their parent competency, or directly beneath the domain
+    when they have none (or when it is not a competency of the same domain)."""
     rows: list[tuple[str, str, str, str]] = []
     depth = 1
     for domain in data.domains:
         rows.append(("", domain.code, domain.title, domain.description))
-        entries = _moodle_parents(
-            domain.code, [c for c in domain.competencies if c.code != domain.code]
+        tree = CompetencyTree(
+            [c for c in domain.competencies if c.code != domain.code],
+            key=attrgetter("code"),
+            parent_key=attrgetter("parent_competency"),
         )
-        children: dict[str, list] = defaultdict(list)
-        for competency, idnumber, parent in entries:
-            children[parent].append((idnumber, competency))
-        stack = [(domain.code, item, 2) for item in reversed(children[domain.code])]
-        while stack:
-            parent, (idnumber, competency), level = stack.pop()
-            depth = max(depth, level)
-            rows.append((parent, idnumber, competency.title, competency.description))
-            stack.extend((idnumber, item, level + 1) for item in reversed(children[idnumber]))
+        for competency, level in tree.preorder():
+            parent = tree.parent_of(competency)
+            depth = max(depth, level + 2)
+            rows.append(
+                (
+                    domain.code if parent is None else parent.code,
+                    competency.code,
+                    competency.title,
+                    competency.description,
+                )
+            )
     counts = Counter(idnumber for _, idnumber, _, _ in rows)
     clashes = sorted(code for code, count in counts.items() if count > 1)
     if clashes:
@@ -1129,37 +1162,6 @@ def _moodle_nodes(data: FrameworkData) -> tuple[list[tuple[str, str, str, str]],
             "by more than one domain or competency: " + ", ".join(clashes)
         )
     return rows, depth
-
-
-def _moodle_parents(top: str, competencies: list[CompetencyData]) -> list[list]:
-    """[competency, Moodle ID number, Moodle parent] for the competencies of one domain.
-    A 'parent/child' code names its parent; anything that does not make a tree (an unknown
-    parent, a repeated ID number, a loop) falls back to the code itself under the domain."""
-    entries = []
-    for competency in competencies:
-        split = _split_path_code(competency.code)
-        parent, idnumber = split if split else (top, competency.code)
-        entries.append([competency, idnumber, parent])
-    changed = True
-    while changed:
-        changed = False
-        counts = Counter(e[1] for e in entries)
-        known = {e[1] for e in entries} | {top}
-        parent_of = {e[1]: e[2] for e in entries}
-        for entry in entries:
-            competency, idnumber, parent = entry
-            if (idnumber, parent) == (competency.code, top):
-                continue
-            seen, current = {idnumber}, parent
-            while current != top and current in parent_of and current not in seen:
-                seen.add(current)
-                current = parent_of[current]
-            in_loop = current != top and current in seen
-            if in_loop or counts[idnumber] > 1 or idnumber == top or parent not in known:
-                entry[1], entry[2] = competency.code, top
-                changed = True
-                break
-    return entries
 
 
 def _write_moodle(data: FrameworkData) -> bytes:
@@ -1171,7 +1173,7 @@ def _write_moodle(data: FrameworkData) -> bytes:
     writer.writerow(
         [
             "",
-            data.code,
+            data.source_id_number or data.code,
             data.name,
             data.description,
             FORMAT_PLAIN,
@@ -1265,7 +1267,11 @@ def _check_against_database(data: FrameworkData, errors: list) -> None:
     }
     for message in _model_problems(
         Framework(
-            code=data.code, name=data.name, description=data.description, version=data.version
+            code=data.code,
+            name=data.name,
+            description=data.description,
+            version=data.version,
+            source_id_number=data.source_id_number,
         ),
         exclude=["previous_version", "published_by"],
     ):
@@ -1330,9 +1336,11 @@ def _write(data: FrameworkData) -> Framework:
             description=data.description,
             version=version,
             previous_version=previous[-1] if previous else None,
+            source_id_number=data.source_id_number,
         )
         links = []
         through = Competency.clinical_areas.through
+        saved: dict[str, Competency] = {}
         for d in data.domains:
             domain = Domain.objects.create(
                 framework=framework,
@@ -1344,11 +1352,20 @@ def _write(data: FrameworkData) -> Framework:
             for c in d.competencies:
                 competency = _competency(c, framework=framework, domain=domain)
                 competency.save()
+                saved[c.code] = competency
                 links.extend(
                     through(competency_id=competency.pk, clinicalarea_id=area.pk)
                     for area in c.area_objects
                 )
         through.objects.bulk_create(links)
+        # Parents once every competency exists: a child may come before its parent.
+        nested = []
+        for d in data.domains:
+            for c in d.competencies:
+                if c.parent_competency:
+                    saved[c.code].parent = saved[c.parent_competency]
+                    nested.append(saved[c.code])
+        Competency.objects.bulk_update(nested, ["parent"])
     return framework
 
 
@@ -1403,11 +1420,13 @@ def import_summary(framework: Framework) -> str:
 def framework_data(framework: Framework) -> FrameworkData:
     """A framework as it is stored, in the in-between shape the writers take."""
     competencies = defaultdict(list)
-    for c in (
+    stored = list(
         Competency.objects.filter(framework=framework)
         .prefetch_related("clinical_areas")
         .order_by("order", "id")
-    ):
+    )
+    codes = {c.pk: c.code for c in stored}
+    for c in stored:
         competencies[c.domain_id].append(
             CompetencyData(
                 code=c.code,
@@ -1421,6 +1440,7 @@ def framework_data(framework: Framework) -> FrameworkData:
                 supervised_practices_required=c.supervised_practices_required,
                 reassessment_months=c.reassessment_months,
                 order=c.order,
+                parent_competency=codes.get(c.parent_id, ""),
             )
         )
     return FrameworkData(
@@ -1428,6 +1448,7 @@ def framework_data(framework: Framework) -> FrameworkData:
         name=framework.name,
         description=framework.description,
         version=framework.version,
+        source_id_number=framework.source_id_number,
         domains=[
             DomainData(
                 code=d.code,

@@ -59,6 +59,9 @@ class Framework(models.Model):
         blank=True,
         related_name="+",
     )
+    source_id_number = models.CharField(
+        "ID number in the source system", max_length=100, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["name", "-version"]
@@ -97,6 +100,15 @@ class Domain(models.Model):
 class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The competency this one sits under, for frameworks deeper than domain and "
+        "competency (as Moodle's can be).",
+    )
     code = models.CharField("ID number", max_length=100)
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True, default="")
@@ -136,6 +148,17 @@ class Competency(models.Model):
         super().clean()
         if self.domain_id and self.framework_id and self.domain.framework_id != self.framework_id:
             raise ValidationError({"domain": "The domain belongs to another framework"})
+        if self.parent_id:
+            if self.pk is not None and self.parent_id == self.pk:
+                raise ValidationError({"parent": "A competency cannot sit under itself"})
+            if self.framework_id and self.parent.framework_id != self.framework_id:
+                raise ValidationError(
+                    {"parent": "The competency it sits under belongs to another framework"}
+                )
+            if self.domain_id and self.parent.domain_id != self.domain_id:
+                raise ValidationError(
+                    {"parent": "The competency it sits under is in another domain"}
+                )
         valid = set(AssessmentMethod.values)
         unknown = [m for m in self.assessment_methods or [] if m not in valid]
         if unknown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from competencies.models import Competency, Domain, Framework
+from competencies.tree import CompetencyTree
 from pathway.models import ClinicalArea
 
 
@@ -34,6 +35,47 @@ def framework_with_structure() -> QuerySet[Framework]:
     return Framework.objects.select_related("published_by", "previous_version").prefetch_related(
         Prefetch("domains", queryset=domains)
     )
+
+
+# Left padding (NHS.UK spacing classes) for a competency nested 1, 2, 3, 4 or more levels down.
+_INDENT_CLASSES = ("", "nhsuk-u-padding-left-4", "nhsuk-u-padding-left-6", "nhsuk-u-padding-left-8")
+
+
+def domains_with_nested_competencies(framework: Framework) -> list[Domain]:
+    """The framework's domains, each with `nested_competencies`: its competencies in tree order,
+    each after the competency it sits under.
+
+    Uses what framework_with_structure prefetched, so it runs no query of its own. Each
+    competency gets `depth` (0 directly in the domain), `parent_code` ("" directly in the
+    domain), `indent_class`, and `is_first_sibling` / `is_last_sibling` (for moving it).
+    """
+    domains = list(framework.domains.all())
+    for domain in domains:
+        tree = CompetencyTree(domain.competencies.all())
+        nested = []
+        for competency, depth in tree.preorder():
+            parent = tree.parent_of(competency)
+            siblings = tree.siblings(competency)
+            competency.depth = depth
+            competency.parent_code = parent.code if parent is not None else ""
+            competency.indent_class = _INDENT_CLASSES[min(depth, len(_INDENT_CLASSES) - 1)]
+            competency.is_first_sibling = siblings[0] is competency
+            competency.is_last_sibling = siblings[-1] is competency
+            nested.append(competency)
+        domain.nested_competencies = nested
+    return domains
+
+
+def competency_descendants(competency: Competency) -> list[Competency]:
+    """Every competency beneath this one, at any depth, in tree order."""
+    tree = CompetencyTree(competency.domain.competencies.order_by("order", "id"))
+    found, below = [], {competency.pk}
+    for item, _depth in tree.preorder():
+        parent = tree.parent_of(item)
+        if parent is not None and parent.pk in below:
+            below.add(item.pk)
+            found.append(item)
+    return found
 
 
 def frameworks() -> QuerySet[Framework]:

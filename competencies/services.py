@@ -21,6 +21,7 @@ from competencies.models import (
     Framework,
     TrainingRecord,
 )
+from competencies.tree import CompetencyTree
 from pathway.models import ClinicalArea, User
 
 
@@ -112,6 +113,7 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
         description=framework.description,
         version=latest + 1,
         previous_version=framework,
+        source_id_number=framework.source_id_number,
     )
     domain_map = {}
     for domain in framework.domains.all():
@@ -123,15 +125,28 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
             order=domain.order,
         )
     competencies = list(framework.competencies.prefetch_related("clinical_areas"))
+    copies = {}  # old competency pk -> its copy
+    old_parents = {}  # old competency pk -> old parent pk
     for competency in competencies:
+        old_pk = competency.pk
+        if competency.parent_id is not None:
+            old_parents[old_pk] = competency.parent_id
         areas = list(competency.clinical_areas.all())
         competency.pk = None
         competency.id = None
         competency._state.adding = True
         competency.framework = copy
         competency.domain = domain_map[competency.domain_id]
+        competency.parent = None  # set below, once every copy exists
         competency.save()
         competency.clinical_areas.add(*areas)  # not set(): it reads the prefetched old areas
+        copies[old_pk] = competency
+    # Each copy sits under the copy of its old parent.
+    with_parents = []
+    for old_pk, old_parent_pk in old_parents.items():
+        copies[old_pk].parent = copies[old_parent_pk]
+        with_parents.append(copies[old_pk])
+    Competency.objects.bulk_update(with_parents, ["parent"])
     return copy
 
 
@@ -264,6 +279,9 @@ def competency_update(
         if name in COMPETENCY_FIELDS:
             setattr(competency, name, value)
     if domain is not None and domain.pk != competency.domain_id:
+        # It leaves the old domain's tree: what sat under it moves up to where it sat.
+        Competency.objects.filter(parent=competency).update(parent=competency.parent_id)
+        competency.parent = None
         competency.domain = domain
         competency.order = _next_order(domain.competencies.all())
     competency.full_clean()
@@ -289,7 +307,20 @@ def competency_delete(*, actor: User | None, competency: Competency) -> None:
 def competency_move(*, actor: User | None, competency: Competency, direction: str) -> None:
     _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
     _require_draft(competency.framework)
-    _move(competency.domain.competencies.select_for_update(), competency, direction)
+    items = list(competency.domain.competencies.select_for_update().order_by("order", "id"))
+    tree = CompetencyTree(items)
+    item = next(other for other in items if other.pk == competency.pk)
+    # Swap with the neighbouring sibling (with everything beneath both), then number the
+    # domain's competencies in tree order, so that the order is each one after its parent.
+    siblings = tree.siblings(item)
+    index = next(i for i, other in enumerate(siblings) if other is item)
+    swap_with = index - 1 if direction == "up" else index + 1
+    if swap_with < 0 or swap_with >= len(siblings):
+        return
+    siblings[index], siblings[swap_with] = siblings[swap_with], siblings[index]
+    for position, (other, _depth) in enumerate(tree.preorder(), start=1):
+        if other.order != position:
+            Competency.objects.filter(pk=other.pk).update(order=position)
 
 
 # Training records ----------------------------------------------------------------------------

@@ -29,6 +29,11 @@ NAV_ITEMS = [
         frozenset({RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER}),
     ),
     NavItem("Programme", "cohorts:programme_overview", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem(
+        "Cohorts",
+        "cohorts:cohort_list",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR}),
+    ),
     NavItem("Frameworks", "competencies:framework_list", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
     NavItem("Admin", "admin:index", frozenset({RoleCode.ADMINISTRATOR}), staff_only=True),

@@ -222,3 +222,34 @@ def enrolment_defer(
         moved, "", EnrolmentStatus.ACTIVE, moved.start_date, f"Moved from {enrolment.cohort}", actor
     )
     return moved
+
+
+@transaction.atomic
+def programme_plan_save(
+    *,
+    actor: User | None,
+    programme: Programme,
+    framework: Framework,
+    review_interval_weeks: int,
+    milestones: list[tuple[int, int, int]],
+):
+    """Set how a programme runs: its framework, review interval and milestones (replaced)."""
+    from cohorts.models import Milestone, ProgrammePlan
+
+    _require(actor, "cohorts.manage_cohorts")
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError({"framework": "Choose a published framework"})
+    plan, _ = ProgrammePlan.objects.select_for_update().get_or_create(
+        programme=programme,
+        defaults={"framework": framework, "review_interval_weeks": review_interval_weeks},
+    )
+    plan.framework = framework
+    plan.review_interval_weeks = review_interval_weeks
+    plan.full_clean()
+    plan.save()
+    plan.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        Milestone(plan=plan, week=week, core_target=core, specific_target=specific)
+        for week, core, specific in milestones
+    )
+    return plan

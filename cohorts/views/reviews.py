@@ -1,1 +1,191 @@
-urlpatterns = []
+"""Progress reviews: a trainee's reviews, recording one, confirming it, completing actions, and
+the list of reviews that are due.
+
+Refusals: anonymous people are sent to sign in; a signed-in person without the permission gets
+403 (Forbidden), whoever they are: another trainee, an unrelated mentor or tutor, a manager
+trying to record. The enrolment's existence is not hidden behind a 404: its number says
+nothing about the trainee, and every refusal is the same 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cohorts.forms.reviews import ReviewForm
+from cohorts.models import Enrolment, Review, ReviewAction
+from cohorts.selectors import reviews as selectors
+from cohorts.services import reviews as services
+from competencies.views.records import add_service_errors
+from pathway.models import RoleCode
+from pathway.permissions import require_perm
+
+# Who sees the "reviews due" list: the lead nurse (everyone), and the staff who take part in
+# reviews (their own trainees).
+REVIEWS_DUE_ROLES = (
+    RoleCode.LEAD_NURSE,
+    RoleCode.PRACTICE_EDUCATOR,
+    RoleCode.TUTOR,
+    RoleCode.MENTOR,
+)
+
+
+def _enrolment(request, pk) -> Enrolment:
+    if getattr(request, "_review_enrolment", None) is None:
+        request._review_enrolment = get_object_or_404(
+            Enrolment.objects.select_related("trainee", "cohort", "record"), pk=pk
+        )
+    return request._review_enrolment
+
+
+def _review(request, pk) -> Review:
+    if getattr(request, "_review", None) is None:
+        request._review = get_object_or_404(
+            Review.objects.select_related("enrolment__trainee", "enrolment__cohort"), pk=pk
+        )
+    return request._review
+
+
+def _review_enrolment(request, pk) -> Enrolment:
+    return _review(request, pk).enrolment
+
+
+def _action_enrolment(request, pk) -> Enrolment:
+    if getattr(request, "_review_action", None) is None:
+        request._review_action = get_object_or_404(
+            ReviewAction.objects.select_related(
+                "review__enrolment__trainee", "review__enrolment__cohort"
+            ),
+            pk=pk,
+        )
+    return request._review_action.review.enrolment
+
+
+@require_perm("cohorts.view_enrolment", fn=_enrolment)
+def review_list(request, pk):
+    enrolment = _enrolment(request, pk)
+    schedule = selectors.review_schedule(Enrolment.objects.filter(pk=enrolment.pk))
+    return render(
+        request,
+        "cohorts/review_list.html",
+        {
+            "enrolment": enrolment,
+            "reviews": selectors.enrolment_reviews(enrolment),
+            "schedule": schedule[0],
+            "own": enrolment.trainee_id == request.user.pk,
+            "can_record": request.user.has_perm("cohorts.record_review", enrolment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm("cohorts.record_review", fn=_enrolment)
+def review_add(request, pk):
+    enrolment = _enrolment(request, pk)
+    owners = selectors.action_owner_choices(enrolment)
+    form = ReviewForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_record(
+                actor=request.user,
+                enrolment=enrolment,
+                actions=form.cleaned_actions(),
+                **form.review_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Review saved")
+            return redirect("cohorts:review_detail", review.pk)
+    return render(
+        request,
+        "cohorts/review_form.html",
+        {"form": form, "enrolment": enrolment, "page_has_errors": form.has_errors},
+    )
+
+
+@require_perm("cohorts.view_enrolment", fn=_review_enrolment)
+def review_detail(request, pk):
+    review = selectors.review_with_details(_review(request, pk).pk)
+    user = request.user
+    party = selectors.confirming_party(user, review.enrolment)
+    own_party = next((p for p in review.parties if p.party == party), None)
+    is_lead = user.has_role(RoleCode.LEAD_NURSE)
+    return render(
+        request,
+        "cohorts/review_detail.html",
+        {
+            "review": review,
+            "enrolment": review.enrolment,
+            "own_party": own_party,
+            "can_confirm": own_party is not None
+            and not own_party.confirmed
+            and user.has_perm("cohorts.confirm_review", review),
+            "completable_ids": {
+                action.pk
+                for action in review.actions.all()
+                if action.done_on is None and (action.owner_id == user.pk or is_lead)
+            },
+        },
+    )
+
+
+@require_POST
+@require_perm("cohorts.confirm_review", fn=_review)
+def review_confirm(request, pk):
+    review = _review(request, pk)
+    try:
+        services.review_confirm(actor=request.user, review=review)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "You have confirmed this review")
+    return redirect("cohorts:review_detail", review.pk)
+
+
+@require_POST
+@require_perm("cohorts.view_enrolment", fn=_action_enrolment)
+def review_action_complete(request, pk):
+    _action_enrolment(request, pk)
+    action = request._review_action
+    try:
+        services.review_action_complete(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked as done")
+    return redirect("cohorts:review_detail", action.review_id)
+
+
+@login_required
+def reviews_due(request):
+    user = request.user
+    if not user.has_role(*REVIEWS_DUE_ROLES):
+        raise PermissionDenied
+    everyone = user.has_role(RoleCode.LEAD_NURSE)
+    return render(
+        request,
+        "cohorts/reviews_due.html",
+        {
+            "rows": selectors.reviews_due(supporter=None if everyone else user),
+            "everyone": everyone,
+        },
+    )
+
+
+urlpatterns = [
+    path("enrolments/<int:pk>/reviews/", review_list, name="review_list"),
+    path("enrolments/<int:pk>/reviews/add/", review_add, name="review_add"),
+    path("reviews/due/", reviews_due, name="reviews_due"),
+    path("reviews/<int:pk>/", review_detail, name="review_detail"),
+    path("reviews/<int:pk>/confirm/", review_confirm, name="review_confirm"),
+    path(
+        "review-actions/<int:pk>/complete/",
+        review_action_complete,
+        name="review_action_complete",
+    ),
+]

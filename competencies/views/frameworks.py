@@ -139,7 +139,7 @@ def framework_detail(request, pk):
         "competencies/framework_detail.html",
         {
             "framework": framework,
-            "domains": framework.domains.all(),
+            "domains": selectors.domains_with_nested_competencies(framework),
             "can_manage": can_manage,
             "can_edit": can_manage and framework.is_editable,
             "existing_draft": draft,
@@ -440,7 +440,11 @@ def competency_delete(request, pk):
     return _confirm(
         request,
         "competencies/competency_confirm_delete.html",
-        {"framework": framework, "competency": competency},
+        {
+            "framework": framework,
+            "competency": competency,
+            "beneath": selectors.competency_descendants(competency),
+        },
         form,
     )
 

@@ -47,6 +47,12 @@ def moodle_pairs(data: bytes) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows[1:] if r and r[12] not in ("1", "true")]
 
 
+def moodle_framework_row(data: bytes) -> list[str]:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    [row] = [r for r in rows[1:] if r and r[12] in ("1", "true")]
+    return row
+
+
 # Pathway CSV ------------------------------------------------------------------------------
 
 
@@ -418,6 +424,7 @@ def test_moodle_import_keeps_the_tree_and_strips_html(db):
     framework = framework_import(actor=None, source=FIXTURES / "good-moodle.csv", format="moodle")
 
     assert (framework.code, framework.name) == ("nursing-skills", "Nursing support skills")
+    assert framework.source_id_number == "nursing-skills"
     assert framework.description == "Skills for healthcare support workers."
     # Each top-level Moodle competency is a domain and the first competency in it.
     domains = list(framework.domains.order_by("order"))
@@ -428,24 +435,25 @@ def test_moodle_import_keeps_the_tree_and_strips_html(db):
     ]
     assert framework.competencies.count() == 9
     clin = [
-        (c.code, c.title)
+        (c.code, c.title, c.parent.code if c.parent else None)
         for c in framework.competencies.filter(domain=domains[0]).order_by("order")
     ]
+    # Moodle's own ID numbers; below the second level, the parent competency is kept.
     assert clin == [
-        ("CLIN", "Clinical care"),
-        ("CLIN-OBS", "Observations"),
-        ("CLIN-OBS/CLIN-OBS-1", "Takes a temperature"),
-        ("CLIN-OBS-1/CLIN-OBS-1a", "Takes a temperature in a child"),
-        ("CLIN-OBS/CLIN-OBS-2", "Takes a pulse"),
-        ("CLIN-OBS/OBS%2F3", "Measures oxygen saturation"),
+        ("CLIN", "Clinical care", None),
+        ("CLIN-OBS", "Observations", None),
+        ("CLIN-OBS-1", "Takes a temperature", "CLIN-OBS"),
+        ("CLIN-OBS-1a", "Takes a temperature in a child", "CLIN-OBS-1"),
+        ("CLIN-OBS-2", "Takes a pulse", "CLIN-OBS"),
+        ("OBS/3", "Measures oxygen saturation", "CLIN-OBS"),
     ]
     # A top-level node without children is still a domain, holding itself.
     assert [c.code for c in domains[2].competencies.all()] == ["SAFE"]
-    temperature = framework.competencies.get(code="CLIN-OBS/CLIN-OBS-1")
+    temperature = framework.competencies.get(code="CLIN-OBS-1")
     assert (
         temperature.description == "Uses a tympanic thermometer & records it.\nEscalates a fever."
     )
-    child = framework.competencies.get(code="CLIN-OBS-1/CLIN-OBS-1a")
+    child = framework.competencies.get(code="CLIN-OBS-1a")
     assert child.description == "• Explains to the parent\n• Uses the right probe"
     observations = framework.competencies.get(code="CLIN-OBS")
     assert observations.description == "Vital signs.\n\nSecond paragraph"
@@ -456,7 +464,7 @@ def test_moodle_import_keeps_the_tree_and_strips_html(db):
     )
     for unsafe in ("<script", "alert(", "document.cookie", "onclick", "steal()", "<p>"):
         assert unsafe not in everything
-    pulse = framework.competencies.get(code="CLIN-OBS/CLIN-OBS-2")
+    pulse = framework.competencies.get(code="CLIN-OBS-2")
     assert pulse.description == "Counts for a full minute."  # plain text format, kept
 
 
@@ -467,6 +475,7 @@ def test_moodle_round_trip_gives_the_same_tree_and_parent_id_numbers(db):
     exported = framework_export(framework=framework, format="moodle")
 
     assert sorted(moodle_pairs(exported)) == sorted(moodle_pairs(original))
+    assert moodle_framework_row(exported)[:2] == ["", "nursing-skills"]
     reimported = framework_import(actor=None, source=exported, format="moodle")
     assert reimported.version == 2
     assert interchange.framework_data(reimported).domains == (
@@ -541,9 +550,26 @@ def test_shared_moodle_export_imports_as_one_framework_with_64_competencies(db):
     assert framework.domains.get(code="levels").competencies.count() == 6
     assert framework.domains.get(code="competencies").competencies.count() == 58
     assert "<p>" not in framework.description and "OECD’s overall success" in framework.description
+    assert framework.source_id_number == "OECD-CORE"
+    # Every competency has its own Moodle ID number, and below the second level its parent.
+    pairs = moodle_pairs(original)
+    assert sorted(framework.competencies.values_list("code", flat=True)) == sorted(
+        idnumber for _, idnumber in pairs
+    )
+    tops = {idnumber for parent, idnumber in pairs if not parent}
+    expected_parents = {
+        idnumber: (parent if parent and parent not in tops else None) for parent, idnumber in pairs
+    }
+    assert {
+        c.code: (c.parent.code if c.parent else None)
+        for c in framework.competencies.select_related("parent")
+    } == expected_parents
+    assert any(parent is not None for parent in expected_parents.values())  # it is deep
+    assert not any("/" in code for code in expected_parents)
     # The hierarchy comes back out: the same parent ID number for every competency.
     exported = framework_export(framework=framework, format="moodle")
-    assert sorted(moodle_pairs(exported)) == sorted(moodle_pairs(original))
+    assert sorted(moodle_pairs(exported)) == sorted(pairs)
+    assert moodle_framework_row(exported)[1] == moodle_framework_row(original)[1] == "OECD-CORE"
 
 
 # Commands ---------------------------------------------------------------------------------

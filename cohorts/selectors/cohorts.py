@@ -1,0 +1,62 @@
+"""Reads for cohort administration: lists, choices for forms."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
+from pathway.models import Allocation, ClinicalArea, Programme, RoleCode, User
+
+
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """Cohorts a person may see listed: all for the lead nurse, supported ones for educators."""
+    cohorts = Cohort.objects.select_related("programme", "framework").annotate(
+        current_count=Count("enrolments", filter=Q(enrolments__status__in=CURRENT_STATUSES)),
+        total_count=Count("enrolments", filter=~Q(enrolments__status="deferred")),
+    )
+    if user.has_role(RoleCode.LEAD_NURSE) or user.has_role(RoleCode.ADMINISTRATOR):
+        return cohorts.order_by("-intake_date")
+    supported = Allocation.objects.current().filter(
+        supporter=user, kind=Allocation.Kind.PRACTICE_EDUCATOR
+    )
+    return cohorts.filter(enrolments__trainee__in=supported.values("trainee")).distinct()
+
+
+def people_who_can_enrol(cohort: Cohort) -> QuerySet[User]:
+    """Active people without a current enrolment anywhere (anyone can become a trainee)."""
+    current = Enrolment.objects.filter(status__in=CURRENT_STATUSES).values("trainee")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=current)
+        .exclude(roles__code__in=[RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR])
+        .order_by("full_name")
+    )
+
+
+def later_cohorts(enrolment: Enrolment) -> QuerySet[Cohort]:
+    cohort = enrolment.cohort
+    return (
+        Cohort.objects.filter(programme=cohort.programme, intake_date__gt=cohort.intake_date)
+        .exclude(status=Cohort.Status.FINISHED)
+        .order_by("intake_date")
+    )
+
+
+def enrolment_by_pk(pk: int) -> Enrolment:
+    return Enrolment.objects.select_related(
+        "cohort__programme", "trainee", "record__clinical_area"
+    ).get(pk=pk)
+
+
+def people_with_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(roles__code=role, is_active=True).order_by("full_name")
+
+
+def programmes() -> QuerySet[Programme]:
+    return Programme.objects.select_related("plan__framework").order_by("name")
+
+
+def enrolment_areas(cohort: Cohort) -> QuerySet[ClinicalArea]:
+    """The cohort's clinical areas, or every area when the cohort names none."""
+    areas = cohort.clinical_areas.order_by("name")
+    return areas if areas.exists() else ClinicalArea.objects.order_by("name")

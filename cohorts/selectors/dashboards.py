@@ -1,0 +1,538 @@
+"""Reads for the lead nurse's dashboards: the programme overview and one cohort's trainees.
+
+Every number comes from one annotated query (correlated subqueries with Count and Max), so a
+page takes the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or
+many. Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
+at risk / behind, predicted completion) and to filter and sort.
+
+Rules the numbers follow:
+- achieved: progress rows achieved and not expired on the day (ProgressQuerySet.currently_achieved);
+  required: the rows on the trainee's record, split by competency.is_core;
+- the plan: the programme plan's milestones, else a straight line from the cohort's intake to its
+  planned end (docs/dashboards.md); RAG, predicted completion and review due dates are worked out
+  for current trainees only (active or on a break): for someone who has withdrawn, completed or
+  qualified they mean nothing;
+- last review: the latest review on any enrolment of the trainee's record (a trainee who moved
+  from an earlier cohort keeps their review history); next due: that review plus the cohort's
+  review interval, else the enrolment's start plus the interval; overdue: due before today;
+- attendance: present ÷ (present + absent) on this enrolment's training days; excused marks do
+  not count either way; None when nobody has marked any;
+- a sign-off request is waiting "more than 14 days" when it was made 15 or more days ago.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cohorts.models import (
+    CURRENT_STATUSES,
+    Attendance,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Milestone,
+    Review,
+)
+from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
+from competencies.models import CompetencyProgress, SignOffRequest
+from pathway.models import Allocation
+
+STALE_REQUEST_DAYS = 14
+
+# Enrolment statuses shown on the dashboards, in this order. Deferred enrolments have moved to
+# another cohort and are shown there.
+SHOWN_STATUSES = [s for s in EnrolmentStatus if s != EnrolmentStatus.DEFERRED]
+_STATUS_ORDER = {status.value: index for index, status in enumerate(EnrolmentStatus)}
+
+
+# Rows ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Mentor:
+    pk: int
+    name: str
+
+
+@dataclass
+class TraineeRow:
+    """One enrolment on a cohort dashboard, with everything the table and the exports show."""
+
+    enrolment_pk: int
+    cohort_pk: int
+    trainee_pk: int
+    trainee_name: str
+    area_pk: int
+    area_name: str
+    status: str
+    start_date: datetime.date
+    core_achieved: int
+    core_required: int
+    specific_achieved: int
+    specific_required: int
+    last_achieved_on: datetime.date | None
+    last_review: datetime.date | None
+    present: int
+    absent: int
+    excused: int
+    open_requests: int
+    oldest_request_at: datetime.datetime | None
+    stale_requests: int
+    mentors: list[Mentor] = field(default_factory=list)
+    # Worked out with cohorts/progress.py (current trainees only for the judgements):
+    core_planned: float = 0.0
+    specific_planned: float = 0.0
+    core_rag: Rag | None = None
+    specific_rag: Rag | None = None
+    rag: Rag | None = None
+    predicted_completion: datetime.date | None = None
+    next_review_due: datetime.date | None = None
+    oldest_request_days: int | None = None
+    review_overdue: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return EnrolmentStatus(self.status).label
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_STATUSES
+
+    @property
+    def core_planned_whole(self) -> int:
+        """The plan rounded down: a competency is achieved whole or not at all (as rag() does)."""
+        return _whole(self.core_planned)
+
+    @property
+    def specific_planned_whole(self) -> int:
+        return _whole(self.specific_planned)
+
+    @property
+    def core_share(self) -> float | None:
+        return self.core_achieved / self.core_required if self.core_required else None
+
+    @property
+    def specific_share(self) -> float | None:
+        return self.specific_achieved / self.specific_required if self.specific_required else None
+
+    @property
+    def core_percent(self) -> float | None:
+        return None if self.core_share is None else 100 * self.core_share
+
+    @property
+    def specific_percent(self) -> float | None:
+        return None if self.specific_share is None else 100 * self.specific_share
+
+    @property
+    def achieved(self) -> int:
+        return self.core_achieved + self.specific_achieved
+
+    @property
+    def required(self) -> int:
+        return self.core_required + self.specific_required
+
+    @property
+    def attendance_share(self) -> float | None:
+        marked = self.present + self.absent
+        return self.present / marked if marked else None
+
+    @property
+    def attendance_percent(self) -> float | None:
+        share = self.attendance_share
+        return None if share is None else 100 * share
+
+    @property
+    def mentor_names(self) -> str:
+        return ", ".join(m.name for m in self.mentors)
+
+
+def _whole(planned: float) -> int:
+    return max(int(planned + 1e-9), 0)
+
+
+def _count(queryset: QuerySet, group: str):
+    """A correlated COUNT(*) of `queryset` (already filtered on an OuterRef), 0 when empty."""
+    return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]), 0
+    )
+
+
+def _aggregate(queryset: QuerySet, group: str, aggregate):
+    return Subquery(queryset.order_by().values(group).annotate(v=aggregate).values("v")[:1])
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _annotated_enrolments(enrolments: QuerySet, *, today: datetime.date) -> QuerySet:
+    """Enrolments with their progress, review, attendance and request numbers, in one query."""
+    progress = CompetencyProgress.objects.filter(record=OuterRef("record"))
+    achieved = CompetencyProgress.objects.currently_achieved(today).filter(record=OuterRef("record"))
+    attendance = Attendance.objects.filter(enrolment=OuterRef("pk"))
+    requests = SignOffRequest.objects.filter(
+        record=OuterRef("record"), status=SignOffRequest.Status.OPEN
+    )
+    stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
+    return enrolments.select_related("trainee", "record__clinical_area").annotate(
+        core_required=_count(progress.filter(competency__is_core=True), "record"),
+        specific_required=_count(progress.filter(competency__is_core=False), "record"),
+        core_achieved=_count(achieved.filter(competency__is_core=True), "record"),
+        specific_achieved=_count(achieved.filter(competency__is_core=False), "record"),
+        last_achieved_on=_aggregate(achieved, "record", Max("achieved_on")),
+        last_review=_aggregate(
+            Review.objects.filter(enrolment__record=OuterRef("record")),
+            "enrolment__record",
+            Max("held_on"),
+        ),
+        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "enrolment"),
+        absent=_count(attendance.filter(status=Attendance.Status.ABSENT), "enrolment"),
+        excused=_count(attendance.filter(status=Attendance.Status.EXCUSED), "enrolment"),
+        open_requests=_count(requests, "record"),
+        oldest_request_at=_aggregate(requests, "record", Min("created_at")),
+        stale_requests=_count(requests.filter(created_at__lt=stale_before), "record"),
+    )
+
+
+def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Point]]:
+    """Each programme's plan milestones (none when it has no plan), in one query."""
+    points: dict[int, list[Point]] = defaultdict(list)
+    for programme_id, week, core, specific in Milestone.objects.filter(
+        plan__programme_id__in=set(programme_ids)
+    ).values_list("plan__programme_id", "week", "core_target", "specific_target"):
+        points[programme_id].append(Point(week, core, specific))
+    return points
+
+
+def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeRow:
+    record = enrolment.record
+    row = TraineeRow(
+        enrolment_pk=enrolment.pk,
+        cohort_pk=enrolment.cohort_id,
+        trainee_pk=enrolment.trainee_id,
+        trainee_name=enrolment.trainee.full_name,
+        area_pk=record.clinical_area_id,
+        area_name=record.clinical_area.name,
+        status=enrolment.status,
+        start_date=enrolment.start_date,
+        core_achieved=enrolment.core_achieved,
+        core_required=enrolment.core_required,
+        specific_achieved=enrolment.specific_achieved,
+        specific_required=enrolment.specific_required,
+        last_achieved_on=enrolment.last_achieved_on,
+        last_review=enrolment.last_review,
+        present=enrolment.present,
+        absent=enrolment.absent,
+        excused=enrolment.excused,
+        open_requests=enrolment.open_requests,
+        oldest_request_at=enrolment.oldest_request_at,
+        stale_requests=enrolment.stale_requests,
+        mentors=[
+            Mentor(a.supporter_id, a.supporter.full_name)
+            for a in getattr(enrolment.trainee, "current_mentor_allocations", [])
+        ],
+    )
+    row.core_planned, row.specific_planned = planned_by(
+        milestones=milestones,
+        start=cohort.intake_date,
+        planned_end=cohort.planned_end_date,
+        on=today,
+        core_required=row.core_required,
+        specific_required=row.specific_required,
+    )
+    if row.oldest_request_at is not None:
+        row.oldest_request_days = (today - timezone.localdate(row.oldest_request_at)).days
+    if row.is_current:
+        row.core_rag = rag(row.core_achieved, row.core_planned)
+        row.specific_rag = rag(row.specific_achieved, row.specific_planned)
+        row.rag = worst(row.core_rag, row.specific_rag)
+        row.predicted_completion = predicted_completion(
+            start=row.start_date,
+            on=today,
+            achieved=row.achieved,
+            required=row.required,
+            last_achieved_on=row.last_achieved_on,
+        )
+        interval = datetime.timedelta(weeks=cohort.review_interval_weeks)
+        row.next_review_due = (row.last_review or row.start_date) + interval
+        row.review_overdue = row.next_review_due < today
+    return row
+
+
+def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
+    """Every enrolment of the cohort but the deferred ones: three queries in all."""
+    mentors = Prefetch(
+        "trainee__supported_by",
+        queryset=Allocation.objects.current(today)
+        .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True)
+        .select_related("supporter")
+        .order_by("supporter__full_name", "pk"),
+        to_attr="current_mentor_allocations",
+    )
+    enrolments = _annotated_enrolments(
+        Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
+        today=today,
+    ).prefetch_related(mentors)
+    milestones = _milestones_by_programme([cohort.programme_id])[cohort.programme_id]
+    return [_row(e, cohort=cohort, milestones=milestones, today=today) for e in enrolments]
+
+
+# Filters and sorting ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    area: int | None = None
+    mentor: int | None = None
+    status: str | None = None
+    rag: str | None = None
+
+    def keep(self, row: TraineeRow) -> bool:
+        return (
+            (self.area is None or row.area_pk == self.area)
+            and (self.mentor is None or any(m.pk == self.mentor for m in row.mentors))
+            and (not self.status or row.status == self.status)
+            and (not self.rag or row.rag == self.rag)
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(value not in (None, "") for value in vars(self).values())
+
+
+def _rag_key(value: Rag | None):
+    return None if value is None else ORDER[value]
+
+
+# Column key → the value it sorts by. Empty values (None) always go last.
+SORT_KEYS = {
+    "name": lambda r: r.trainee_name.casefold(),
+    "area": lambda r: r.area_name.casefold(),
+    "status": lambda r: _STATUS_ORDER[r.status],
+    "core": lambda r: r.core_share,
+    "specific": lambda r: r.specific_share,
+    "rag": lambda r: _rag_key(r.rag),
+    "predicted": lambda r: r.predicted_completion,
+    "last_review": lambda r: r.last_review,
+    "next_due": lambda r: r.next_review_due,
+    "attendance": lambda r: r.attendance_share,
+}
+DEFAULT_SORT = "name"
+
+
+def filter_and_sort(
+    rows: Iterable[TraineeRow],
+    *,
+    filters: Filters | None = None,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+) -> list[TraineeRow]:
+    """The rows the filters keep, sorted by a column (then by name); empty values last."""
+    filters = filters or Filters()
+    kept = sorted((r for r in rows if filters.keep(r)), key=SORT_KEYS["name"])
+    key = SORT_KEYS.get(sort, SORT_KEYS[DEFAULT_SORT])
+    present = sorted((r for r in kept if key(r) is not None), key=key, reverse=descending)
+    return present + [r for r in kept if key(r) is None]
+
+
+# The cohort dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    by_status: dict[str, int]
+    on_track: int = 0
+    at_risk: int = 0
+    behind: int = 0
+    overdue_reviews: int = 0
+    open_requests: int = 0
+    stale_requests: int = 0
+    achieved: int = 0
+
+    @property
+    def current(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in CURRENT_STATUSES)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) for every status shown, in the usual order."""
+        return [(s.value, s.label, self.by_status.get(s.value, 0)) for s in SHOWN_STATUSES]
+
+
+def summarise(rows: Iterable[TraineeRow]) -> Summary:
+    """Counts over rows; RAG, reviews, requests and achievements of current trainees only."""
+    summary = Summary(by_status={s.value: 0 for s in SHOWN_STATUSES})
+    for row in rows:
+        summary.by_status[row.status] = summary.by_status.get(row.status, 0) + 1
+        if not row.is_current:
+            continue
+        if row.rag is not None:
+            setattr(summary, row.rag.value, getattr(summary, row.rag.value) + 1)
+        summary.overdue_reviews += row.review_overdue
+        summary.open_requests += row.open_requests
+        summary.stale_requests += row.stale_requests
+        summary.achieved += row.achieved
+    return summary
+
+
+@dataclass
+class CohortDashboard:
+    cohort: Cohort
+    today: datetime.date
+    all_rows: list[TraineeRow]
+    summary: Summary
+
+    @property
+    def week(self) -> int | None:
+        """The programme week today falls in; None before the intake."""
+        return self.cohort.week_on(self.today) if self.today >= self.cohort.intake_date else None
+
+    @property
+    def area_choices(self) -> list[tuple[int, str]]:
+        areas = {row.area_pk: row.area_name for row in self.all_rows}
+        return sorted(areas.items(), key=lambda item: item[1].casefold())
+
+    @property
+    def mentor_choices(self) -> list[tuple[int, str]]:
+        mentors = {m.pk: m.name for row in self.all_rows for m in row.mentors}
+        return sorted(mentors.items(), key=lambda item: item[1].casefold())
+
+    def select(
+        self, filters: Filters | None = None, sort: str = DEFAULT_SORT, descending: bool = False
+    ) -> list[TraineeRow]:
+        return filter_and_sort(self.all_rows, filters=filters, sort=sort, descending=descending)
+
+
+def cohort_for_dashboard(pk: int) -> Cohort:
+    return Cohort.objects.select_related("programme").get(pk=pk)
+
+
+def cohort_dashboard(cohort: Cohort, *, today: datetime.date | None = None) -> CohortDashboard:
+    """Every trainee row of the cohort and its summary counts: three queries."""
+    today = today or timezone.localdate()
+    rows = _fetch_rows(cohort, today=today)
+    return CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
+
+
+def cohort_rows(
+    cohort: Cohort,
+    *,
+    today: datetime.date | None = None,
+    filters: Filters | None = None,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+) -> list[TraineeRow]:
+    """One row per enrolment (deferred ones excluded), filtered and sorted: three queries."""
+    today = today or timezone.localdate()
+    return filter_and_sort(
+        _fetch_rows(cohort, today=today), filters=filters, sort=sort, descending=descending
+    )
+
+
+# The programme overview ---------------------------------------------------------------------
+
+
+@dataclass
+class CohortOverview:
+    cohort: Cohort
+    summary: Summary
+    today: datetime.date
+
+    @property
+    def size(self) -> int:
+        """Trainees in the cohort, whatever their status (those who moved away excluded)."""
+        return self.summary.total
+
+    @property
+    def week(self) -> int | None:
+        return self.cohort.week_on(self.today) if self.today >= self.cohort.intake_date else None
+
+
+@dataclass
+class ProgrammeOverview:
+    today: datetime.date
+    running: list[CohortOverview]
+    planned: list[CohortOverview]
+    finished: list[CohortOverview]
+
+    @property
+    def totals(self) -> Summary:
+        total = Summary(by_status={s.value: 0 for s in SHOWN_STATUSES})
+        for item in self.running:
+            s = item.summary
+            for status, count in s.by_status.items():
+                total.by_status[status] += count
+            for name in (
+                "on_track",
+                "at_risk",
+                "behind",
+                "overdue_reviews",
+                "open_requests",
+                "stale_requests",
+                "achieved",
+            ):
+                setattr(total, name, getattr(total, name) + getattr(s, name))
+        return total
+
+
+def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOverview:
+    """Every cohort: running ones with their progress, planned and finished ones listed.
+
+    Three queries however many cohorts: the cohorts with their counts by status, the current
+    trainees of running cohorts with their numbers, and the plans' milestones.
+    """
+    today = today or timezone.localdate()
+    cohorts = list(
+        Cohort.objects.select_related("programme")
+        .annotate(
+            **{
+                f"n_{status.value}": Count("enrolments", filter=Q(enrolments__status=status))
+                for status in SHOWN_STATUSES
+            }
+        )
+        .order_by("intake_date", "name")
+    )
+    running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
+    rows_by_cohort: dict[int, list[TraineeRow]] = defaultdict(list)
+    if running:
+        milestones = _milestones_by_programme(c.programme_id for c in running)
+        by_pk = {c.pk: c for c in running}
+        enrolments = _annotated_enrolments(
+            Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
+            today=today,
+        )
+        for enrolment in enrolments:
+            cohort = by_pk[enrolment.cohort_id]
+            rows_by_cohort[cohort.pk].append(
+                _row(enrolment, cohort=cohort, milestones=milestones[cohort.programme_id], today=today)
+            )
+
+    def overview(cohort: Cohort) -> CohortOverview:
+        summary = summarise(rows_by_cohort.get(cohort.pk, []))
+        # Counts by status come from the cohort query: they include people no longer current.
+        summary.by_status = {s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
+        return CohortOverview(cohort=cohort, summary=summary, today=today)
+
+    grouped: dict[str, list[CohortOverview]] = defaultdict(list)
+    for cohort in cohorts:
+        grouped[cohort.status].append(overview(cohort))
+    return ProgrammeOverview(
+        today=today,
+        running=grouped[Cohort.Status.RUNNING],
+        planned=grouped[Cohort.Status.PLANNED],
+        # The most recently finished first.
+        finished=sorted(
+            grouped[Cohort.Status.FINISHED], key=lambda o: o.cohort.planned_end_date, reverse=True
+        ),
+    )

@@ -1,0 +1,99 @@
+"""End-to-end tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Run with `make e2e`. Pages are checked with axe-core (WCAG 2.2 A and AA rules) and
+screenshots of each page visited are saved under var/screenshots/ for a reviewer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
+# itself (building data) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+AXE = Path(settings.AXE_CORE_DIST) / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make e2e`, which installs it")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as a script; the app's own CSP would rightly refuse that.
+    return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
+
+
+def check_accessibility(page, name: str) -> None:
+    """Run axe-core on the page as it is now; fail listing each WCAG A/AA violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+    assert not problems, f"Accessibility problems on {name}:\n" + "\n".join(problems)
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True
+    )
+
+
+@pytest.fixture
+def visit(page):
+    """Go to the page, check it with axe and save a screenshot."""
+
+    def _visit(name: str):
+        page.wait_for_load_state("load")
+        check_accessibility(page, name)
+        screenshot(page, name)
+
+    return _visit
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def _sign_in(email: str, password: str):
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return _sign_in
+
+
+@pytest.fixture
+def sign_out(page):
+    def _sign_out():
+        page.get_by_role("button", name="Sign out").click()
+
+    return _sign_out
