@@ -4,10 +4,12 @@ Everything that differs between a laptop and production comes from the environme
 README.md lists the variables. Defaults are safe: DEBUG is off unless asked for.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the page people see.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pathway.urls"
@@ -101,6 +107,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pathway.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -196,6 +204,38 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sign-in throttling (django-axes): an account is locked after repeated failures. Locking by
+# account, not by address, because many staff share one ward computer. An administrator unlocks
+# in the admin (Axes > Access attempts) or with `manage.py axes_reset_username EMAIL`.
+AXES_FAILURE_LIMIT = int(os.environ.get("PATHWAY_SIGN_IN_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("PATHWAY_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock by IP address too. A trust's staff sign in from shared ward computers
+# behind one NAT address, so locking an address would lock a whole ward out; the account lock
+# above does not depend on cookies or user agents, which is what W006 guards against.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
