@@ -467,7 +467,7 @@ class Assessment(models.Model):
             "assessor_name": self.assessor_name,
             "assessor_role": self.assessor_role,
             "assessor_registration": self.assessor_registration,
-            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            "created_at": self.created_at.isoformat(timespec="milliseconds"),
             "sequence": self.sequence,
             "previous_hash": self.previous_hash,
         }

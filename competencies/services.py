@@ -569,6 +569,12 @@ def _assessor_snapshot(assessor: User, role: str) -> dict:
     }
 
 
+def _to_milliseconds(moment):
+    # Django's JSON serialiser keeps milliseconds only; a record hashed with microseconds could
+    # not be verified after a dumpdata/loaddata backup and restore.
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _append_assessment(**fields):
     """Append to the trainee's hash chain. Locks the trainee's row so appends are serial."""
     from competencies.models import Assessment
@@ -585,7 +591,7 @@ def _append_assessment(**fields):
         trainee_id=trainee_id,
         sequence=(last["sequence"] + 1) if last else 1,
         previous_hash=last["record_hash"] if last else "",
-        created_at=timezone.now(),
+        created_at=_to_milliseconds(timezone.now()),
         **fields,
     )
     assessment.record_hash = assessment.compute_hash()
