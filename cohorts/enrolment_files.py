@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -153,6 +154,7 @@ NAME_MAX = 150
 EMAIL_MAX = 254
 EMPLOYEE_NUMBER_MAX = 32
 MAX_ROWS = 1000
+UNZIPPED_MAX = 100 * 1024 * 1024
 ACCEPTED = "a CSV file or an Excel spreadsheet (.xlsx)"
 
 
@@ -263,6 +265,14 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
 
 
 def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
+    # A small file may unzip to a huge one: refuse that before openpyxl unzips anything.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        _fail(f"The selected file must be {ACCEPTED}: this file is not an Excel spreadsheet")
+    if unzipped > UNZIPPED_MAX:
+        _fail("The spreadsheet is too large to read: copy the trainees into a new spreadsheet")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook

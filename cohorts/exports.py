@@ -170,9 +170,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c.header for c in table.columns])
     for values in table.values():
-        writer.writerow(
-            [_csv_value(v, c.kind) for v, c in zip(values, table.columns, strict=True)]
-        )
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(values, table.columns, strict=True)])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include(training.urlpatterns)),
     path("", include(reviews.urlpatterns)),
     path("", include(dashboards.urlpatterns)),
+    path("", include("cohorts.views.charts")),
 ]

@@ -93,6 +93,16 @@ class DashboardFilterForm(forms.Form):
             rag=self._clean_value("rag"),
         )
 
+    def applied_labels(self) -> list[str]:
+        """The filters in force, in words ("Mentor: Sam Patel"), for the printed page."""
+        labels = []
+        for name in ("area", "mentor", "status", "rag"):
+            value = self._clean_value(name)
+            if value is not None:
+                choices = dict(self.fields[name].choices)
+                labels.append(f"{self.fields[name].label}: {choices.get(value, value)}")
+        return labels
+
     def sorting(self) -> tuple[str, bool]:
         """(column key, descending?)."""
         return self._clean_value("sort") or DEFAULT_SORT, self._clean_value("order") == DESCENDING

@@ -270,7 +270,9 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
         on_record = states.get(enrolment.record_id, {})
         core = sum(1 for c in competencies if c.is_core and c.pk in on_record)
         specific = sum(1 for c in competencies if not c.is_core and c.pk in on_record)
-        trainee = Trainee(enrolment.record_id, enrolment.start_date, enrolment.end_date, core, specific)
+        trainee = Trainee(
+            enrolment.record_id, enrolment.start_date, enrolment.end_date, core, specific
+        )
         planned_core, planned_specific = _planned(
             trainee, cohort=cohort, milestones=milestones, on=today
         )
@@ -307,7 +309,10 @@ def grid_table(grid: CompetencyGrid) -> list[list[str]]:
                 enrolment.record.clinical_area.name,
                 enrolment.get_status_display(),
             ]
-            + [labels.get(state, "Not applicable") if state else "Not applicable" for state in row.states]
+            + [
+                labels.get(state, "Not applicable") if state else "Not applicable"
+                for state in row.states
+            ]
         )
     return rows
 
@@ -378,10 +383,16 @@ def achievement_over_time(
 @dataclass(frozen=True)
 class CohortAtWeek:
     cohort: Cohort
+    week: int
     trainees: int
     achieved: int  # competencies achieved by the cohort's trainees by week N
     planned: float  # what the plan asks of them all by week N
     current_week: int  # the week the cohort is in today
+
+    @property
+    def reached(self) -> bool:
+        """Whether the cohort has finished week N (if not, its numbers are so far)."""
+        return self.current_week > self.week
 
     @property
     def average(self) -> float | None:
@@ -398,9 +409,6 @@ class CohortComparison:
     week: int
     today: datetime.date
     cohorts: list[CohortAtWeek]
-
-    def reached(self, row: CohortAtWeek) -> bool:
-        return row.current_week > self.week
 
 
 def comparison_programmes():
@@ -471,7 +479,9 @@ def cohort_comparison(
         planned = sum(
             sum(_planned(t, cohort=cohort, milestones=milestones, on=before)) for t in trainees
         )
-        rows.append(CohortAtWeek(cohort, len(trainees), achieved, planned, cohort.week_on(today)))
+        rows.append(
+            CohortAtWeek(cohort, week, len(trainees), achieved, planned, cohort.week_on(today))
+        )
     return CohortComparison(programme, week, today, rows)
 
 
@@ -557,9 +567,7 @@ def trainee_overview(
         specific_achieved=Count("pk", filter=currently_achieved & Q(competency__is_core=False)),
         awaiting=Count("pk", filter=Q(state=ProgressState.AWAITING_SIGN_OFF)),
         not_yet_competent=Count("pk", filter=Q(state=ProgressState.NOT_YET_COMPETENT)),
-        reassessment_due=Count(
-            "pk", filter=Q(state=ProgressState.ACHIEVED, expires_on__lte=today)
-        ),
+        reassessment_due=Count("pk", filter=Q(state=ProgressState.ACHIEVED, expires_on__lte=today)),
         last_achieved_on=Max("achieved_on"),
     )
     milestones = milestones_for(cohort.programme_id)
@@ -570,7 +578,9 @@ def trainee_overview(
         counts["core_required"],
         counts["specific_required"],
     )
-    planned_core, planned_specific = _planned(trainee, cohort=cohort, milestones=milestones, on=today)
+    planned_core, planned_specific = _planned(
+        trainee, cohort=cohort, milestones=milestones, on=today
+    )
     core = Measure(
         counts["core_achieved"],
         counts["core_required"],

@@ -175,7 +175,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def _annotated_enrolments(enrolments: QuerySet, *, today: datetime.date) -> QuerySet:
     """Enrolments with their progress, review, attendance and request numbers, in one query."""
     progress = CompetencyProgress.objects.filter(record=OuterRef("record"))
-    achieved = CompetencyProgress.objects.currently_achieved(today).filter(record=OuterRef("record"))
+    achieved = CompetencyProgress.objects.currently_achieved(today).filter(
+        record=OuterRef("record")
+    )
     attendance = Attendance.objects.filter(enrolment=OuterRef("pk"))
     requests = SignOffRequest.objects.filter(
         record=OuterRef("record"), status=SignOffRequest.Status.OPEN
@@ -515,7 +517,12 @@ def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOvervi
         for enrolment in enrolments:
             cohort = by_pk[enrolment.cohort_id]
             rows_by_cohort[cohort.pk].append(
-                _row(enrolment, cohort=cohort, milestones=milestones[cohort.programme_id], today=today)
+                _row(
+                    enrolment,
+                    cohort=cohort,
+                    milestones=milestones[cohort.programme_id],
+                    today=today,
+                )
             )
 
     def overview(cohort: Cohort) -> CohortOverview:

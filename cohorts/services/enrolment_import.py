@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cohorts import enrolment_files
 from cohorts.enrolment_files import EnrolmentImportError, RowData
-from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
+from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, EnrolmentStatusChange
 from cohorts.services import cohorts as cohort_services
 from competencies.models import Framework, TrainingRecord
 from pathway import services as pathway_services
@@ -63,7 +63,9 @@ def area_choices(cohort: Cohort | None = None) -> list[ClinicalArea]:
     return areas or list(ClinicalArea.objects.order_by("name"))
 
 
-def enrolment_import(*, actor: User | None, cohort: Cohort, source, filename: str = ""):
+def enrolment_import(
+    *, actor: User | None, cohort: Cohort, source, filename: str = ""
+) -> ImportResult:
     """Enrol the trainees listed in `source` (a path, bytes, or an uploaded or open binary
     file) on `cohort`. Returns an ImportResult; raises EnrolmentImportError listing every
     problem, with nothing written. `actor` None is the system; anyone else must be the lead
@@ -79,7 +81,7 @@ def enrolment_import(*, actor: User | None, cohort: Cohort, source, filename: st
     plans = _check_against_database(cohort, rows, errors)
     if errors:
         raise EnrolmentImportError(errors)
-    return _write(cohort, plans)
+    return _write(cohort, plans, actor)
 
 
 def _check_cohort(cohort: Cohort) -> None:
@@ -227,7 +229,7 @@ def _check_against_database(
         person = people.get(data.email)
         if person is not None:
             problems += _matched_person_problems(
-                data, person, cohort, number_owners, current, here, other_records
+                data, person, number_owners, current, here, other_records
             )
         elif data.name and enrolment_files.is_email(data.email):
             problems += _new_person_problems(data, number_owners)
@@ -263,8 +265,9 @@ def _new_person_problems(data: RowData, number_owners: dict[str, User]) -> list[
 
 
 def _matched_person_problems(
-    data, person, cohort, number_owners, current, here, other_records
+    data: RowData, person: User, number_owners, current, here, other_records
 ) -> list[str]:
+    """Someone already in Pathway: can they be enrolled, and is the row about them?"""
     problems = []
     who = f"{person.full_name} ({person.email})"
     if not person.is_active:
@@ -303,7 +306,7 @@ def _allocation_start(cohort: Cohort):
     return max(cohort.intake_date, timezone.localdate())
 
 
-def _write(cohort: Cohort, plans: list[_Plan]) -> ImportResult:
+def _write(cohort: Cohort, plans: list[_Plan], actor: User | None) -> ImportResult:
     result = ImportResult()
     start = _allocation_start(cohort)
     row = None
@@ -330,6 +333,11 @@ def _write(cohort: Cohort, plans: list[_Plan]) -> ImportResult:
                             start_date=start,
                         )
                     )
+            row = None
+            # The enrolment service was called as the system; the history says who enrolled.
+            EnrolmentStatusChange.objects.filter(enrolment__in=result.enrolments).update(
+                changed_by=actor
+            )
     except ValidationError as error:
         raise EnrolmentImportError(
             [

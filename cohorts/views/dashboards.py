@@ -101,9 +101,7 @@ def cohort_export(request, pk, fmt):
 
 urlpatterns = [
     path("programme/", programme_overview, name="programme_overview"),
-    path(
-        "programme/export.<str:fmt>", programme_overview_export, name="programme_overview_export"
-    ),
+    path("programme/export.<str:fmt>", programme_overview_export, name="programme_overview_export"),
     path("cohorts/<int:pk>/", cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/export.<str:fmt>", cohort_export, name="cohort_export"),
 ]

@@ -572,6 +572,232 @@ def test_shared_moodle_export_imports_as_one_framework_with_64_competencies(db):
     assert moodle_framework_row(exported)[1] == moodle_framework_row(original)[1] == "OECD-CORE"
 
 
+# Competencies beneath competencies ---------------------------------------------------------
+
+DEEP_MOODLE = """Parent id number,Id number,Shortname,Description,Description format,Scale values,\
+Scale configuration,Rule type (optional),Rule outcome (optional),Rule config (optional),\
+Cross referenced competency id numbers,Exported id (optional),Is framework,Taxonomy
+,DR Framework 2025,Digital readiness,,2,"Not yet competent,Competent",,,,,,,1,
+DR,DR-DEL,Delivery,,2,,,,0,null,,,,
+analytical-thinking,DR-AT1,Breaks a problem down,,2,,,,0,null,,,,
+,DR,Digital readiness domains,,2,,,,0,null,,,,
+DR-DEL,analytical-thinking,Analytical thinking,,2,,,,0,null,,,,
+DR-AT1,DR-AT1.a,Uses data to decide,,2,,,,0,null,,,,
+analytical-thinking,DR-AT2,Weighs options,,2,,,,0,null,,,,
+DR,DR-COM,Communication,,2,,,,0,null,,,,
+"""
+
+
+def test_a_deep_moodle_import_has_clean_codes_and_parents(db):
+    framework = framework_import(actor=None, source=DEEP_MOODLE.encode(), format="moodle")
+
+    # The framework's ID number is a slug; the one in the file is kept as it was.
+    assert (framework.code, framework.source_id_number) == (
+        "dr-framework-2025",
+        "DR Framework 2025",
+    )
+    [domain] = framework.domains.all()
+    assert domain.code == "DR"
+    nested = [
+        (c.code, c.parent.code if c.parent else None, c.order)
+        for c in framework.competencies.select_related("parent").order_by("order")
+    ]
+    assert nested == [
+        ("DR", None, 1),
+        ("DR-DEL", None, 2),
+        ("analytical-thinking", "DR-DEL", 3),
+        ("DR-AT1", "analytical-thinking", 4),
+        ("DR-AT1.a", "DR-AT1", 5),
+        ("DR-AT2", "analytical-thinking", 6),
+        ("DR-COM", None, 7),
+    ]
+    assert all(c.domain_id == domain.pk for c in framework.competencies.all())
+
+    # Back to Moodle: the same ID numbers, parent ID numbers and framework ID number.
+    exported = framework_export(framework=framework, format="moodle")
+    assert sorted(moodle_pairs(exported)) == sorted(moodle_pairs(DEEP_MOODLE.encode()))
+    assert moodle_framework_row(exported)[1] == "DR Framework 2025"
+    assert (
+        moodle_framework_row(exported)[13] == "domain,competency,competency,competency,competency"
+    )
+    # Importing that again is the next version of the same framework, with the same tree.
+    again = framework_import(actor=None, source=exported, format="moodle")
+    assert (again.code, again.version, again.source_id_number) == (
+        "dr-framework-2025",
+        2,
+        "DR Framework 2025",
+    )
+    assert (
+        interchange.framework_data(again).domains == interchange.framework_data(framework).domains
+    )
+
+
+def test_a_deep_moodle_framework_round_trips_through_the_pathway_layouts(db):
+    framework = framework_import(actor=None, source=DEEP_MOODLE.encode(), format="moodle")
+    for fmt in ("csv", "xlsx"):
+        copy = framework_import(
+            actor=None, source=framework_export(framework=framework, format=fmt), format=fmt
+        )
+        assert interchange.framework_data(copy).domains == (
+            interchange.framework_data(framework).domains
+        )
+        assert sorted(moodle_pairs(framework_export(framework=copy, format="moodle"))) == sorted(
+            moodle_pairs(DEEP_MOODLE.encode())
+        )
+
+
+def test_a_repeated_id_number_in_a_deep_moodle_file_names_the_rows(db):
+    text = DEEP_MOODLE.replace("DR-AT1,DR-AT1.a,", "DR-AT1,DR-AT2,")
+    with pytest.raises(FrameworkImportError) as caught:
+        framework_import(actor=None, source=text.encode(), format="moodle")
+    assert caught.value.errors == [(8, "duplicate ID number 'DR-AT2' (also in row 7)")]
+    assert Framework.objects.count() == 0
+
+
+@pytest.fixture
+def nested_framework(db):
+    """A framework made in Pathway with competencies beneath competencies."""
+    framework = factories.FrameworkFactory(code="nested", name="Nested")
+    d1 = factories.DomainFactory(framework=framework, code="D1", title="First", order=1)
+    d2 = factories.DomainFactory(framework=framework, code="D2", title="Second", order=2)
+    a = factories.CompetencyFactory(domain=d1, code="A", order=1)
+    a1 = factories.CompetencyFactory(domain=d1, code="A.1", order=2, parent=a)
+    factories.CompetencyFactory(domain=d1, code="A.1.i", order=3, parent=a1)
+    factories.CompetencyFactory(domain=d1, code="A.2", order=4, parent=a)
+    factories.CompetencyFactory(domain=d1, code="B", order=5)
+    factories.CompetencyFactory(domain=d2, code="C", order=1)
+    return framework
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_pathway_layouts_keep_parent_competencies(nested_framework, fmt):
+    first = framework_export(framework=nested_framework, format=fmt)
+    imported = framework_import(actor=None, source=first, format=fmt)
+
+    parents = {
+        c.code: c.parent.code if c.parent else None
+        for c in imported.competencies.select_related("parent")
+    }
+    assert parents == {"A": None, "A.1": "A", "A.1.i": "A.1", "A.2": "A", "B": None, "C": None}
+    before, after = (interchange.framework_data(f) for f in (nested_framework, imported))
+    assert after.domains == before.domains
+
+
+def test_pathway_csv_parent_competency_column_is_last_and_only_for_competencies(nested_framework):
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                framework_export(framework=nested_framework, format="csv").decode("utf-8-sig"),
+                newline="",
+            )
+        )
+    )
+    assert rows[0][-1] == "Parent competency ID number"
+    assert {r[1]: r[-1] for r in rows[1:]} == {
+        "nested": "",
+        "D1": "",
+        "A": "",
+        "A.1": "A",
+        "A.1.i": "A.1",
+        "A.2": "A",
+        "B": "",
+        "D2": "",
+        "C": "",
+    }
+
+
+def test_an_older_pathway_file_without_the_parent_competency_column_imports(areas):
+    header = (FIXTURES / "good-pathway.csv").read_text().splitlines()[0]
+    assert "Parent competency" not in header and len(header.split(",")) == 14
+
+    framework = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
+
+    assert framework.competencies.count() == 4
+    assert not framework.competencies.filter(parent__isnull=False).exists()
+
+
+def _with_parent_column(rows: dict[str, str]) -> bytes:
+    """good-pathway.csv with a Parent competency ID number column, filled in as given."""
+    records = list(csv.reader(io.StringIO((FIXTURES / "good-pathway.csv").read_text())))
+    records[0].append("Parent competency ID number")
+    for record in records[1:]:
+        record.append(rows.get(record[1], ""))
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(records)
+    return buffer.getvalue().encode()
+
+
+def test_pathway_csv_with_a_parent_competency(areas):
+    framework = framework_import(
+        actor=None, source=_with_parent_column({"COM2": "COM1"}), format="csv"
+    )
+    assert framework.competencies.get(code="COM2").parent.code == "COM1"
+    assert framework.competencies.get(code="COM1").parent is None
+
+
+@pytest.mark.parametrize(
+    ("parents", "expected"),
+    [
+        ({"COM2": "NOPE"}, [(5, "unknown parent competency 'NOPE'")]),
+        ({"COM2": "COM2"}, [(5, "'COM2' cannot be its own parent competency")]),
+        ({"COM2": "CS"}, [(5, "parent competency 'CS' is a domain")]),
+        ({"COM2": "CS1"}, [(5, "parent competency 'CS1' is in another domain ('CS')")]),
+        (
+            {"COM1": "COM2", "COM2": "COM1"},
+            [
+                (4, "parent competency loop: 'COM1' → 'COM2' → 'COM1'"),
+                (5, "parent competency loop: 'COM2' → 'COM1' → 'COM2'"),
+            ],
+        ),
+        (
+            {"COM": "COM1", "ap-critical-care": "COM1"},
+            [
+                (2, "'Parent competency ID number' does not apply to a framework row"),
+                (3, "'Parent competency ID number' does not apply to a domain row"),
+            ],
+        ),
+    ],
+)
+def test_a_bad_parent_competency_names_the_row(areas, parents, expected):
+    with pytest.raises(FrameworkImportError) as caught:
+        framework_import(actor=None, source=_with_parent_column(parents), format="csv")
+    assert [
+        (row, message[: len(text)])
+        for (row, message), (_, text) in zip(caught.value.errors, expected, strict=True)
+    ] == expected
+    assert Framework.objects.count() == 0
+
+
+def test_a_pathway_framework_with_parents_exports_to_moodle_beneath_them(nested_framework):
+    data = framework_export(framework=nested_framework, format="moodle")
+    assert moodle_pairs(data) == [
+        ("", "D1"),
+        ("D1", "A"),
+        ("A", "A.1"),
+        ("A.1", "A.1.i"),
+        ("A", "A.2"),
+        ("D1", "B"),
+        ("", "D2"),
+        ("D2", "C"),
+    ]
+    assert moodle_framework_row(data)[1] == "nested"  # no source ID number: its own
+    assert moodle_framework_row(data)[13] == "domain,competency,competency,competency"
+
+
+def test_moodle_export_puts_a_parent_loop_beneath_the_domain(db):
+    """Data the application never makes (a loop of parents) still exports, each row once."""
+    framework = factories.FrameworkFactory(code="loop")
+    domain = factories.DomainFactory(framework=framework, code="D")
+    a = factories.CompetencyFactory(domain=domain, code="A", order=1)
+    b = factories.CompetencyFactory(domain=domain, code="B", order=2, parent=a)
+    Competency.objects.filter(pk=a.pk).update(parent=b)
+    assert moodle_pairs(framework_export(framework=framework, format="moodle")) == [
+        ("", "D"),
+        ("D", "A"),
+        ("A", "B"),
+    ]
+
+
 # Commands ---------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -95,6 +96,38 @@ def test_the_lead_nurse_imports_other_layouts(nurse_client, areas, filename, fmt
     framework = Framework.objects.get()
     assert response["Location"].endswith(f"/frameworks/{framework.pk}/")
     assert framework.competencies.count() == count
+
+
+def test_a_deep_moodle_import_shows_clean_codes_nested_under_their_parents(nurse_client):
+    with open(FIXTURES / "good-moodle.csv", "rb") as handle:
+        response = nurse_client.post(IMPORT_URL, {"file": handle, "format": "moodle"})
+    framework = Framework.objects.get()
+    html = nurse_client.get(response["Location"]).content.decode()
+
+    assert "/CLIN-OBS-1" not in html and "%2F" not in html  # no more "parent/ID" codes
+    section = html[html.index('id="domain-') : html.index("Communication</h2>")]
+    rows = re.findall(r'<tr class="nhsuk-table__row" role="row" id="competency-(\d+)">', section)
+    codes = {c.pk: c.code for c in framework.competencies.all()}
+    # Each competency after the one it sits under, siblings in order.
+    assert [codes[int(pk)] for pk in rows] == [
+        "CLIN",
+        "CLIN-OBS",
+        "CLIN-OBS-1",
+        "CLIN-OBS-1a",
+        "CLIN-OBS-2",
+        "OBS/3",
+    ]
+    child = section[
+        section.index(f'id="competency-{framework.competencies.get(code="CLIN-OBS-1a").pk}"') :
+    ]
+    child = child[: child.index("</tr>")]
+    assert "Part of: CLIN-OBS-1" in child
+    assert "nhsuk-u-padding-left-6" in child  # two levels down
+    top = section[
+        section.index(f'id="competency-{framework.competencies.get(code="CLIN-OBS").pk}"') :
+    ]
+    top = top[: top.index("</tr>")]
+    assert "Part of" not in top and "nhsuk-u-padding-left" not in top
 
 
 def test_a_bad_file_lists_every_row_problem_and_imports_nothing(nurse_client, areas):
