@@ -9,7 +9,9 @@ from pathway.rules import (
     is_current_mentor_of,
     is_current_tutor_of,
     is_lead_nurse,
+    is_mentor,
     is_practice_educator,
+    is_tutor,
 )
 
 
@@ -89,3 +91,14 @@ def sees_enrolment(user, enrolment):
 rules.add_perm("cohorts.confirm_review", confirms_for_review)
 # Reviews, attendance and module results of one trainee: whoever may read their record.
 rules.add_perm("cohorts.view_enrolment", sees_enrolment)
+
+
+@rules.predicate
+def owns_review_action(user, action):
+    return bool(action and action.owner_id == user.pk)
+
+
+rules.add_perm(
+    "cohorts.view_reviews_due", is_lead_nurse | is_practice_educator | is_tutor | is_mentor
+)
+rules.add_perm("cohorts.complete_review_action", owns_review_action | is_lead_nurse)

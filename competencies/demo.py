@@ -416,14 +416,23 @@ def _log_practice(record, competency, count, start, end, context, rng):
 
 
 def _progress(record, share, context, rng):
+    """Achieve `share` of the core and of the specific competencies; start a few more."""
     today = context.today
-    rows = list(record.progress.select_related("competency").order_by("competency__order"))
-    target = round(share * len(rows))
+    ordered = list(
+        record.progress.select_related("competency").order_by(
+            "competency__domain__order", "competency__order"
+        )
+    )
+    core = [row for row in ordered if row.competency.is_core]
+    specific = [row for row in ordered if not row.competency.is_core]
+    achieved = core[: round(share * len(core))] + specific[: round(share * len(specific))]
+    started = [row for row in ordered if row not in achieved][:2]
+    rows = achieved + started
     mentor = _mentor_for(record, context)
     for index, row in enumerate(rows):
         competency = row.competency
         needed = competency.supervised_practices_required
-        if index < target:
+        if row in achieved:
             _log_practice(record, competency, needed, record.start_date, today, context, rng)
             request = services.sign_off_request_create(
                 actor=record.trainee, record=record, competency=competency, mentor=mentor
@@ -437,7 +446,7 @@ def _progress(record, share, context, rng):
                 assessed_on=assessed,
                 feedback="Safe and confident. Well done.",
             )
-        elif index < target + 2:
+        else:
             _log_practice(
                 record, competency, max(needed - 1, 1), record.start_date, today, context, rng
             )

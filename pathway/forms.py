@@ -56,6 +56,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
         self.helper = _helper("email", submit="Send reset link")
 
+    def get_users(self, email):
+        # Django skips people without a usable password; but people added by a bulk enrolment
+        # have none yet, and this is how they choose their first one.
+        return User._default_manager.filter(email__iexact=email, is_active=True)
+
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):

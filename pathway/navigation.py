@@ -23,6 +23,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE})),
+    NavItem("My programme", "cohorts:my_programme", frozenset({RoleCode.TRAINEE})),
     NavItem(
         "My trainees",
         "competencies:my_trainees",
@@ -33,6 +34,11 @@ NAV_ITEMS = [
         "Cohorts",
         "cohorts:cohort_list",
         frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR}),
+    ),
+    NavItem(
+        "Reviews due",
+        "cohorts:reviews_due",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR, RoleCode.TUTOR}),
     ),
     NavItem("Frameworks", "competencies:framework_list", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),

@@ -641,3 +641,14 @@ def trainee_overview(
         excused=tally[Attendance.Status.EXCUSED],
         results=results,
     )
+
+
+def latest_enrolment_for(trainee):
+    """The trainee's current enrolment, else their most recent one."""
+    from cohorts.models import CURRENT_STATUSES, Enrolment
+
+    enrolments = Enrolment.objects.filter(trainee=trainee)
+    return (
+        enrolments.filter(status__in=CURRENT_STATUSES).first()
+        or enrolments.order_by("-start_date").first()
+    )

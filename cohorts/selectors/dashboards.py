@@ -1,8 +1,9 @@
 """Reads for the lead nurse's dashboards: the programme overview and one cohort's trainees.
 
-Every number comes from one annotated query (correlated subqueries with Count and Max), so a
-page takes the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or
-many. Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
+Every trainee's numbers come from one annotated query (correlated subqueries with Count, Max
+and Min); mentors come from one prefetch and plans from one query of milestones. So a page takes
+the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or many.
+Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
 at risk / behind, predicted completion) and to filter and sort.
 
 Rules the numbers follow:

@@ -31,6 +31,7 @@ from cohorts.models import (
     ReviewConfirmation,
 )
 from pathway.models import Allocation, RoleCode, User
+from pathway.rules import is_current_mentor_of, is_current_tutor_of
 
 DUE_SOON_DAYS = 14
 
@@ -155,6 +156,11 @@ def review_schedule(
     return [_row(enrolment, today) for enrolment in rows]
 
 
+def enrolment_schedule(enrolment: Enrolment, *, today: datetime.date | None = None) -> ScheduleRow:
+    """One enrolment's last review, next review due and its status."""
+    return review_schedule(Enrolment.objects.filter(pk=enrolment.pk), today=today)[0]
+
+
 _STATUS_ORDER = {DueStatus.OVERDUE: 0, DueStatus.DUE_SOON: 1}
 
 
@@ -185,22 +191,6 @@ def reviews_due(
             row.enrolment.trainee.full_name,
         ),
     )
-
-
-def enrolment_by_pk(pk: int) -> Enrolment:
-    return Enrolment.objects.select_related("trainee", "cohort", "record").get(pk=pk)
-
-
-def review_by_pk(pk: int) -> Review:
-    return Review.objects.select_related(
-        "enrolment__trainee", "enrolment__cohort", "recorded_by"
-    ).get(pk=pk)
-
-
-def action_by_pk(pk: int) -> ReviewAction:
-    return ReviewAction.objects.select_related(
-        "review__enrolment__trainee", "review__enrolment__cohort", "owner"
-    ).get(pk=pk)
 
 
 PARTIES = [
@@ -267,8 +257,6 @@ def review_with_details(pk: int) -> Review:
 def confirming_party(user: User, enrolment: Enrolment) -> ReviewConfirmation.Party | None:
     """Who this person confirms a review as, for this trainee: the trainee themself, a current
     mentor or the current tutor. None for anybody else."""
-    from pathway.rules import is_current_mentor_of, is_current_tutor_of
-
     if not user.is_authenticated:
         return None
     if enrolment.trainee_id == user.pk:

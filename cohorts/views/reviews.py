@@ -10,8 +10,7 @@ nothing about the trainee, and every refusal is the same 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,12 +25,6 @@ from pathway.permissions import require_perm
 
 # Who sees the "reviews due" list: the lead nurse (everyone), and the staff who take part in
 # reviews (their own trainees).
-REVIEWS_DUE_ROLES = (
-    RoleCode.LEAD_NURSE,
-    RoleCode.PRACTICE_EDUCATOR,
-    RoleCode.TUTOR,
-    RoleCode.MENTOR,
-)
 
 
 def _enrolment(request, pk) -> Enrolment:
@@ -54,7 +47,7 @@ def _review_enrolment(request, pk) -> Enrolment:
     return _review(request, pk).enrolment
 
 
-def _action_enrolment(request, pk) -> Enrolment:
+def _action(request, pk) -> ReviewAction:
     if getattr(request, "_review_action", None) is None:
         request._review_action = get_object_or_404(
             ReviewAction.objects.select_related(
@@ -62,20 +55,19 @@ def _action_enrolment(request, pk) -> Enrolment:
             ),
             pk=pk,
         )
-    return request._review_action.review.enrolment
+    return request._review_action
 
 
 @require_perm("cohorts.view_enrolment", fn=_enrolment)
 def review_list(request, pk):
     enrolment = _enrolment(request, pk)
-    schedule = selectors.review_schedule(Enrolment.objects.filter(pk=enrolment.pk))
     return render(
         request,
         "cohorts/review_list.html",
         {
             "enrolment": enrolment,
             "reviews": selectors.enrolment_reviews(enrolment),
-            "schedule": schedule[0],
+            "schedule": selectors.enrolment_schedule(enrolment),
             "own": enrolment.trainee_id == request.user.pk,
             "can_record": request.user.has_perm("cohorts.record_review", enrolment),
         },
@@ -148,10 +140,9 @@ def review_confirm(request, pk):
 
 
 @require_POST
-@require_perm("cohorts.view_enrolment", fn=_action_enrolment)
+@require_perm("cohorts.complete_review_action", fn=lambda request, pk: _action(request, pk))
 def review_action_complete(request, pk):
-    _action_enrolment(request, pk)
-    action = request._review_action
+    action = _action(request, pk)
     try:
         services.review_action_complete(actor=request.user, action=action)
     except ValidationError as error:
@@ -161,11 +152,9 @@ def review_action_complete(request, pk):
     return redirect("cohorts:review_detail", action.review_id)
 
 
-@login_required
+@require_perm("cohorts.view_reviews_due")
 def reviews_due(request):
     user = request.user
-    if not user.has_role(*REVIEWS_DUE_ROLES):
-        raise PermissionDenied
     everyone = user.has_role(RoleCode.LEAD_NURSE)
     return render(
         request,

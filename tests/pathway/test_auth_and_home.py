@@ -166,3 +166,12 @@ def test_page_template_has_skip_link_main_and_footer(client):
     assert 'id="maincontent"' in html
     assert 'class="nhsuk-footer"' in html
     assert "nhsuk-frontend.min.css" in html
+
+
+def test_a_person_without_a_password_yet_can_choose_one_by_reset(client):
+    person = factories.TraineeFactory(email="new.starter@trust.nhs.uk")
+    person.set_unusable_password()
+    person.save()
+    client.post(reverse("password_reset"), {"email": "New.Starter@trust.nhs.uk"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.starter@trust.nhs.uk"]

@@ -1,0 +1,219 @@
+"""The competency grid (with its export), achievement over time, the cohort comparison and the
+staff view of one trainee. Thin: check permission, call a selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+from openpyxl.styles import Font
+
+from cohorts.models import Cohort, Enrolment
+from cohorts.selectors import charts as selectors
+from pathway.permissions import require_perm
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_WEEK = 104
+
+
+def _cohort(request, pk, **kwargs):
+    return get_object_or_404(Cohort, pk=pk)
+
+
+def _enrolment(request, pk):
+    return get_object_or_404(Enrolment.objects.select_related("record__trainee"), pk=pk)
+
+
+def _get_cohort(pk) -> Cohort:
+    return get_object_or_404(Cohort.objects.select_related("programme", "framework"), pk=pk)
+
+
+@require_perm("cohorts.view_cohort", fn=_cohort)
+@require_GET
+def cohort_grid(request, pk):
+    cohort = _get_cohort(pk)
+    grid = selectors.competency_grid(cohort, today=timezone.localdate())
+    return render(request, "cohorts/cohort_grid.html", {"cohort": cohort, "grid": grid})
+
+
+@require_perm("cohorts.view_cohort", fn=_cohort)
+@require_GET
+def cohort_grid_export(request, pk, fmt):
+    if fmt not in EXPORT_TYPES:
+        raise Http404("No such file type")
+    cohort = _get_cohort(pk)
+    rows = selectors.grid_table(selectors.competency_grid(cohort, today=timezone.localdate()))
+    data = _csv(rows) if fmt == "csv" else _xlsx(rows, title=cohort.name)
+    filename = f"{slugify(cohort.name) or 'cohort'}-competencies-{timezone.localdate()}.{fmt}"
+    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _protect(text: str) -> str:
+    """Stop a spreadsheet running a cell as a formula: text starting = + - @ gets a '."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_protect(value) for value in row])
+    # With a byte order mark, Excel opens the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(rows: list[list[str]], *, title: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Competencies"
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.data_type = "s"  # text, never a formula
+            if r == 1:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "E2"
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["C"].width = 20
+    workbook.properties.creator = "Pathway"
+    workbook.properties.title = f"{title}: competencies"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@require_perm("cohorts.view_cohort", fn=_cohort)
+@require_GET
+def cohort_progress_chart(request, pk):
+    cohort = _get_cohort(pk)
+    progress = selectors.achievement_over_time(cohort, today=timezone.localdate())
+    return render(
+        request, "cohorts/cohort_progress_chart.html", {"cohort": cohort, "progress": progress}
+    )
+
+
+class ComparisonForm(forms.Form):
+    """Which week (and, with several programmes, which programme) to compare cohorts at.
+    Always bound to request.GET; an empty query string means the defaults."""
+
+    programme = forms.TypedChoiceField(
+        label="Programme",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Select a programme from the list"},
+    )
+    week = forms.IntegerField(
+        label="Week of the programme",
+        help_text=f"Each cohort's trainees at the end of this week, from 1 to {MAX_WEEK}",
+        required=False,
+        min_value=1,
+        max_value=MAX_WEEK,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
+        error_messages={
+            "invalid": f"Enter the week as a number from 1 to {MAX_WEEK}",
+            "min_value": f"Enter a week from 1 to {MAX_WEEK}",
+            "max_value": f"Enter a week from 1 to {MAX_WEEK}",
+        },
+    )
+
+    def __init__(self, data=None, *, programmes=(), **kwargs):
+        super().__init__(data, **kwargs)
+        programmes = list(programmes)
+        self.fields["programme"].choices = [(p.pk, p.name) for p in programmes]
+        fields = ["week"]
+        if len(programmes) > 1:
+            fields.insert(0, "programme")
+        else:
+            del self.fields["programme"]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "app-no-print"
+        self.helper.layout = Layout(*fields, Submit("compare", "Compare cohorts"))
+
+
+@require_perm("cohorts.view_programme")
+@require_GET
+def cohort_comparison(request):
+    today = timezone.localdate()
+    programmes = list(selectors.comparison_programmes())
+    form = ComparisonForm(request.GET or None, programmes=programmes)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad value shows its error; the page uses the default for it
+        data = form.cleaned_data
+    chosen = {p.pk: p for p in programmes}.get(data.get("programme"))
+    programme = chosen or selectors.default_programme()
+    comparison = None
+    if programme is not None:
+        comparison = selectors.cohort_comparison(programme, week=data.get("week"), today=today)
+        if not form.is_bound:
+            form.initial = {"programme": programme.pk, "week": comparison.week}
+    return render(
+        request,
+        "cohorts/cohort_comparison.html",
+        {"form": form, "programme": programme, "comparison": comparison},
+    )
+
+
+@require_perm("cohorts.view_enrolment", fn=_enrolment)
+@require_GET
+def trainee_overview(request, pk):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related(
+            "cohort__programme",
+            "trainee",
+            "record__framework",
+            "record__clinical_area",
+            "moved_to__cohort",
+        ),
+        pk=pk,
+    )
+    overview = selectors.trainee_overview(enrolment, today=timezone.localdate())
+    return render(
+        request,
+        "cohorts/trainee_overview.html",
+        {
+            "enrolment": enrolment,
+            "overview": overview,
+            "can_record_result": request.user.has_perm("cohorts.record_module_result", enrolment),
+            "can_record_review": request.user.has_perm("cohorts.record_review", enrolment),
+        },
+    )
+
+
+@login_required
+def my_programme(request):
+    """A trainee's own overview: their current (or latest) enrolment."""
+    enrolment = selectors.latest_enrolment_for(request.user)
+    if enrolment is None:
+        raise Http404
+    return redirect("cohorts:trainee_overview", enrolment.pk)
+
+
+urlpatterns = [
+    path("cohorts/<int:pk>/grid/", cohort_grid, name="cohort_grid"),
+    path("cohorts/<int:pk>/grid/export.<str:fmt>", cohort_grid_export, name="cohort_grid_export"),
+    path("cohorts/<int:pk>/progress-chart/", cohort_progress_chart, name="cohort_progress_chart"),
+    path("programme/compare/", cohort_comparison, name="cohort_comparison"),
+    path("enrolments/<int:pk>/overview/", trainee_overview, name="trainee_overview"),
+    path("my-programme/", my_programme, name="my_programme"),
+]
