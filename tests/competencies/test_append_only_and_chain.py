@@ -168,3 +168,47 @@ def test_two_mentors_deciding_at_once_record_exactly_one_decision(postgres_only)
     assert Assessment.objects.filter(record=record).count() == 1
     _, breaks = verify_chains()
     assert breaks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_sign_offs_at_once_lose_none_and_duplicate_none(postgres_only):
+    """Eight mentors' sessions sign off eight requests of one trainee at the same moment: each
+    decision is recorded once, and the trainee's chain stays whole and in order."""
+    record, mentor, competencies = factories.enrolled_trainee(competencies=8)
+    requests = [
+        services.sign_off_request_create(
+            actor=record.trainee, record=record, competency=competency, mentor=mentor
+        )
+        for competency in competencies
+    ]
+    barrier = threading.Barrier(len(requests))
+    errors = []
+
+    def decide(request_pk):
+        try:
+            request = SignOffRequest.objects.select_related("record", "competency").get(
+                pk=request_pk
+            )
+            barrier.wait(timeout=10)
+            services.sign_off_record(
+                request=request,
+                assessor=mentor,
+                outcome="achieved",
+                method=request.competency.assessment_methods[0],
+                assessed_on=timezone.localdate(),
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(r.pk,)) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assessments = Assessment.objects.filter(trainee=record.trainee).order_by("sequence")
+    assert [a.sequence for a in assessments] == list(range(1, 9))
+    assert sorted(a.request_id for a in assessments) == sorted(r.pk for r in requests)
+    assert verify_chains() == (8, [])
