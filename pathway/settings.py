@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "pathway.apps.PathwayConfig",
     "competencies.apps.CompetenciesConfig",
     "cohorts.apps.CohortsConfig",
+    "roledesign.apps.RoledesignConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
