@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 
 from competencies.models import Assessment, AssessmentMethod, Evidence
 from pathway.fields import NHSDateField
-
-
-def _helper(*fields, submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
+from pathway.formtools import nhsuk_helper
 
 
 class CompetencyChoiceField(forms.ModelMultipleChoiceField):
@@ -58,7 +52,7 @@ class PracticeForm(forms.Form):
     def __init__(self, *args, competencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competencies"].queryset = competencies
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "competencies",
             "practised_on",
             "supervisor_name",
@@ -103,7 +97,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, competencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competencies"].queryset = competencies
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "kind",
             "title",
             "competencies",
@@ -135,7 +129,7 @@ class SignOffRequestForm(forms.Form):
         only = list(mentors[:2])
         if len(only) == 1:
             self.fields["mentor"].initial = only[0].pk
-        self.helper = _helper("mentor", "note", submit="Ask for sign-off")
+        self.helper = nhsuk_helper("mentor", "note", submit="Ask for sign-off")
 
 
 class ConfirmPasswordMixin:
@@ -197,7 +191,7 @@ class SignOffForm(ConfirmPasswordMixin, forms.Form):
         if len(allowed) == 1:
             self.fields["method"].initial = allowed[0]
         self.fields["assessed_on"].initial = timezone.localdate()
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "outcome", "method", "assessed_on", "feedback", "password", submit="Sign and save"
         )
 
@@ -229,5 +223,5 @@ class RevokeForm(ConfirmPasswordMixin, forms.Form):
     def __init__(self, *args, signer, **kwargs):
         super().__init__(*args, **kwargs)
         self.signer = signer
-        self.helper = _helper("reason", "password", submit="Revoke decision")
+        self.helper = nhsuk_helper("reason", "password", submit="Revoke decision")
         self.helper.layout[-1].field_classes = "nhsuk-button nhsuk-button--warning"

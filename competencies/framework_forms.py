@@ -6,25 +6,17 @@ The forms check what a person typed and turn it into the values the services tak
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset
 from django import forms
 
 from competencies import selectors_frameworks as selectors
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from pathway.formtools import nhsuk_helper
 
 CORE = "core"
 SPECIFIC = "specific"
 
 DUPLICATE_ID = "ID number must be unique in this framework"
-
-
-def _helper(*items, submit: str, css_class: str = "") -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = True
-    helper.form_method = "post"
-    helper.layout = Layout(*items, Submit("submit", submit, css_class=css_class))
-    return helper
 
 
 def _whole_number_widget(width: int = 3) -> forms.TextInput:
@@ -76,7 +68,7 @@ class FrameworkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("name", "code", "description", submit="Save framework")
+        self.helper = nhsuk_helper("name", "code", "description", submit="Save framework")
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
@@ -95,7 +87,7 @@ class FrameworkEditForm(FrameworkForm):
         kwargs.setdefault("initial", {"name": framework.name, "description": framework.description})
         super().__init__(*args, **kwargs)
         del self.fields["code"]
-        self.helper = _helper("name", "description", submit="Save framework")
+        self.helper = nhsuk_helper("name", "description", submit="Save framework")
 
 
 class ConfirmForm(forms.Form):
@@ -103,7 +95,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, submit: str, warning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit=submit, css_class="warning" if warning else "")
+        self.helper = nhsuk_helper(submit=submit, css_class="warning" if warning else "")
 
 
 # Domains ------------------------------------------------------------------------------------
@@ -141,7 +133,7 @@ class DomainForm(forms.Form):
                 {"code": domain.code, "title": domain.title, "description": domain.description},
             )
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "code",
             "title",
             "description",
@@ -276,7 +268,7 @@ class CompetencyForm(forms.Form):
             del self.fields["domain"]
         else:
             self.fields["domain"].queryset = selectors.domains_of(framework)
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             Fieldset(
                 "About the competency",
                 "code",

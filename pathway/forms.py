@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from pathway.fields import NHSDateField
+from pathway.formtools import nhsuk_helper
 from pathway.models import Allocation, RoleCode, User
-
-
-def _helper(*fields, submit: str, form_tag: bool = True) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -32,7 +24,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = _helper("username", "password", submit="Sign in")
+        self.helper = nhsuk_helper("username", "password", submit="Sign in")
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -41,7 +33,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "old_password", "new_password1", "new_password2", submit="Change password"
         )
 
@@ -54,7 +46,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@nhs.net"
         )
-        self.helper = _helper("email", submit="Send reset link")
+        self.helper = nhsuk_helper("email", submit="Send reset link")
 
     def get_users(self, email):
         # Django skips people without a usable password; but people added by a bulk enrolment
@@ -67,7 +59,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = _helper("new_password1", "new_password2", submit="Set password")
+        self.helper = nhsuk_helper("new_password1", "new_password2", submit="Set password")
 
 
 class AllocationForm(forms.Form):
@@ -109,7 +101,7 @@ class AllocationForm(forms.Form):
             .distinct()
             .order_by("full_name")
         )
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "kind", "supporter", "start_date", "end_date", submit="Save allocation"
         )
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
 from django import forms
 
 from cohorts.models import Cohort, EnrolmentStatus
 from cohorts.services.cohorts import ALLOWED_CHANGES
 from competencies.models import Framework
 from pathway.fields import NHSDateField
+from pathway.formtools import nhsuk_helper
 from pathway.models import ClinicalArea, Programme
-
-
-def _helper(*fields, submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
 
 
 class CohortForm(forms.Form):
@@ -82,7 +75,7 @@ class CohortForm(forms.Form):
             del self.fields["programme"]
             del self.fields["framework"]
         fields = [name for name in self.fields]
-        self.helper = _helper(*fields, submit="Save cohort")
+        self.helper = nhsuk_helper(*fields, submit="Save cohort")
 
     def clean(self):
         cleaned = super().clean()
@@ -116,7 +109,7 @@ class EnrolmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["trainee"].queryset = people
         self.fields["clinical_area"].queryset = areas
-        self.helper = _helper("trainee", "clinical_area", "start_date", submit="Enrol trainee")
+        self.helper = nhsuk_helper("trainee", "clinical_area", "start_date", submit="Enrol trainee")
 
 
 class EnrolmentStatusForm(forms.Form):
@@ -140,7 +133,7 @@ class EnrolmentStatusForm(forms.Form):
         self.fields["status"].choices = [
             (value, label) for value, label in EnrolmentStatus.choices if value in allowed
         ]
-        self.helper = _helper("status", "on", "reason", submit="Save status")
+        self.helper = nhsuk_helper("status", "on", "reason", submit="Save status")
 
 
 class EnrolmentMoveForm(forms.Form):
@@ -162,7 +155,7 @@ class EnrolmentMoveForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
-        self.helper = _helper("to_cohort", "on", "reason", submit="Move trainee")
+        self.helper = nhsuk_helper("to_cohort", "on", "reason", submit="Move trainee")
 
 
 class PlanForm(forms.Form):
@@ -199,7 +192,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = nhsuk_helper(
             "framework", "review_interval_weeks", "milestones", submit="Save plan"
         )
 

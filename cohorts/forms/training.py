@@ -12,12 +12,7 @@ from django.utils import timezone
 from cohorts.models import Attendance, ModuleResult
 from cohorts.services.training import mark_key
 from pathway.fields import NHSDateField
-
-
-def _helper(*fields, submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
+from pathway.formtools import nhsuk_helper
 
 
 class TrainingDayForm(forms.Form):
@@ -41,7 +36,7 @@ class TrainingDayForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("date", "topic", "location", submit="Save training day")
+        self.helper = nhsuk_helper("date", "topic", "location", submit="Save training day")
 
 
 class DeleteTrainingDayForm(forms.Form):
@@ -195,4 +190,6 @@ class ModuleResultForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = modules
         self.fields["date"].initial = timezone.localdate()
-        self.helper = _helper("module", "attempt", "outcome", "mark", "date", submit="Save result")
+        self.helper = nhsuk_helper(
+            "module", "attempt", "outcome", "mark", "date", submit="Save result"
+        )

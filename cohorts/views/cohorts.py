@@ -13,7 +13,7 @@ from cohorts.forms import cohorts as forms
 from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import cohorts as selectors
 from cohorts.services import cohorts as services
-from competencies.views.records import add_service_errors
+from pathway.formtools import add_service_errors
 from pathway.models import Programme
 from pathway.permissions import require_perm
 

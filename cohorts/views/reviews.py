@@ -19,7 +19,7 @@ from cohorts.forms.reviews import ReviewForm
 from cohorts.models import Enrolment, Review, ReviewAction
 from cohorts.selectors import reviews as selectors
 from cohorts.services import reviews as services
-from competencies.views.records import add_service_errors
+from pathway.formtools import add_service_errors
 from pathway.models import RoleCode
 from pathway.permissions import require_perm
 

@@ -14,7 +14,7 @@ from cohorts.forms import training as forms
 from cohorts.models import Cohort, Enrolment, TrainingDay
 from cohorts.selectors import training as selectors
 from cohorts.services import training as services
-from competencies.views.records import add_service_errors
+from pathway.formtools import add_service_errors
 from pathway.permissions import require_perm
 
 

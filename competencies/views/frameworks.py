@@ -27,6 +27,7 @@ from competencies.framework_forms import (
     FrameworkForm,
 )
 from competencies.models import Framework
+from pathway.formtools import add_service_errors
 
 VIEW = "competencies.view_frameworks"
 MANAGE = "competencies.manage_frameworks"
@@ -40,15 +41,6 @@ DIRECTIONS = {"up", "down"}
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors to fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _data(request):
@@ -118,7 +110,7 @@ def framework_create(request):
         try:
             framework = services.framework_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{framework.name} created as a draft")
             return redirect(_detail_url(framework))
@@ -159,7 +151,7 @@ def framework_edit(request, pk):
         try:
             services.framework_update(actor=request.user, framework=framework, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Framework details saved")
             return redirect(_detail_url(framework))
@@ -180,7 +172,7 @@ def framework_publish(request, pk):
         try:
             services.framework_publish(actor=request.user, framework=framework)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{framework} published")
             return redirect(_detail_url(framework))
@@ -219,7 +211,7 @@ def framework_new_version(request, pk):
         try:
             new = services.framework_new_version(actor=request.user, framework=framework)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Version {new.version} created as a draft")
             return redirect(_detail_url(new))
@@ -252,7 +244,7 @@ def framework_retire(request, pk):
         try:
             services.framework_retire(actor=request.user, framework=framework)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{framework} retired")
             return redirect(_detail_url(framework))
@@ -281,7 +273,7 @@ def domain_add(request, pk):
                 actor=request.user, framework=framework, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Domain {domain.title} added")
             return redirect(_detail_url(framework, f"domain-{domain.pk}"))
@@ -305,7 +297,7 @@ def domain_edit(request, pk):
         try:
             services.domain_update(actor=request.user, domain=domain, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Domain {domain.title} saved")
             return redirect(_detail_url(framework, f"domain-{domain.pk}"))
@@ -329,7 +321,7 @@ def domain_delete(request, pk):
         try:
             services.domain_delete(actor=request.user, domain=domain)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         except ProtectedError:
             form.add_error(None, "This domain's competencies are in use, so it cannot be deleted")
         else:
@@ -376,7 +368,7 @@ def competency_add(request, pk):
                 actor=request.user, domain=domain, **form.service_arguments()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Competency {competency.code} added to {domain.title}")
             return redirect(_detail_url(framework, f"domain-{domain.pk}"))
@@ -402,7 +394,7 @@ def competency_edit(request, pk):
                 actor=request.user, competency=competency, **form.service_arguments()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Competency {competency.code} saved")
             return redirect(_detail_url(framework, f"domain-{competency.domain_id}"))
@@ -431,7 +423,7 @@ def competency_delete(request, pk):
         try:
             services.competency_delete(actor=request.user, competency=competency)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         except ProtectedError:
             form.add_error(None, "This competency is in use, so it cannot be deleted")
         else:

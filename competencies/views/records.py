@@ -18,6 +18,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from pathway.formtools import add_service_errors
 
 
 def _record(request, record_pk, perm="competencies.view_record") -> TrainingRecord:
@@ -31,17 +32,6 @@ def _record(request, record_pk, perm="competencies.view_record") -> TrainingReco
     if perm != "competencies.view_record" and not request.user.has_perm(perm, record):
         raise PermissionDenied
     return record
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from competencies import forms, selectors, services
 from competencies.models import Assessment, SignOffRequest
-from competencies.views.records import add_service_errors
+from pathway.formtools import add_service_errors
 from pathway.models import RoleCode
 
 SUPPORT_ROLES = (RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER)

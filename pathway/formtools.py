@@ -1,0 +1,27 @@
+"""Small shared pieces for every app's forms and form views."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django.core.exceptions import ValidationError
+
+
+def nhsuk_helper(*fields, submit: str, css_class: str = "", form_tag: bool = True) -> FormHelper:
+    """A crispy helper laying out `fields` and one submit button, for the `nhsuk` pack."""
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.layout = Layout(*fields, Submit("submit", submit, css_class=css_class))
+    return helper
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when it names one, else
+    above the form, so the error summary lists it."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+    else:
+        for problem in error.messages:
+            form.add_error(None, problem)
