@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from competencies.models import Framework, TrainingRecord
 from pathway.models import ClinicalArea, Module, Programme
@@ -123,6 +124,8 @@ class Enrolment(models.Model):
     moved_to = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]

@@ -55,7 +55,7 @@ def educates_enrolment(user, enrolment):
 can_view_cohort = is_lead_nurse | (is_practice_educator & supports_someone_in_cohort)
 
 rules.add_perm("cohorts.manage_cohorts", is_lead_nurse)
-rules.add_perm("cohorts.view_cohort_list", is_lead_nurse | is_practice_educator | is_administrator)
+rules.add_perm("cohorts.view_cohort_list", is_lead_nurse | is_practice_educator)
 rules.add_perm("cohorts.view_cohort", can_view_cohort)
 rules.add_perm("cohorts.view_programme", is_lead_nurse)
 rules.add_perm(
@@ -102,3 +102,4 @@ rules.add_perm(
     "cohorts.view_reviews_due", is_lead_nurse | is_practice_educator | is_tutor | is_mentor
 )
 rules.add_perm("cohorts.complete_review_action", owns_review_action | is_lead_nurse)
+rules.add_perm("cohorts.view_audit_log", is_lead_nurse | is_administrator)

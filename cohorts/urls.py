@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include(reviews.urlpatterns)),
     path("", include(dashboards.urlpatterns)),
     path("", include("cohorts.views.charts")),
+    path("", include("cohorts.views.audit")),
 ]

@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from competencies.models import Assessment, AssessmentMethod, Evidence
+from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 
 
-class CompetencyChoiceField(forms.ModelMultipleChoiceField):
+class CompetencyChoiceField(formtools.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -109,7 +110,7 @@ class EvidenceForm(forms.Form):
 
 
 class SignOffRequestForm(forms.Form):
-    mentor = forms.ModelChoiceField(
+    mentor = formtools.ModelChoiceField(
         label="Which mentor do you want to assess you?",
         queryset=None,
         widget=forms.RadioSelect,

@@ -11,6 +11,7 @@ from django import forms
 
 from competencies import selectors_frameworks as selectors
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from pathway import formtools
 from pathway.formtools import nhsuk_helper
 
 CORE = "core"
@@ -197,7 +198,7 @@ class CompetencyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who this competency applies to"},
     )
-    clinical_areas = forms.ModelMultipleChoiceField(
+    clinical_areas = formtools.ModelMultipleChoiceField(
         label="Clinical areas",
         required=False,
         queryset=selectors.clinical_areas(),
@@ -242,7 +243,7 @@ class CompetencyForm(forms.Form):
             "max_value": "Reassessment interval must be 120 months or fewer",
         },
     )
-    domain = forms.ModelChoiceField(
+    domain = formtools.ModelChoiceField(
         label="Domain",
         queryset=Domain.objects.none(),
         empty_label=None,

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from pathway.models import ClinicalArea
 
@@ -63,6 +64,8 @@ class Framework(models.Model):
         "ID number in the source system", max_length=100, blank=True, default=""
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name", "-version"]
         constraints = [
@@ -86,6 +89,9 @@ class Domain(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
     order = models.PositiveIntegerField(default=0)
+
+    # Reordering (a queryset update) makes no history row, so the order is not kept at all.
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["framework", "order", "id"]
@@ -132,6 +138,9 @@ class Competency(models.Model):
         help_text="After this many months an achieved competency expires. Blank: never.",
     )
     order = models.PositiveIntegerField(default=0)
+
+    # Not its order (see Domain) nor its clinical areas (a many-to-many): see ADR 0010.
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["domain__order", "domain_id", "order", "id"]

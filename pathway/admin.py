@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pathway.models import (
     Allocation,
@@ -14,7 +15,7 @@ from pathway.models import (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "job_title", "band", "clinical_area", "is_active"]
     list_filter = ["roles", "clinical_area", "is_active", "is_staff"]
@@ -49,7 +50,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(SimpleHistoryAdmin):
     list_display = ["trainee", "kind", "supporter", "start_date", "end_date"]
     list_filter = ["kind"]
     search_fields = ["trainee__full_name", "supporter__full_name"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.models import Allocation, RoleCode, User
@@ -69,7 +70,7 @@ class AllocationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how this person supports the trainee"},
     )
-    supporter = forms.ModelChoiceField(
+    supporter = formtools.ModelChoiceField(
         label="Who",
         queryset=User.objects.none(),
         empty_label="Select a person",

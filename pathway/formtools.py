@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -25,3 +26,37 @@ def add_service_errors(form, error: ValidationError) -> None:
     else:
         for problem in error.messages:
             form.add_error(None, problem)
+
+
+BIGGEST_ID = 2**63 - 1
+
+
+def _too_big(value) -> bool:
+    """A submitted id no database integer can hold (SQLite raises OverflowError on it)."""
+    text = str(value).strip().lstrip("+-")
+    return text.isdigit() and int(text) > BIGGEST_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Refuses an out-of-range id as an invalid choice rather than failing in the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _too_big(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses out-of-range ids as invalid choices rather than failing in the database."""
+
+    def _check_values(self, value):
+        for item in value or []:
+            if _too_big(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)

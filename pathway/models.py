@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class RoleCode(models.TextChoices):
@@ -50,6 +51,32 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+
+class PersonHistory(HistoricalRecords):
+    """Who changed a person's details, and when (docs/adr/0010-audit-history.md).
+
+    A save that touches only fields the history leaves out (signing in sets last_login alone),
+    or granting a role the person already holds, makes no history row: it would show a change
+    with nothing in it. A change made from the role's side (role.users.add) is recorded on
+    each person it touches.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if action in ("post_add", "post_remove") and not pk_set:
+            return
+        if reverse:
+            if action in ("post_add", "post_remove"):
+                for person in self.cls._default_manager.filter(pk__in=pk_set):
+                    super().m2m_changed(person, action, attr, None, False, **kwargs)
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
 
 class UserManager(BaseUserManager):
@@ -114,6 +141,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+    history = PersonHistory(excluded_fields=["password", "last_login"], m2m_fields=[roles])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -295,6 +323,7 @@ class Allocation(models.Model):
     end_date = models.DateField(null=True, blank=True)
 
     objects = AllocationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["trainee", "kind", "-start_date"]

@@ -41,7 +41,10 @@ NAV_ITEMS = [
         frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR, RoleCode.TUTOR}),
     ),
     NavItem("Frameworks", "competencies:framework_list", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem("Role design", "roledesign:project_list", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem("Job descriptions", "roledesign:jd_list", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
+    NavItem("Audit", "cohorts:audit_log", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
     NavItem("Admin", "admin:index", frozenset({RoleCode.ADMINISTRATOR}), staff_only=True),
 ]
 

@@ -49,10 +49,11 @@ def is_self(user, person):
     return bool(user and person is not None and user.pk == person.pk)
 
 
-# A person's record (profile, allocations) is readable by the person, the staff supporting
-# them now, and the lead nurse.
+# A person's profile and allocations are readable by the person, the staff supporting them
+# now, the lead nurse, and the administrator who manages accounts (not their training record).
 can_view_person = (
-    is_self
+    is_administrator
+    | is_self
     | is_current_mentor_of
     | is_current_tutor_of
     | is_current_educator_of

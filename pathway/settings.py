@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the page people see.
     "axes.middleware.AxesMiddleware",
 ]

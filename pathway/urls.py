@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include(app_urls)),
     path("", include("competencies.urls")),
     path("", include("cohorts.urls")),
+    path("", include("roledesign.urls")),
     path("admin/", admin.site.urls),
 ]
 

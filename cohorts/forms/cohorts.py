@@ -7,13 +7,14 @@ from django import forms
 from cohorts.models import Cohort, EnrolmentStatus
 from cohorts.services.cohorts import ALLOWED_CHANGES
 from competencies.models import Framework
+from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.models import ClinicalArea, Programme
 
 
 class CohortForm(forms.Form):
-    programme = forms.ModelChoiceField(
+    programme = formtools.ModelChoiceField(
         queryset=Programme.objects.order_by("name"),
         empty_label=None,
         error_messages={"required": "Select the programme"},
@@ -33,13 +34,13 @@ class CohortForm(forms.Form):
         help_text="Usually a year after the intake",
         error_messages={"required": "Enter the planned end date"},
     )
-    clinical_areas = forms.ModelMultipleChoiceField(
+    clinical_areas = formtools.ModelMultipleChoiceField(
         queryset=ClinicalArea.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         label="Clinical areas",
         error_messages={"required": "Select at least one clinical area"},
     )
-    framework = forms.ModelChoiceField(
+    framework = formtools.ModelChoiceField(
         label="Competency framework",
         queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED).order_by(
             "name", "-version"
@@ -86,14 +87,14 @@ class CohortForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    trainee = forms.ModelChoiceField(
+    trainee = formtools.ModelChoiceField(
         label="Person to enrol",
         queryset=None,
         empty_label="Select a person",
         help_text="To enrol many people, or people without an account yet, upload a file instead",
         error_messages={"required": "Select the person to enrol"},
     )
-    clinical_area = forms.ModelChoiceField(
+    clinical_area = formtools.ModelChoiceField(
         queryset=None,
         empty_label=None,
         widget=forms.RadioSelect,
@@ -137,7 +138,7 @@ class EnrolmentStatusForm(forms.Form):
 
 
 class EnrolmentMoveForm(forms.Form):
-    to_cohort = forms.ModelChoiceField(
+    to_cohort = formtools.ModelChoiceField(
         label="Move to which cohort?",
         queryset=None,
         empty_label=None,
@@ -159,7 +160,7 @@ class EnrolmentMoveForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    framework = forms.ModelChoiceField(
+    framework = formtools.ModelChoiceField(
         label="Competency framework for new cohorts",
         queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED).order_by(
             "name", "-version"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cohorts.models import Attendance, ModuleResult
 from cohorts.services.training import mark_key
+from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 
@@ -135,7 +136,7 @@ def everyone_present(data, rows) -> dict[str, str]:
 # Module results --------------------------------------------------------------------------
 
 
-class ModuleChoiceField(forms.ModelChoiceField):
+class ModuleChoiceField(formtools.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} ({obj.credits} credits)" if obj.credits else obj.title
 

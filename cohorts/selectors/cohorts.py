@@ -14,7 +14,7 @@ def cohorts_for(user) -> QuerySet[Cohort]:
         current_count=Count("enrolments", filter=Q(enrolments__status__in=CURRENT_STATUSES)),
         total_count=Count("enrolments", filter=~Q(enrolments__status="deferred")),
     )
-    if user.has_role(RoleCode.LEAD_NURSE) or user.has_role(RoleCode.ADMINISTRATOR):
+    if user.has_role(RoleCode.LEAD_NURSE):
         return cohorts.order_by("-intake_date")
     supported = Allocation.objects.current().filter(
         supporter=user, kind=Allocation.Kind.PRACTICE_EDUCATOR

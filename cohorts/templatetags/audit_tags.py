@@ -1,0 +1,48 @@
+"""How the audit history looks: the kind of change as an NHS.UK tag with its text, who made it,
+and page links that keep the filters.
+
+{% load audit_tags %}
+{% change_tag entry.change %}      {# "Created", "Changed" or "Deleted" #}
+{{ entry|changed_by }}             {# the person's name, or "System" #}
+{% page_url 3 %}                   {# ?kind=...&person=...&page=3 #}
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from cohorts.selectors.audit import CHANGED, CREATED, DELETED
+
+register = template.Library()
+
+CHANGE_TAGS = {
+    CREATED: ("Created", "nhsuk-tag--green"),
+    CHANGED: ("Changed", "nhsuk-tag--blue"),
+    DELETED: ("Deleted", "nhsuk-tag--red"),
+}
+
+SYSTEM = "System"
+
+
+@register.simple_tag
+def change_tag(change) -> str:
+    label, css = CHANGE_TAGS.get(change, (str(change).capitalize(), "nhsuk-tag--grey"))
+    return format_html('<strong class="nhsuk-tag {}">{}</strong>', css, label)
+
+
+@register.filter
+def changed_by(entry) -> str:
+    """Who made a change: a person, or the system (seeding, imports at the command line)."""
+    who = entry.who
+    if who is None:
+        return SYSTEM
+    return who.full_name or who.email
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """The address of another page of the same list, with the same filters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RoledesignConfig(AppConfig):
+    name = "roledesign"
+    verbose_name = "Role design and job descriptions"

@@ -1,0 +1,365 @@
+"""Writes for job descriptions and role design. Keyword-only, `actor` first (None = the system),
+permission checked, transactional; ValidationErrors name the field at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from competencies import services as competency_services
+from competencies.models import Competency, Domain, Framework
+from pathway.models import ClinicalArea, User
+from roledesign.models import (
+    CriterionCategory,
+    DelegationDecision,
+    JobDescription,
+    PersonSpecCriterion,
+    RoleDesignProject,
+    Stage,
+    StageKind,
+    Task,
+    TaskCompetencyLink,
+)
+
+
+def _require(actor: User | None, perm: str = "roledesign.manage", obj=None):
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied("Only the lead nurse can do this")
+
+
+# Job descriptions -------------------------------------------------------------------------------
+
+JD_FIELDS = (
+    "title",
+    "band",
+    "reports_to",
+    "job_purpose",
+    "key_responsibilities",
+    "working_relationships",
+)
+
+
+def _check_framework(framework: Framework) -> None:
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError({"framework": "Choose a published framework"})
+
+
+def _check_areas(areas: list) -> None:
+    if not areas:
+        raise ValidationError({"clinical_areas": "Select the clinical areas this role works in"})
+
+
+def _unique_lineage(title: str) -> str:
+    base = slugify(title)[:80] or "job-description"
+    lineage, n = base, 1
+    while JobDescription.objects.filter(lineage=lineage).exists():
+        n += 1
+        lineage = f"{base}-{n}"
+    return lineage
+
+
+def _set_criteria(jd: JobDescription, criteria) -> None:
+    """Replace the person specification: criteria are (category, essential, text) tuples."""
+    jd.criteria.all().delete()
+    rows = []
+    for order, (category, essential, text) in enumerate(criteria, start=1):
+        text = (text or "").strip()
+        if not text:
+            continue
+        if category not in CriterionCategory.values:
+            raise ValidationError({"criteria": f"Unknown category: {category}"})
+        if len(text) > 500:
+            raise ValidationError({"criteria": "Each criterion must be 500 characters or fewer"})
+        rows.append(
+            PersonSpecCriterion(
+                job_description=jd,
+                category=category,
+                essential=bool(essential),
+                text=text,
+                order=order,
+            )
+        )
+    PersonSpecCriterion.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def jd_create(
+    *,
+    actor: User | None,
+    framework: Framework,
+    clinical_areas: Iterable[ClinicalArea],
+    criteria: Iterable = (),
+    lineage: str = "",
+    **fields,
+) -> JobDescription:
+    _require(actor)
+    _check_framework(framework)
+    areas = list(clinical_areas)
+    _check_areas(areas)
+    jd = JobDescription(
+        framework=framework,
+        lineage=lineage or _unique_lineage(fields.get("title", "")),
+        **{k: v for k, v in fields.items() if k in JD_FIELDS},
+    )
+    jd.full_clean()
+    jd.save()
+    jd.clinical_areas.set(areas)
+    _set_criteria(jd, criteria)
+    return jd
+
+
+def _require_draft(jd: JobDescription) -> None:
+    if not jd.is_editable:
+        raise ValidationError(
+            f"This job description is {jd.get_status_display().lower()}: only a draft can be "
+            "changed. Make a new version to change it."
+        )
+
+
+@transaction.atomic
+def jd_update(
+    *,
+    actor: User | None,
+    jd: JobDescription,
+    framework: Framework | None = None,
+    clinical_areas: Iterable[ClinicalArea] | None = None,
+    criteria: Iterable | None = None,
+    **fields,
+) -> JobDescription:
+    _require(actor)
+    jd = JobDescription.objects.select_for_update().get(pk=jd.pk)
+    _require_draft(jd)
+    if framework is not None and framework.pk != jd.framework_id:
+        _check_framework(framework)
+        jd.framework = framework
+    for name, value in fields.items():
+        if name in JD_FIELDS:
+            setattr(jd, name, value)
+    jd.full_clean()
+    jd.save()
+    if clinical_areas is not None:
+        areas = list(clinical_areas)
+        _check_areas(areas)
+        jd.clinical_areas.set(areas)
+    if criteria is not None:
+        _set_criteria(jd, criteria)
+    return jd
+
+
+@transaction.atomic
+def criterion_add(
+    *, actor: User | None, jd: JobDescription, category: str, essential: bool, text: str
+) -> PersonSpecCriterion:
+    _require(actor)
+    jd = JobDescription.objects.select_for_update().get(pk=jd.pk)
+    _require_draft(jd)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter the criterion"})
+    if category not in CriterionCategory.values:
+        raise ValidationError({"category": "Select the category"})
+    order = (jd.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+    criterion = PersonSpecCriterion(
+        job_description=jd, category=category, essential=essential, text=text, order=order
+    )
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, actor: User | None, criterion: PersonSpecCriterion) -> None:
+    _require(actor)
+    _require_draft(JobDescription.objects.select_for_update().get(pk=criterion.job_description_id))
+    criterion.delete()
+
+
+@transaction.atomic
+def jd_approve(*, actor: User | None, jd: JobDescription) -> JobDescription:
+    """Approve a draft; the version approved before it (same lineage) becomes superseded."""
+    _require(actor)
+    jd = JobDescription.objects.select_for_update().get(pk=jd.pk)
+    if jd.status != JobDescription.Status.DRAFT:
+        raise ValidationError("Only a draft job description can be approved")
+    if jd.framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError({"framework": "Its framework is no longer published"})
+    if not jd.criteria.exists():
+        raise ValidationError("Add the person specification before approving")
+    JobDescription.objects.filter(
+        lineage=jd.lineage, status=JobDescription.Status.APPROVED
+    ).exclude(pk=jd.pk).update(status=JobDescription.Status.SUPERSEDED)
+    jd.status = JobDescription.Status.APPROVED
+    jd.approved_by = actor
+    jd.approved_at = timezone.now()
+    jd.save(update_fields=["status", "approved_by", "approved_at"])
+    return jd
+
+
+@transaction.atomic
+def jd_new_version(
+    *, actor: User | None, jd: JobDescription, framework: Framework | None = None
+) -> JobDescription:
+    """Copy an approved JD into a new draft, optionally onto a newer version of its framework."""
+    _require(actor)
+    if jd.status != JobDescription.Status.APPROVED:
+        raise ValidationError("Only an approved job description can have a new version")
+    if JobDescription.objects.filter(
+        lineage=jd.lineage, status=JobDescription.Status.DRAFT
+    ).exists():
+        raise ValidationError("This job description already has a draft version")
+    framework = framework or jd.framework
+    if framework.code != jd.framework.code or framework.version < jd.framework.version:
+        raise ValidationError(
+            {"framework": "Choose this framework's current version or a newer one"}
+        )
+    _check_framework(framework)
+    latest = JobDescription.objects.filter(lineage=jd.lineage).aggregate(m=Max("version"))["m"]
+    new = JobDescription.objects.create(
+        lineage=jd.lineage,
+        version=latest + 1,
+        previous_version=jd,
+        framework=framework,
+        **{name: getattr(jd, name) for name in JD_FIELDS},
+    )
+    new.clinical_areas.set(jd.clinical_areas.all())
+    PersonSpecCriterion.objects.bulk_create(
+        PersonSpecCriterion(
+            job_description=new,
+            category=c.category,
+            essential=c.essential,
+            text=c.text,
+            order=c.order,
+        )
+        for c in jd.criteria.all()
+    )
+    return new
+
+
+# Role design ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *, actor: User | None, name: str, clinical_area: ClinicalArea, lead: User
+) -> RoleDesignProject:
+    """A project, with its seven Calderdale stages (not started)."""
+    _require(actor)
+    name = (name or "").strip()
+    if RoleDesignProject.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "There is already a project with that name"})
+    project = RoleDesignProject(name=name, clinical_area=clinical_area, lead=lead)
+    project.full_clean()
+    project.save()
+    Stage.objects.bulk_create(Stage(project=project, kind=kind) for kind in StageKind.values)
+    return project
+
+
+STAGE_FIELDS = ("owner", "status", "start_date", "end_date", "notes")
+
+
+@transaction.atomic
+def stage_update(*, actor: User | None, stage: Stage, **fields) -> Stage:
+    _require(actor)
+    for name, value in fields.items():
+        if name in STAGE_FIELDS:
+            setattr(stage, name, value)
+    if stage.status == Stage.Status.COMPLETED and not stage.end_date:
+        raise ValidationError({"end_date": "Enter the date the stage was completed"})
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+TASK_FIELDS = (
+    "name",
+    "description",
+    "done_by_now",
+    "frequency",
+    "patients",
+    "decision",
+    "conditions",
+    "likelihood",
+    "impact",
+    "training_needed",
+    "notes",
+)
+
+
+def _check_task(task: Task) -> None:
+    if task.decision != DelegationDecision.WITH_CONDITIONS:
+        task.conditions = task.conditions.strip() if task.conditions else ""
+    if (
+        Task.objects.filter(project_id=task.project_id, name__iexact=task.name)
+        .exclude(pk=task.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": "This project already has a task with that name"})
+    task.full_clean()
+
+
+@transaction.atomic
+def task_create(*, actor: User | None, project: RoleDesignProject, **fields) -> Task:
+    _require(actor)
+    task = Task(project=project, **{k: v for k, v in fields.items() if k in TASK_FIELDS})
+    _check_task(task)
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_update(*, actor: User | None, task: Task, **fields) -> Task:
+    _require(actor)
+    for name, value in fields.items():
+        if name in TASK_FIELDS:
+            setattr(task, name, value)
+    _check_task(task)
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_make_competency(
+    *, actor: User | None, task: Task, domain: Domain, code: str, title: str, description=""
+) -> Competency:
+    """Make a draft competency from a task judged delegable, and record where it came from."""
+    _require(actor)
+    if not task.can_become_competency:
+        raise ValidationError(
+            "This task was judged not suitable for delegation: it cannot become a competency"
+        )
+    if domain.framework.status != Framework.Status.DRAFT:
+        raise ValidationError({"domain": "Choose a domain in a draft framework"})
+    criteria = (
+        [f"Works within these conditions: {task.conditions}"] if task.conditions.strip() else []
+    )
+    competency = competency_services.competency_create(
+        actor=actor,
+        domain=domain,
+        clinical_areas=[task.project.clinical_area],
+        code=code,
+        title=title,
+        description=description or task.description,
+        performance_criteria=criteria,
+        is_core=False,
+    )
+    TaskCompetencyLink.objects.create(task=task, competency=competency)
+    return competency
+
+
+@transaction.atomic
+def task_link_competency(
+    *, actor: User | None, task: Task, competency: Competency
+) -> TaskCompetencyLink:
+    """Record that an existing competency came from this task (a published framework's, say)."""
+    _require(actor)
+    if not task.can_become_competency:
+        raise ValidationError(
+            "This task was judged not suitable for delegation: it cannot become a competency"
+        )
+    link, _ = TaskCompetencyLink.objects.get_or_create(task=task, competency=competency)
+    return link

@@ -1,0 +1,416 @@
+"""Job descriptions and role design pages. Thin: permission, selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from competencies import selectors as competency_selectors
+from competencies.models import Competency, TrainingRecord
+from pathway.formtools import add_service_errors
+from pathway.models import User
+from pathway.permissions import require_perm
+from roledesign import forms, selectors, services
+from roledesign.docx_export import jd_docx
+from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
+from roledesign.task_import import task_import as import_tasks
+
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _jd(pk) -> JobDescription:
+    try:
+        return selectors.jd_detail(pk)
+    except JobDescription.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _jd_context(jd, **extra) -> dict:
+    return {
+        "jd": jd,
+        "domains": selectors.jd_competencies(jd),
+        "review": selectors.jd_review(jd),
+        **extra,
+    }
+
+
+# Job descriptions -------------------------------------------------------------------------------
+
+
+@require_perm("roledesign.view")
+def jd_list(request):
+    return render(
+        request,
+        "roledesign/jd_list.html",
+        {"jds": selectors.jd_list(), "can_manage": request.user.has_perm("roledesign.manage")},
+    )
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def jd_create(request):
+    form = forms.JobDescriptionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            jd = services.jd_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{jd} saved as a draft")
+            return redirect("roledesign:jd_detail", jd.pk)
+    return render(request, "roledesign/jd_form.html", {"form": form})
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def jd_edit(request, pk):
+    jd = _jd(pk)
+    if not jd.is_editable:
+        messages.info(request, "Only a draft can be changed: make a new version to change it")
+        return redirect("roledesign:jd_detail", jd.pk)
+    form = forms.JobDescriptionForm(
+        _data(request), initial=forms.JobDescriptionForm.initial_for(jd)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jd_update(actor=request.user, jd=jd, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Job description saved")
+            return redirect("roledesign:jd_detail", jd.pk)
+    return render(request, "roledesign/jd_form.html", {"form": form, "jd": jd})
+
+
+@require_perm("roledesign.view")
+def jd_detail(request, pk):
+    jd = _jd(pk)
+    return render(
+        request,
+        "roledesign/jd_detail.html",
+        _jd_context(jd, can_manage=request.user.has_perm("roledesign.manage")),
+    )
+
+
+@require_perm("roledesign.view")
+def jd_print(request, pk):
+    jd = _jd(pk)
+    return render(request, "roledesign/jd_print.html", _jd_context(jd))
+
+
+@require_perm("roledesign.view")
+def jd_download(request, pk):
+    jd = _jd(pk)
+    response = HttpResponse(
+        jd_docx(jd),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = f"{slugify(jd.title) or 'job-description'}-v{jd.version}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def jd_approve(request, pk):
+    jd = _jd(pk)
+    form = forms.ConfirmForm(_data(request), submit="Approve job description")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jd_approve(actor=request.user, jd=jd)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{jd} approved")
+            return redirect("roledesign:jd_detail", jd.pk)
+    return render(request, "roledesign/jd_approve.html", {"jd": jd, "form": form})
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def jd_new_version(request, pk):
+    jd = _jd(pk)
+    frameworks = selectors.framework_versions_for_new_jd(jd)
+    form = forms.NewVersionForm(
+        _data(request), frameworks=frameworks, initial={"framework": frameworks.first()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.jd_new_version(actor=request.user, jd=jd, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{new} made as a draft")
+            return redirect("roledesign:jd_detail", new.pk)
+    return render(request, "roledesign/jd_new_version.html", {"jd": jd, "form": form})
+
+
+@require_perm("roledesign.view_own_job_description")
+def my_job_description(request):
+    record = competency_selectors.active_record_for(request.user)
+    jd = selectors.approved_jd_for_record(record) if record else None
+    return _render_trainee_jd(request, record, jd, own=True)
+
+
+@require_perm("roledesign.view_record_job_description")
+def record_job_description(request, record_pk):
+    try:
+        record = competency_selectors.record_by_pk(record_pk)
+    except TrainingRecord.DoesNotExist as missing:
+        raise Http404 from missing
+    if not request.user.has_perm("competencies.view_record", record):
+        raise Http404  # a trainee's record is private: others do not learn that it exists
+    return _render_trainee_jd(request, record, selectors.approved_jd_for_record(record), own=False)
+
+
+def _render_trainee_jd(request, record, jd, *, own):
+    context = {"record": record, "own": own, "jd": None}
+    if jd is not None:
+        jd = selectors.jd_detail(jd.pk)
+        context.update(_jd_context(jd))
+    return render(request, "roledesign/trainee_jd.html", context)
+
+
+def _person(request, pk):
+    return get_object_or_404(User, pk=pk)
+
+
+@require_perm("roledesign.view_current_competence", fn=_person)
+def current_competence(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    return render(
+        request,
+        "roledesign/current_competence.html",
+        {
+            "person": person,
+            "held": selectors.current_competence(person),
+            "soon_days": selectors.EXPIRING_SOON_DAYS,
+        },
+    )
+
+
+# Role design ------------------------------------------------------------------------------------
+
+
+def _project(pk) -> RoleDesignProject:
+    try:
+        return selectors.project_detail(pk)
+    except RoleDesignProject.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_perm("roledesign.view")
+def project_list(request):
+    return render(
+        request,
+        "roledesign/project_list.html",
+        {
+            "projects": list(selectors.project_list()),
+            "can_manage": request.user.has_perm("roledesign.manage"),
+        },
+    )
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def project_create(request):
+    form = forms.ProjectForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user, lead=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{project} created with the seven Calderdale stages")
+            return redirect("roledesign:project_detail", project.pk)
+    return render(request, "roledesign/project_form.html", {"form": form})
+
+
+@require_perm("roledesign.view")
+def project_detail(request, pk):
+    project = _project(pk)
+    return render(
+        request,
+        "roledesign/project_detail.html",
+        {"project": project, "can_manage": request.user.has_perm("roledesign.manage")},
+    )
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def stage_edit(request, pk):
+    try:
+        stage = selectors.stage_by_pk(pk)
+    except Stage.DoesNotExist as missing:
+        raise Http404 from missing
+    initial = {
+        "status": stage.status,
+        "owner": stage.owner_id,
+        "start_date": stage.start_date,
+        "end_date": stage.end_date,
+        "notes": stage.notes,
+    }
+    form = forms.StageForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{stage.get_kind_display()} saved")
+            return redirect("roledesign:project_detail", stage.project_id)
+    return render(request, "roledesign/stage_form.html", {"form": form, "stage": stage})
+
+
+def _task(pk) -> Task:
+    try:
+        return selectors.task_detail(pk)
+    except Task.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def task_create(request, pk):
+    project = get_object_or_404(RoleDesignProject, pk=pk)
+    form = forms.TaskForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Task {task} added")
+            return redirect("roledesign:task_detail", task.pk)
+    return render(request, "roledesign/task_form.html", {"form": form, "project": project})
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def task_import(request, pk):
+    project = get_object_or_404(RoleDesignProject, pk=pk)
+    form = forms.TaskImportForm(_data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tasks = import_tasks(
+                actor=request.user, project=project, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} imported")
+            return redirect("roledesign:project_detail", project.pk)
+    return render(request, "roledesign/task_import.html", {"form": form, "project": project})
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def task_edit(request, pk):
+    task = _task(pk)
+    initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
+    form = forms.TaskForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Task saved")
+            return redirect("roledesign:task_detail", task.pk)
+    return render(
+        request, "roledesign/task_form.html", {"form": form, "project": task.project, "task": task}
+    )
+
+
+@require_perm("roledesign.view")
+def task_detail(request, pk):
+    task = _task(pk)
+    return render(
+        request,
+        "roledesign/task_detail.html",
+        {"task": task, "can_manage": request.user.has_perm("roledesign.manage")},
+    )
+
+
+@require_perm("roledesign.manage")
+@get_or_post
+def task_make_competency(request, pk):
+    task = _task(pk)
+    form = forms.MakeCompetencyForm(
+        _data(request),
+        domains=selectors.draft_domains(),
+        initial={"title": task.name, "description": task.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            competency = services.task_make_competency(
+                actor=request.user, task=task, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Draft competency {competency.code} made in {competency.framework}"
+            )
+            return redirect("roledesign:task_detail", task.pk)
+    return render(request, "roledesign/make_competency.html", {"form": form, "task": task})
+
+
+@require_perm("roledesign.manage")
+def competency_provenance(request, competency_pk):
+    competency = get_object_or_404(
+        Competency.objects.select_related("framework", "domain"), pk=competency_pk
+    )
+    return render(
+        request,
+        "roledesign/provenance.html",
+        {"competency": competency, "links": selectors.provenance_for(competency)},
+    )
+
+
+urlpatterns = [
+    path("job-descriptions/", jd_list, name="jd_list"),
+    path("job-descriptions/new/", jd_create, name="jd_create"),
+    path("job-descriptions/<int:pk>/", jd_detail, name="jd_detail"),
+    path("job-descriptions/<int:pk>/edit/", jd_edit, name="jd_edit"),
+    path("job-descriptions/<int:pk>/approve/", jd_approve, name="jd_approve"),
+    path("job-descriptions/<int:pk>/new-version/", jd_new_version, name="jd_new_version"),
+    path("job-descriptions/<int:pk>/print/", jd_print, name="jd_print"),
+    path("job-descriptions/<int:pk>/download/", jd_download, name="jd_download"),
+    path("my-job-description/", my_job_description, name="my_job_description"),
+    path(
+        "records/<int:record_pk>/job-description/",
+        record_job_description,
+        name="record_job_description",
+    ),
+    path("people/<int:pk>/current-competence/", current_competence, name="current_competence"),
+    path("role-design/", project_list, name="project_list"),
+    path("role-design/new/", project_create, name="project_create"),
+    path("role-design/<int:pk>/", project_detail, name="project_detail"),
+    path("role-design/stages/<int:pk>/", stage_edit, name="stage_edit"),
+    path("role-design/<int:pk>/tasks/new/", task_create, name="task_create"),
+    path("role-design/<int:pk>/tasks/import/", task_import, name="task_import"),
+    path("role-design/tasks/<int:pk>/", task_detail, name="task_detail"),
+    path("role-design/tasks/<int:pk>/edit/", task_edit, name="task_edit"),
+    path(
+        "role-design/tasks/<int:pk>/make-competency/",
+        task_make_competency,
+        name="task_make_competency",
+    ),
+    path(
+        "competency-provenance/<int:competency_pk>/",
+        competency_provenance,
+        name="competency_provenance",
+    ),
+]
