@@ -39,7 +39,7 @@ def _sniff(upload) -> str | None:
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+        except Exception:  # noqa: BLE001 - a damaged zip fails in many ways; all mean "refuse it"
             return None
         finally:
             upload.seek(0)

@@ -12,6 +12,9 @@ from django.forms.renderers import TemplatesSetting
 # renderer does not search; TemplatesSetting looks templates up the way views do.
 _project_renderer = TemplatesSetting()
 
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
 
 def _merge_classes(*class_strings: str | None) -> str:
     """Join CSS class strings, dropping blanks and repeats but keeping the order."""
@@ -92,7 +95,10 @@ class NHSDateField(forms.MultiValueField):
         return (self.label or "date").lower().replace(" (optional)", "").strip()
 
     def compress(self, data_list):
-        if not data_list or not any(data_list):
+        if not data_list or not any(str(part or "").strip() for part in data_list):
+            # Only spaces typed is as good as nothing typed.
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
         label = self._label_for_messages()
         day, month, year = (str(part or "").strip() for part in data_list)
@@ -102,12 +108,18 @@ class NHSDateField(forms.MultiValueField):
             raise ValidationError(
                 f"The {label} must include a {' and '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not (day.isdecimal() and month.isdecimal() and year.isdecimal()):
             raise ValidationError(
                 f"The {label} must be a real date, written in numbers", code="invalid"
             )
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            # Training records live in this range; far-off years only come from typing slips.
+            raise ValidationError(
+                f"The {label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                code="out_of_range",
+            )
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError as exc:

@@ -34,7 +34,15 @@ BIGGEST_ID = 2**63 - 1
 def _too_big(value) -> bool:
     """A submitted id no database integer can hold (SQLite raises OverflowError on it)."""
     text = str(value).strip().lstrip("+-")
-    return text.isdigit() and int(text) > BIGGEST_ID
+    return text.isdecimal() and (len(text) > 19 or int(text) > BIGGEST_ID)
+
+
+def parse_id(value) -> int | None:
+    """A database id from an address's query string, or None when it cannot be one."""
+    text = str(value or "").strip()
+    if not text.isdecimal() or len(text) > 18:
+        return None
+    return int(text)
 
 
 class ModelChoiceField(forms.ModelChoiceField):

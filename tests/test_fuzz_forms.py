@@ -86,14 +86,8 @@ NEW_PASSWORD = "A-much-longer-passphrase-2026"
 CSRF_TOKEN = "x" * 64
 UPLOAD_LIMIT = 16 * 1024  # PATHWAY_MAX_UPLOAD_BYTES in the upload tests: every fixture is smaller
 
-import os  # TEMP-EXPLORE
-from hypothesis import Phase  # TEMP-EXPLORE
-
 FUZZ = hypothesis_settings(
-    max_examples=int(os.environ.get("FUZZ_N", "30")),  # TEMP-EXPLORE
-    phases=[Phase.explicit, Phase.reuse, Phase.generate]  # TEMP-EXPLORE
-    if os.environ.get("FUZZ_EXPLORE")  # TEMP-EXPLORE
-    else list(Phase),  # TEMP-EXPLORE
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -506,11 +500,13 @@ def submit(
     bad_request_ok: bool = False,
     summary=True,
     follow: bool = True,
+    also=(),
 ):
     """Send one example as `who` (None: anonymous) and check the promise (module docstring).
 
     `url` may be a callable taking the client (for pages reached through a redirect).
     `summary`: whether a 200 must show the error summary; a callable gets the resolved data.
+    `also`: pages that show what the form saves, fetched after a success: none may answer 500.
     """
     data = resolve(data, world)
     if method == "post":
@@ -539,11 +535,15 @@ def submit(
         if status == 302:
             location = response["Location"]
             assert not location.startswith(reverse("login")), f"sent to sign in: {where}"
-            if follow:
-                page = client.get(location)
+            for shown in [location] if follow else []:
+                page = client.get(shown)
                 assert page.status_code != 500, (
-                    f"the page after a success ({location}) answered 500 for {where}\n"
-                    f"{_trace(page)}"
+                    f"the page after a success ({shown}) answered 500 for {where}\n{_trace(page)}"
+                )
+            for shown in also:
+                page = client.get(shown)
+                assert page.status_code != 500, (
+                    f"{shown}, which shows what was saved, answered 500 for {where}\n{_trace(page)}"
                 )
         else:
             too_big = (
@@ -673,6 +673,20 @@ class World:
         factories.CompetencyFactory(domain=self.draft_domain, code="DC2")
 
 
+def staff_pages(world) -> list[str]:
+    """The lead nurse's pages that show what the cohort forms save: the cohorts' dashboards,
+    grids and charts, the programme overview and comparison, the trainee's overview and
+    reviews, the reviews due and the training days."""
+    pages = [reverse(name) for name in ("cohorts:programme_overview", "cohorts:reviews_due")]
+    pages.append(reverse("cohorts:cohort_comparison"))
+    for cohort in (world.cohort, world.later):
+        for name in ("cohort_detail", "cohort_grid", "cohort_progress_chart", "training_days"):
+            pages.append(reverse(f"cohorts:{name}", args=[cohort.pk]))
+    for name in ("trainee_overview", "review_list"):
+        pages.append(reverse(f"cohorts:{name}", args=[world.enrolment.pk]))
+    return pages
+
+
 @pytest.fixture
 def world(db):
     return World()
@@ -698,7 +712,7 @@ KINDS = choices(*Allocation.Kind.values)
 )
 def test_allocation_add(world, data):
     url = reverse("pathway:allocation_add", args=[world.newcomer.pk])
-    submit(world, world.lead, url, data)
+    submit(world, world.lead, url, data, also=staff_pages(world))
 
 
 @FUZZ
@@ -791,6 +805,17 @@ COMPETENCY_FIELDS = {
 
 
 @pytest.mark.parametrize("view", ["competency_add", "competency_edit"])
+# BUG (SQLite only): an area id beyond the 64-bit range crashes the multiple-choice lookup.
+@example(
+    data={
+        "code": "A",
+        "title": "Aa",
+        "applies_to": "specific",
+        "clinical_areas": "9223372036854775808",
+        "assessment_methods": "questioning",
+        "supervised_practices_required": "0",
+    }
+)
 @FUZZ
 @given(
     data=form_body(
@@ -891,7 +916,7 @@ def test_practice_add(world, data):
         "upload": Upload(source="evidence/witness-statement.docx", flips=((376, 255),)),
     }
 )
-# BUG? (PostgreSQL): a NUL in the file's name is saved in original_filename.
+# An edge that passes: a NUL in the file's name (PostgreSQL refuses NUL in text).
 @example(
     data={
         "kind": "file",
@@ -991,6 +1016,7 @@ COHORT_FIELDS = {
 }
 
 
+# Edges that pass: the first and last days Python's dates know.
 @example(
     data={
         "programme": Ref("programme.pk"),
@@ -1027,9 +1053,22 @@ COHORT_FIELDS = {
     )
 )
 def test_cohort_create(world, data):
-    submit(world, world.lead, reverse("cohorts:cohort_create"), data)
+    submit(world, world.lead, reverse("cohorts:cohort_create"), data, also=staff_pages(world))
 
 
+# BUG (SQLite only): an area id below the 64-bit range crashes the multiple-choice lookup.
+@example(
+    data={
+        "name": "Cohort 1",
+        "clinical_areas": "-9223372036854775809",
+        "status": "running",
+        "review_interval_weeks": "12",
+        **days_ago("intake_date", 140),
+        **days_ago("planned_end_date", -224),
+    }
+)
+# BUG: any year from 0001 is taken. With the intake on 1 January 0001 the cohort's progress
+# chart asks for the day before the intake: OverflowError, 500.
 @example(
     data={
         "name": "Cohort 1",
@@ -1043,21 +1082,29 @@ def test_cohort_create(world, data):
 @FUZZ
 @given(data=form_body(COHORT_FIELDS, dates=("intake_date", "planned_end_date")))
 def test_cohort_edit(world, data):
-    submit(world, world.lead, reverse("cohorts:cohort_edit", args=[world.cohort.pk]), data)
+    submit(
+        world,
+        world.lead,
+        reverse("cohorts:cohort_edit", args=[world.cohort.pk]),
+        data,
+        also=staff_pages(world),
+    )
 
 
+# BUG: a start on 31 December 9999 is taken; the programme overview and the cohort's
+# dashboard then add weeks to it: OverflowError, 500.
 @example(
     data={
         "trainee": Ref("newcomer.pk"),
         "clinical_area": Ref("critical.pk"),
-        **on("start_date", "1", "1", "0001"),
+        **on("start_date", "31", "12", "9999"),
     }
 )
 @example(
     data={
         "trainee": Ref("newcomer.pk"),
         "clinical_area": Ref("critical.pk"),
-        **on("start_date", "31", "12", "9999"),
+        **on("start_date", "1", "1", "0001"),
     }
 )
 @FUZZ
@@ -1071,9 +1118,17 @@ def test_cohort_edit(world, data):
     )
 )
 def test_enrolment_add(world, data):
-    submit(world, world.lead, reverse("cohorts:enrolment_add", args=[world.cohort.pk]), data)
+    submit(
+        world,
+        world.lead,
+        reverse("cohorts:enrolment_add", args=[world.cohort.pk]),
+        data,
+        also=staff_pages(world),
+    )
 
 
+# Edges that pass. (The second saves the break with today's date although the date was left
+# as spaces: the NHSDateField bug below, harmless here only because the service defaults it.)
 @example(data={"status": "completed", "reason": "Done", **on("on", "31", "12", "9999")})
 @example(data={"status": "on_break", "reason": "Leave", "on_month": " "})
 @FUZZ
@@ -1085,9 +1140,14 @@ def test_enrolment_add(world, data):
 )
 def test_enrolment_status(world, data):
     url = reverse("cohorts:enrolment_status", args=[world.enrolment.pk])
-    submit(world, world.lead, url, data)
+    submit(world, world.lead, url, data, also=staff_pages(world))
 
 
+# BUG: any year up to 9999 is taken; the later cohort's dashboard then adds the review
+# interval to the new enrolment's start (31 December 9999): OverflowError, 500.
+@example(
+    data={"to_cohort": Ref("later.pk"), "reason": "Maternity leave", **on("on", "31", "12", "9999")}
+)
 @FUZZ
 @given(
     data=form_body(
@@ -1097,7 +1157,7 @@ def test_enrolment_status(world, data):
 )
 def test_enrolment_move(world, data):
     url = reverse("cohorts:enrolment_move", args=[world.enrolment.pk])
-    submit(world, world.lead, url, data)
+    submit(world, world.lead, url, data, also=staff_pages(world))
 
 
 MILESTONE_NUMBER = st.one_of(st.integers(0, 60).map(str), NUMBERS, SHORT)
@@ -1115,7 +1175,7 @@ MILESTONES = st.lists(MILESTONE_LINE, max_size=6).map("\n".join)
 @example(
     data={"framework": Ref("framework.pk"), "review_interval_weeks": "12", "milestones": "1, ², 3"}
 )
-# BUG?: a week beyond a PositiveSmallIntegerField (32767).
+# BUG (PostgreSQL): a week beyond PositiveSmallIntegerField (32767): DataError, 500.
 @example(
     data={
         "framework": Ref("framework.pk"),
@@ -1123,7 +1183,7 @@ MILESTONES = st.lists(MILESTONE_LINE, max_size=6).map("\n".join)
         "milestones": "40000, 1, 1",
     }
 )
-# BUG?: a number beyond 64 bits.
+# BUG: a target beyond 64 bits: OverflowError on SQLite, DataError on PostgreSQL, 500.
 @example(
     data={
         "framework": Ref("framework.pk"),
@@ -1143,7 +1203,7 @@ MILESTONES = st.lists(MILESTONE_LINE, max_size=6).map("\n".join)
 )
 def test_programme_plan(world, data):
     url = reverse("cohorts:programme_plan", args=[world.programme.pk])
-    submit(world, world.lead, url, data)
+    submit(world, world.lead, url, data, also=staff_pages(world))
 
 
 # BUG: a spreadsheet whose zip directory names an unknown zip version: NotImplementedError, 500.
@@ -1152,7 +1212,7 @@ def test_programme_plan(world, data):
 @given(data=form_body({"file": upload_field("enrolment", "fuzz")}, extra_key=MULTIPART_KEY))
 def test_enrolment_import(world, small_uploads, data):
     url = reverse("cohorts:enrolment_import", args=[world.cohort.pk])
-    submit(world, world.lead, url, data, multipart=True)
+    submit(world, world.lead, url, data, multipart=True, also=staff_pages(world))
 
 
 # cohorts: training days, register, module results, reviews ----------------------------------
@@ -1163,7 +1223,13 @@ def test_enrolment_import(world, small_uploads, data):
 @given(data=form_body({"topic": PLAIN, "location": PLAIN}, dates=("date",)))
 def test_training_day_forms(world, view, data):
     target = world.cohort if view == "training_day_add" else world.day
-    submit(world, world.lead, reverse(f"cohorts:{view}", args=[target.pk]), data)
+    submit(
+        world,
+        world.lead,
+        reverse(f"cohorts:{view}", args=[target.pk]),
+        data,
+        also=staff_pages(world),
+    )
 
 
 MARK = choices(*Attendance.Status.values)
@@ -1194,6 +1260,7 @@ def test_attendance_register(world, who, data):
         url,
         data,
         summary=lambda sent: "mark_everyone" not in sent,
+        also=staff_pages(world),
     )
 
 
@@ -1212,7 +1279,7 @@ def test_attendance_register(world, who, data):
 )
 def test_module_result_add(world, who, data):
     url = reverse("cohorts:module_result_add", args=[world.enrolment.pk])
-    submit(world, getattr(world, who), url, data)
+    submit(world, getattr(world, who), url, data, also=staff_pages(world))
 
 
 OWNERS = ("trainee.pk", "mentor.pk", "tutor.pk", "lead.pk", "newcomer.pk")
@@ -1241,7 +1308,7 @@ for _row in range(4):  # one row more than the form has
 )
 def test_review_add(world, who, data):
     url = reverse("cohorts:review_add", args=[world.enrolment.pk])
-    submit(world, getattr(world, who), url, data)
+    submit(world, getattr(world, who), url, data, also=staff_pages(world))
 
 
 # cohorts: GET forms ---------------------------------------------------------------------------

@@ -204,12 +204,16 @@ class PlanForm(forms.Form):
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split(",")]
-            if len(parts) != 3 or not all(part.isdigit() for part in parts):
+            if len(parts) != 3 or not all(p.isdecimal() and len(p) <= 6 for p in parts):
                 raise forms.ValidationError(
                     f"Line {number}: write three whole numbers separated by commas: "
                     "week, core, specific"
                 )
             week, core, specific = (int(part) for part in parts)
+            if week > 520 or core > 1000 or specific > 1000:
+                raise forms.ValidationError(
+                    f"Line {number}: weeks go up to 520 and targets up to 1000"
+                )
             if week < 1:
                 raise forms.ValidationError(f"Line {number}: the week must be 1 or more")
             if week in weeks:

@@ -18,7 +18,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, parse_id
 
 
 def _record(request, record_pk, perm="competencies.view_record") -> TrainingRecord:
@@ -89,8 +89,8 @@ def practice_add(request, record_pk):
     record = _record(request, record_pk, "competencies.act_on_record")
     competencies = selectors.applicable_competencies_for(record)
     initial = {}
-    if request.GET.get("competency", "").isdigit():
-        initial["competencies"] = [int(request.GET["competency"])]
+    if (competency_id := parse_id(request.GET.get("competency"))) is not None:
+        initial["competencies"] = [competency_id]
     form = forms.PracticeForm(request.POST or None, competencies=competencies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,8 +109,8 @@ def evidence_add(request, record_pk):
     record = _record(request, record_pk, "competencies.act_on_record")
     competencies = selectors.applicable_competencies_for(record)
     initial = {}
-    if request.GET.get("competency", "").isdigit():
-        initial["competencies"] = [int(request.GET["competency"])]
+    if (competency_id := parse_id(request.GET.get("competency"))) is not None:
+        initial["competencies"] = [competency_id]
     form = forms.EvidenceForm(
         request.POST or None, request.FILES or None, competencies=competencies, initial=initial
     )

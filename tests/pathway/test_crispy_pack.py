@@ -885,3 +885,41 @@ def test_date_field_keeps_a_custom_required_message():
     with pytest.raises(forms.ValidationError) as raised:
         required.clean(["", "", ""])
     assert raised.value.messages == ["Enter when to review"]
+
+
+def test_a_required_date_of_only_spaces_is_missing():
+    from django import forms as django_forms
+
+    from pathway.fields import NHSDateField
+
+    class Form(django_forms.Form):
+        held_on = NHSDateField(label="Date held")
+
+    form = Form({"held_on_day": " ", "held_on_month": "", "held_on_year": "  "})
+    assert not form.is_valid()
+    assert form.errors["held_on"] == ["Enter the date held"]
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "2101", "9999"])
+def test_a_date_far_outside_a_career_is_refused(year):
+    from django import forms as django_forms
+
+    from pathway.fields import NHSDateField
+
+    class Form(django_forms.Form):
+        held_on = NHSDateField(label="Date held")
+
+    form = Form({"held_on_day": "1", "held_on_month": "1", "held_on_year": year})
+    assert form.errors["held_on"] == ["The date held must be between 1900 and 2100"]
+
+
+def test_superscript_digits_are_not_numbers():
+    from django import forms as django_forms
+
+    from pathway.fields import NHSDateField
+
+    class Form(django_forms.Form):
+        held_on = NHSDateField(label="Date held")
+
+    form = Form({"held_on_day": "²", "held_on_month": "1", "held_on_year": "2026"})
+    assert form.errors["held_on"] == ["The date held must be a real date, written in numbers"]

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if version is not None:
             versions = versions.filter(version=version)
         found = versions.first()
-        if found is None and code_or_id.isdigit():
+        if found is None and code_or_id.isdecimal():
             found = Framework.objects.filter(pk=int(code_or_id)).first()
             if found is not None and version is not None and found.version != version:
                 raise CommandError(
