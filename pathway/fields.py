@@ -122,5 +122,5 @@ class NHSDateField(forms.MultiValueField):
             )
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise ValidationError(f"The {label} must be a real date", code="invalid") from exc

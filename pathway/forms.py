@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 
 from pathway import formtools
 from pathway.fields import NHSDateField
@@ -24,6 +25,10 @@ class SignInForm(auth_forms.AuthenticationForm):
             {"autocomplete": "email", "spellcheck": "false"}
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
+        # Refused before authenticate(), so nothing over-long reaches the lockout records.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(254, "Enter a correct email address and password")
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = nhsuk_helper("username", "password", submit="Sign in")
 
