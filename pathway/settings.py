@@ -40,9 +40,15 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "pathway.apps.PathwayConfig",
+    "notifications.apps.NotificationsConfig",
     "competencies.apps.CompetenciesConfig",
     "cohorts.apps.CohortsConfig",
     "roledesign.apps.RoledesignConfig",
+    "recruitment.apps.RecruitmentConfig",
+    "funding.apps.FundingConfig",
+    "evaluation.apps.EvaluationConfig",
+    "outcomes.apps.OutcomesConfig",
+    "support.apps.SupportConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -57,6 +57,12 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("cohorts.urls")),
     path("", include("roledesign.urls")),
+    path("", include("notifications.urls")),
+    path("", include("recruitment.urls")),
+    path("", include("funding.urls")),
+    path("", include("evaluation.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("support.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -54,61 +54,32 @@ from competencies.models import Assessment
 from pathway.models import Allocation, Module
 from roledesign import services as roledesign_services
 from tests import factories
+from tests.matrix import parts
+from tests.matrix.common import (
+    ADMIN,
+    ANON,
+    EDUCATOR,
+    LEAD,
+    LOGIN,
+    MANAGER,
+    MENTOR,
+    METHODS,
+    OK,
+    OTHER_MENTOR,
+    OTHER_TRAINEE,
+    PEOPLE,
+    RECORD_READERS,
+    SUPPORTERS,
+    TRAINEE,
+    TUTOR,
+    each,
+    lead_only,
+)
 from tests.roledesign.helpers import make_jd
 
 pytestmark = pytest.mark.django_db
 
 EVIDENCE_PDF = Path(__file__).resolve().parent / "fixtures" / "evidence" / "reflection.pdf"
-
-# What a person gets ---------------------------------------------------------------------------
-
-LOGIN = "login"
-OK = "ok"
-
-# The ten people ------------------------------------------------------------------------------
-
-ANON = "anonymous"
-TRAINEE = "trainee"
-OTHER_TRAINEE = "other_trainee"
-MENTOR = "mentor"
-OTHER_MENTOR = "other_mentor"
-TUTOR = "tutor"
-EDUCATOR = "educator"  # a practice educator allocated to the trainee
-MANAGER = "manager"  # the trainee's line manager (an allocation of kind manager)
-LEAD = "lead_nurse"
-ADMIN = "administrator"  # superuser, staff, administrator role
-
-PEOPLE = (
-    ANON,
-    TRAINEE,
-    OTHER_TRAINEE,
-    MENTOR,
-    OTHER_MENTOR,
-    TUTOR,
-    EDUCATOR,
-    MANAGER,
-    LEAD,
-    ADMIN,
-)
-METHODS = ("GET", "POST")
-
-# The people who support the trainee today, and everyone who may read the trainee's record.
-SUPPORTERS = (MENTOR, TUTOR, EDUCATOR, MANAGER)
-RECORD_READERS = (TRAINEE, *SUPPORTERS, LEAD)
-
-
-def each(people, answer) -> dict:
-    """The same answer for several people: {**each(SUPPORTERS, 200)}."""
-    return {person: answer for person in people}
-
-
-def lead_only(get=200, post=OK) -> dict:
-    """A lead nurse's page: everyone else signed in gets 403."""
-    return {
-        "GET": {"*": 403, ANON: LOGIN, LEAD: get},
-        "POST": {"*": 403, ANON: LOGIN, LEAD: post},
-    }
-
 
 # The matrix ----------------------------------------------------------------------------------
 
@@ -471,6 +442,15 @@ POST_DATA = {
 }
 
 
+# The parts of the matrix that later apps add (tests/matrix/<app>.py).
+for _part in parts():
+    for _name in set(_part.MATRIX) & set(MATRIX):
+        raise AssertionError(f"{_name} is in the matrix twice ({_part.__name__})")
+    MATRIX.update(_part.MATRIX)
+    KWARGS.update(_part.KWARGS)
+    POST_DATA.update(getattr(_part, "POST_DATA", {}))
+
+
 # Enumerating the URL configuration ----------------------------------------------------------
 
 
@@ -651,6 +631,10 @@ class World:
             code="RD1",
             title="Care for a patient with a tracheostomy",
         )
+
+        for part in parts():
+            if hasattr(part, "extend_world"):
+                part.extend_world(self)
 
     def person(self, who: str):
         return None if who == ANON else getattr(self, who)
