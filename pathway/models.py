@@ -354,3 +354,47 @@ class Allocation(models.Model):
     def is_current(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class MentorPreparation(models.Model):
+    """A mentor's entry in the mentor register: when they completed mentor preparation and
+    when they last did its annual update (docs/adr/0011-mentor-register.md).
+
+    One per mentor, kept with the person because it belongs to them, not to a cohort. The
+    status (prepared, update due soon, update overdue, not prepared) is worked out from these
+    dates by pathway/preparation.py.
+    """
+
+    mentor = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="mentor_preparation"
+    )
+    prepared_on = models.DateField("date preparation completed", null=True, blank=True)
+    last_update_on = models.DateField("date of the last annual update", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["mentor__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_update_on__isnull=True)
+                | (Q(prepared_on__isnull=False) & Q(last_update_on__gte=models.F("prepared_on"))),
+                name="mentor_update_after_preparation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor preparation of {self.mentor}"
+
+    def clean(self):
+        super().clean()
+        if self.last_update_on and not self.prepared_on:
+            raise ValidationError(
+                {"prepared_on": "Enter the date preparation was completed before an update"}
+            )
+        if self.last_update_on and self.prepared_on and self.last_update_on < self.prepared_on:
+            raise ValidationError(
+                {"last_update_on": "The annual update must be on or after the preparation date"}
+            )
