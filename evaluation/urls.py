@@ -1,3 +1,7 @@
+from django.urls import include, path
+
+from evaluation import views
+
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns = [path("evaluation/", include(views.urlpatterns))]

@@ -70,6 +70,10 @@ class MentorFactory(UserFactory):
     registration_body = RegistrationBody.NMC
     registration_number = factory.Sequence(lambda n: f"{10 + n % 90}A{1000 + n}E")
     roles = _roles(RoleCode.MENTOR)
+    # In the mentor register, prepared two months ago (see the support section at the end).
+    preparation = factory.RelatedFactory(
+        "tests.factories.MentorPreparationFactory", factory_related_name="mentor"
+    )
 
 
 class TutorFactory(UserFactory):
@@ -291,3 +295,282 @@ def enrol(cohort, *, trainee=None, area=None, mentor=None, tutor=None, educator=
                 trainee=trainee, supporter=person, kind=kind, start_date=cohort.intake_date
             )
     return enrolment
+
+
+# Support: practice educators' caseloads and support logs, and the mentor register ---------------
+
+
+class MentorPreparationFactory(factory.django.DjangoModelFactory):
+    """A mentor's register entry: prepared two months ago, no annual update yet."""
+
+    class Meta:
+        model = "pathway.MentorPreparation"
+        django_get_or_create = ("mentor",)
+
+    mentor = factory.SubFactory(MentorFactory, preparation=None)
+    prepared_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+    last_update_on = None
+
+
+class UnpreparedMentorFactory(MentorFactory):
+    """A registered mentor with no entry in the mentor register."""
+
+    preparation = None
+
+
+# Evaluation questionnaires (evaluation/) ----------------------------------------------------------
+
+
+def questionnaire_with(*, title="Programme evaluation", questions=None, sections=1, actor=None):
+    """A questionnaire built through the real services. `questions` is a list of
+    (kind, text, required, options) for each section; by default one of each kind."""
+    from evaluation import services as evaluation_services
+
+    questions = questions or [
+        ("likert", "My mentor supported me well", True, ()),
+        ("single", "How often did you meet your mentor?", True, ("Weekly", "Monthly", "Rarely")),
+        ("multiple", "Which helped you most?", False, ("Training days", "Mentor", "Tutor")),
+        ("text", "What would you change?", False, ()),
+    ]
+    questionnaire = evaluation_services.questionnaire_create(actor=actor, title=title)
+    for number in range(1, sections + 1):
+        section = evaluation_services.section_add(
+            actor=actor, questionnaire=questionnaire, title=f"Section {number}"
+        )
+        for kind, text, required, options in questions:
+            evaluation_services.question_add(
+                actor=actor,
+                section=section,
+                kind=kind,
+                text=text if sections == 1 else f"{text} ({number})",
+                required=required,
+                options=options,
+            )
+    return questionnaire
+
+
+def issued_questionnaire(
+    *, trainees=3, mentor=True, anonymous=False, audience="both", questionnaire=None, **dates
+):
+    """A questionnaire issued (open today) to a running cohort of `trainees`, each with `mentor`
+    (one shared mentor) if asked. Returns (issue, trainees, mentor)."""
+    from evaluation import services as evaluation_services
+
+    cohort = CohortFactory()
+    shared_mentor = MentorFactory() if mentor else None
+    people = [enrol(cohort, mentor=shared_mentor).trainee for _ in range(trainees)]
+    today = timezone.localdate()
+    issue = evaluation_services.issue_create(
+        actor=None,
+        questionnaire=questionnaire or questionnaire_with(),
+        cohort=cohort,
+        audience=audience,
+        opens_on=dates.get("opens_on", today),
+        closes_on=dates.get("closes_on", today + datetime.timedelta(days=14)),
+        anonymous=anonymous,
+    )
+    return issue, people, shared_mentor
+
+
+# Career pathway outcomes (outcomes/) --------------------------------------------------------------
+
+
+def pathway_stage(code):
+    """One of the pathway's stages (seeded by a migration; recreated after a flush)."""
+    from outcomes.selectors import ensure_stages
+
+    return ensure_stages()[code]
+
+
+class PathwayMoveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.PathwayMove"
+
+    person = factory.SubFactory(TraineeFactory)
+    stage = factory.LazyFunction(lambda: pathway_stage("support_worker"))
+    on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+
+
+class BridgingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.BridgingModule"
+
+    title = factory.Sequence(lambda n: f"Bridging to nursing module {n}")
+    credits = 20
+    provider = factory.SubFactory(UniversityFactory)
+
+
+def qualified_enrolment(cohort, *, trainee=None, area=None, qualified_on=None, completed_on=None):
+    """Enrol a trainee and take them through completed to qualified with the real services.
+    `qualified_on` defaults to the cohort's planned end."""
+    from cohorts.services.cohorts import enrolment_change_status
+
+    enrolment = enrol(cohort, trainee=trainee, area=area)
+    qualified_on = qualified_on or cohort.planned_end_date
+    enrolment_change_status(
+        actor=None, enrolment=enrolment, status="completed", on=completed_on or qualified_on
+    )
+    return enrolment_change_status(
+        actor=None, enrolment=enrolment, status="qualified", on=qualified_on
+    )
+
+
+def withdrawn_enrolment(cohort, *, reason="Personal reasons", on=None, trainee=None):
+    from cohorts.services.cohorts import enrolment_change_status
+
+    enrolment = enrol(cohort, trainee=trainee)
+    return enrolment_change_status(
+        actor=None,
+        enrolment=enrolment,
+        status="withdrawn",
+        on=on or cohort.intake_date + datetime.timedelta(weeks=10),
+        reason=reason,
+    )
+
+
+# Recruitment and funding ------------------------------------------------------------------------
+# (recruitment/ and funding/: band 3 applicants, rounds, applications moved on through the real
+# services to any state, funding sources and costs.)
+
+
+class Band3StaffFactory(UserFactory):
+    """A healthcare support worker at band 3, with no Pathway role yet: a possible applicant."""
+
+    job_title = "Healthcare assistant"
+    band = "3"
+    roles = _roles()
+
+
+def open_round(
+    cohort=None,
+    *,
+    criteria=(("Band 3 in post for at least a year", True), ("Care certificate", False)),
+    opens_ago=10,
+    closes_in=20,
+):
+    """A cohort (planned, starting in ten weeks) open for applications, through the service."""
+    from recruitment.services import round_open
+
+    today = timezone.localdate()
+    if cohort is None:
+        framework, area = published_framework_with(core=2)
+        cohort = CohortFactory(
+            framework=framework,
+            status="planned",
+            intake_date=today + datetime.timedelta(weeks=10),
+        )
+        cohort.clinical_areas.set([area])
+    return round_open(
+        actor=None,
+        cohort=cohort,
+        opens_on=today - datetime.timedelta(days=opens_ago),
+        closes_on=today + datetime.timedelta(days=closes_in),
+        criteria=list(criteria),
+    )
+
+
+# The path to each state, step by step (see recruitment.models.TRANSITIONS).
+_APPLICATION_PATHS = {
+    "awaiting_support": [],
+    "supported": ["support"],
+    "not_supported": ["decline_support"],
+    "shortlisted": ["support", "shortlist"],
+    "not_shortlisted": ["support", "not_shortlist"],
+    "appointable": ["support", "shortlist", "interview"],
+    "not_appointed": ["support", "shortlist", "interview_fail"],
+    "offered": ["support", "shortlist", "interview", "offer"],
+    "accepted": ["support", "shortlist", "interview", "offer", "accept"],
+    "declined": ["support", "shortlist", "interview", "offer", "decline"],
+    "enrolled": ["support", "shortlist", "interview", "offer", "accept", "enrol"],
+    "withdrawn": ["withdraw"],
+}
+
+
+def make_application(recruitment, *, status="awaiting_support", applicant=None, manager=None):
+    """An application moved on through the real services (actor=None) to `status`."""
+    from recruitment import services
+
+    applicant = applicant or Band3StaffFactory()
+    manager = manager or ManagerFactory()
+    cohort = recruitment.cohort
+    application = services.application_submit(
+        actor=None,
+        recruitment=recruitment,
+        applicant=applicant,
+        manager=manager,
+        job_title=applicant.job_title or "Healthcare assistant",
+        clinical_area=cohort.clinical_areas.first() or ClinicalAreaFactory(),
+        statement="I have worked on the ward for three years and want to grow.",
+    )
+    criteria = list(recruitment.criteria.all())
+    steps = {
+        "support": lambda a: services.support_decide(actor=None, application=a, supports=True),
+        "decline_support": lambda a: services.support_decide(
+            actor=None, application=a, supports=False, comment="Not this year"
+        ),
+        "shortlist": lambda a: services.shortlist_decide(
+            actor=None,
+            application=a,
+            assessments={c.pk: (True, "") for c in criteria},
+            shortlist=True,
+        ),
+        "not_shortlist": lambda a: services.shortlist_decide(
+            actor=None,
+            application=a,
+            assessments={c.pk: (False, "") for c in criteria},
+            shortlist=False,
+        ),
+        "interview": lambda a: services.interview_record(
+            actor=None,
+            application=a,
+            held_on=timezone.localdate(),
+            panel="Lead nurse; ward manager",
+            outcome="appointable",
+            score=72,
+        ),
+        "interview_fail": lambda a: services.interview_record(
+            actor=None,
+            application=a,
+            held_on=timezone.localdate(),
+            panel="Lead nurse; ward manager",
+            outcome="not_appointable",
+            score=31,
+        ),
+        "offer": lambda a: services.offer_make(actor=None, application=a),
+        "accept": lambda a: services.offer_respond(actor=None, application=a, accept=True),
+        "decline": lambda a: services.offer_respond(actor=None, application=a, accept=False),
+        "enrol": lambda a: services.application_enrol(
+            actor=None,
+            application=a,
+            clinical_area=cohort.clinical_areas.first() or a.clinical_area,
+        ),
+        "withdraw": lambda a: services.application_withdraw(actor=None, application=a),
+    }
+    for step in _APPLICATION_PATHS[status]:
+        steps[step](application)
+    application.refresh_from_db()
+    return application
+
+
+from decimal import Decimal as _Decimal  # noqa: E402 - this section's own import
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.FundingSource"
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = "Education commissioner grant"
+    amount = factory.LazyFunction(lambda: _Decimal("10000.00"))
+
+
+class CostLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.CostLine"
+
+    cohort = factory.SubFactory(CohortFactory)
+    category = "university_fees"
+    description = "University fees"
+    quantity = factory.LazyFunction(lambda: _Decimal("1"))
+    unit = "trainees"
+    unit_cost = factory.LazyFunction(lambda: _Decimal("4500.00"))

@@ -1,0 +1,106 @@
+"""An issue's results as CSV and Excel, with the cohorts' export writers (cohorts/exports.py).
+
+One row per answer choice of each question (its count and share of the people who answered
+it), one row per question with its number of answers and, for agreement scales, the mean and
+median, and one row per free-text answer (sorted by text, never in order of submission)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from openpyxl import load_workbook
+
+from cohorts.exports import Column, Kind, Table, render
+from evaluation.models import QuestionKind
+from evaluation.selectors import IssueResults
+
+
+@dataclass
+class Row:
+    section: str
+    number: int
+    question: str
+    kind: str
+    row: str
+    answer: str = ""
+    count: int | None = None
+    share: float | None = None
+    mean: float | None = None
+    median: float | None = None
+
+
+COLUMNS = [
+    Column("Section", lambda r: r.section, width=24),
+    Column("Question number", lambda r: r.number, Kind.NUMBER, width=10),
+    Column("Question", lambda r: r.question, width=40),
+    Column("Type", lambda r: r.kind, width=16),
+    Column("Row", lambda r: r.row, width=12),
+    Column("Answer", lambda r: r.answer, width=40),
+    Column("Count", lambda r: r.count, Kind.NUMBER, width=10),
+    Column("Share of answers (%)", lambda r: r.share, Kind.PERCENT, width=12),
+    Column("Mean", lambda r: r.mean, Kind.NUMBER, width=8),
+    Column("Median", lambda r: r.median, Kind.NUMBER, width=8),
+]
+
+
+def results_rows(results: IssueResults) -> list[Row]:
+    rows = []
+    number = 0
+    for section in results.sections:
+        for item in section.questions:
+            number += 1
+            base = {
+                "section": section.section.title,
+                "number": number,
+                "question": item.question.text,
+                "kind": item.question.get_kind_display(),
+            }
+            rows.append(
+                Row(
+                    **base,
+                    row="Answered",
+                    count=item.answered,
+                    mean=round(item.mean, 2) if item.mean is not None else None,
+                    median=item.median,
+                )
+            )
+            if item.kind == QuestionKind.TEXT:
+                rows.extend(Row(**base, row="Free text", answer=text) for text in item.texts)
+            else:
+                rows.extend(
+                    Row(
+                        **base,
+                        row="Choice",
+                        answer=(
+                            f"{option.value}: {option.label}"
+                            if item.kind == QuestionKind.LIKERT
+                            else option.label
+                        ),
+                        count=option.count,
+                        share=option.share,
+                    )
+                    for option in item.options
+                )
+    return rows
+
+
+def results_table(results: IssueResults) -> Table:
+    return Table(title="Results", columns=COLUMNS, rows=results_rows(results))
+
+
+DECIMAL_COLUMNS = ("I", "J")  # mean and median: two decimals, not the whole-number format
+
+
+def results_file(results: IssueResults, fmt: str) -> bytes:
+    content = render(results_table(results), fmt)
+    if fmt != "xlsx":
+        return content
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    for letter in DECIMAL_COLUMNS:
+        for cell in sheet[letter][1:]:
+            cell.number_format = "0.00"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
