@@ -1,3 +1,7 @@
+from django.urls import include, path
+
+from funding import views
+
 app_name = "funding"
 
-urlpatterns: list = []
+urlpatterns = [path("", include(views.urlpatterns))]

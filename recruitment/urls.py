@@ -1,3 +1,7 @@
+from django.urls import include, path
+
+from recruitment import views
+
 app_name = "recruitment"
 
-urlpatterns: list = []
+urlpatterns = [path("", include(views.urlpatterns))]

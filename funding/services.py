@@ -1,0 +1,100 @@
+"""Writes for funding: the lead nurse records funding sources and costs for a cohort."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from cohorts.models import Cohort
+from funding.models import CostCategory, CostLine, FundingSource
+from pathway.models import Organisation, User
+
+
+def _require(actor, perm="funding.manage"):
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied("Only the lead nurse can do this")
+
+
+def _money(value, name: str, label: str) -> Decimal:
+    if value is None:
+        raise ValidationError({name: f"Enter the {label}"})
+    value = Decimal(value)
+    if not value.is_finite() or value < 0:
+        raise ValidationError({name: f"The {label} must be £0 or more"})
+    return value
+
+
+@transaction.atomic
+def source_save(
+    *,
+    actor: User | None,
+    cohort: Cohort,
+    name: str,
+    amount,
+    organisation: Organisation | None = None,
+    notes: str = "",
+    source: FundingSource | None = None,
+) -> FundingSource:
+    """Add a funding source to a cohort, or change one (`source`)."""
+    _require(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter the name of the funding source"})
+    if source is not None:
+        source = FundingSource.objects.select_for_update().get(pk=source.pk, cohort=cohort)
+    else:
+        source = FundingSource(cohort=cohort, recorded_by=actor)
+    source.name = name
+    source.amount = _money(amount, "amount", "amount")
+    source.organisation = organisation
+    source.notes = (notes or "").strip()
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_delete(*, actor: User | None, source: FundingSource) -> None:
+    _require(actor)
+    FundingSource.objects.filter(pk=source.pk).delete()
+
+
+@transaction.atomic
+def cost_save(
+    *,
+    actor: User | None,
+    cohort: Cohort,
+    category: str,
+    description: str,
+    quantity,
+    unit_cost,
+    unit: str = "item",
+    cost: CostLine | None = None,
+) -> CostLine:
+    """Add a cost to a cohort, or change one (`cost`): quantity × unit cost."""
+    _require(actor)
+    if category not in CostCategory.values:
+        raise ValidationError({"category": "Select the kind of cost"})
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Enter a description of the cost"})
+    if cost is not None:
+        cost = CostLine.objects.select_for_update().get(pk=cost.pk, cohort=cohort)
+    else:
+        cost = CostLine(cohort=cohort, recorded_by=actor)
+    cost.category = category
+    cost.description = description
+    cost.quantity = _money(quantity, "quantity", "quantity")
+    cost.unit_cost = _money(unit_cost, "unit_cost", "unit cost")
+    cost.unit = (unit or "").strip() or "item"
+    cost.full_clean()
+    cost.save()
+    return cost
+
+
+@transaction.atomic
+def cost_delete(*, actor: User | None, cost: CostLine) -> None:
+    _require(actor)
+    CostLine.objects.filter(pk=cost.pk).delete()
