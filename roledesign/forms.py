@@ -179,8 +179,9 @@ class ProjectForm(forms.Form):
 
 
 class StageForm(forms.Form):
+    # "Cannot start yet" is worked out from the earlier stages, never chosen.
     status = forms.ChoiceField(
-        choices=Stage.Status.choices,
+        choices=[c for c in Stage.Status.choices if c[0] != Stage.Status.CANNOT_START],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the stage's status"},
     )

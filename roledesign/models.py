@@ -5,7 +5,9 @@ Invariants kept here (and by the services):
 - a job description is edited only while it is a draft; versions of one job description share a
   `lineage` code and at most one of them is approved at a time;
 - its competency section is never typed: it is read from its framework (see selectors);
-- a task's risk score is likelihood × impact on the common 5×5 matrix (see `risk_level_for`).
+- a task's risk score is likelihood × impact on the common 5×5 matrix (see `risk_level_for`);
+- every change to a job description and its person specification is kept in the audit history
+  (django-simple-history; shown on the lead nurse's audit page, docs/adr/0010-audit-history.md).
 """
 
 from __future__ import annotations
@@ -15,11 +17,39 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from competencies.models import Competency, Framework
 from pathway.models import Band, ClinicalArea
 
 # Job descriptions -------------------------------------------------------------------------------
+
+
+class JobDescriptionHistory(HistoricalRecords):
+    """The audit history of job descriptions, with their clinical areas (a many-to-many).
+
+    - The clinical areas given when a job description is made belong to its first version:
+      they are added to the "created" row rather than making a second, "changed" one.
+    - Setting the clinical areas to the ones it already has (every save of the form does) adds
+      no row: it would show a change with nothing in it.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        super().post_save(instance, created, using=using, **kwargs)
+        recorded = (
+            created and not kwargs.get("raw") and not hasattr(instance, "skip_history_when_saving")
+        )
+        instance._history_created_row = instance.history.first() if recorded else None
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if reverse or (action in ("post_add", "post_remove") and not pk_set):
+            return
+        created_row = getattr(instance, "_history_created_row", None)
+        if created_row is not None and action in ("post_add", "post_remove", "post_clear"):
+            created_row.clinical_areas.all().delete()
+            self.create_historical_record_m2ms(created_row, instance)
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
 
 class JobDescription(models.Model):
@@ -57,6 +87,8 @@ class JobDescription(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = JobDescriptionHistory(m2m_fields=[clinical_areas])
 
     class Meta:
         ordering = ["title", "-version"]
@@ -97,6 +129,10 @@ class PersonSpecCriterion(models.Model):
     essential = models.BooleanField(default=True, help_text="Essential, or else desirable.")
     text = models.CharField(max_length=500)
     order = models.PositiveIntegerField(default=0)
+
+    # The order is set by the services when the list is rewritten: not audited (like the order
+    # of competencies), so that an edit above a criterion does not show as a change to it.
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["job_description", "order", "id"]
@@ -144,6 +180,31 @@ class StageKind(models.IntegerChoices):
     SUPPORTING_SYSTEMS = 5, "Supporting systems (supervision, delegation, governance)"
     TRAINING = 6, "Training"
     SUSTAINING = 7, "Sustaining"
+
+
+# Which earlier stages each stage needs completed before it can start. The Calderdale Framework's
+# stages run in order, with one exception: supporting systems (supervision, delegation and
+# governance) are built around the tasks that task analysis found delegable, so they can be
+# built alongside competency generation; training needs both the competencies to train against
+# and the supervision and governance to train under. See docs/adr/0013-calderdale-stage-order.md.
+STAGE_DEPENDENCIES: dict[int, tuple[int, ...]] = {
+    StageKind.AWARENESS: (),
+    StageKind.SERVICE_ANALYSIS: (StageKind.AWARENESS,),
+    StageKind.TASK_ANALYSIS: (StageKind.SERVICE_ANALYSIS,),
+    StageKind.COMPETENCIES: (StageKind.TASK_ANALYSIS,),
+    StageKind.SUPPORTING_SYSTEMS: (StageKind.TASK_ANALYSIS,),
+    StageKind.TRAINING: (StageKind.COMPETENCIES, StageKind.SUPPORTING_SYSTEMS),
+    StageKind.SUSTAINING: (StageKind.TRAINING,),
+}
+
+
+def stage_blocked_by(kind: int, statuses: dict[int, str]) -> list[int]:
+    """The stages `kind` depends on that are not completed, given each stage's status."""
+    return [
+        needed
+        for needed in STAGE_DEPENDENCIES.get(kind, ())
+        if statuses.get(needed) != Stage.Status.COMPLETED
+    ]
 
 
 class Stage(models.Model):

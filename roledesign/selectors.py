@@ -23,8 +23,10 @@ from roledesign.models import (
     PersonSpecCriterion,
     RoleDesignProject,
     Stage,
+    StageKind,
     Task,
     TaskCompetencyLink,
+    stage_blocked_by,
 )
 
 EXPIRING_SOON_DAYS = 60
@@ -240,6 +242,12 @@ def project_detail(pk: int) -> RoleDesignProject:
 
 def stage_by_pk(pk: int) -> Stage:
     return Stage.objects.select_related("project", "owner").get(pk=pk)
+
+
+def stage_waiting_for(stage: Stage) -> list[str]:
+    """The names of the earlier stages this one needs completed before it can start."""
+    statuses = dict(Stage.objects.filter(project_id=stage.project_id).values_list("kind", "status"))
+    return [StageKind(kind).label for kind in stage_blocked_by(stage.kind, statuses)]
 
 
 def task_detail(pk: int) -> Task:

@@ -24,6 +24,7 @@ from roledesign.models import (
     StageKind,
     Task,
     TaskCompetencyLink,
+    stage_blocked_by,
 )
 
 
@@ -64,10 +65,13 @@ def _unique_lineage(title: str) -> str:
 
 
 def _set_criteria(jd: JobDescription, criteria) -> None:
-    """Replace the person specification: criteria are (category, essential, text) tuples."""
-    jd.criteria.all().delete()
-    rows = []
-    for order, (category, essential, text) in enumerate(criteria, start=1):
+    """Replace the person specification: criteria are (category, essential, text) tuples.
+
+    Criteria that stay (same category, requirement and text) are kept, so the audit history
+    shows only the ones added and removed; each is saved or deleted one by one for that reason
+    (bulk writes leave no history)."""
+    wanted = []
+    for category, essential, text in criteria:
         text = (text or "").strip()
         if not text:
             continue
@@ -75,16 +79,29 @@ def _set_criteria(jd: JobDescription, criteria) -> None:
             raise ValidationError({"criteria": f"Unknown category: {category}"})
         if len(text) > 500:
             raise ValidationError({"criteria": "Each criterion must be 500 characters or fewer"})
-        rows.append(
-            PersonSpecCriterion(
-                job_description=jd,
-                category=category,
-                essential=bool(essential),
-                text=text,
-                order=order,
+        wanted.append((category, bool(essential), text))
+    existing = list(jd.criteria.order_by("order", "id"))
+    kept: dict[int, PersonSpecCriterion] = {}
+    unused = list(existing)
+    for position, key in enumerate(wanted):
+        match = next((c for c in unused if (c.category, c.essential, c.text) == key), None)
+        if match is not None:
+            unused.remove(match)
+            kept[position] = match
+    for criterion in unused:
+        criterion.delete()
+    reorder = []
+    for order, (position, (category, essential, text)) in enumerate(enumerate(wanted), start=1):
+        criterion = kept.get(position)
+        if criterion is None:
+            PersonSpecCriterion.objects.create(
+                job_description=jd, category=category, essential=essential, text=text, order=order
             )
-        )
-    PersonSpecCriterion.objects.bulk_create(rows)
+        elif criterion.order != order:
+            criterion.order = order
+            reorder.append(criterion)
+    # The order is not audited: moving a criterion is not a change to what it says.
+    PersonSpecCriterion.objects.bulk_update(reorder, ["order"])
 
 
 @transaction.atomic
@@ -190,9 +207,12 @@ def jd_approve(*, actor: User | None, jd: JobDescription) -> JobDescription:
         raise ValidationError({"framework": "Its framework is no longer published"})
     if not jd.criteria.exists():
         raise ValidationError("Add the person specification before approving")
-    JobDescription.objects.filter(
+    # One by one, so that the audit history shows each superseded version.
+    for older in JobDescription.objects.filter(
         lineage=jd.lineage, status=JobDescription.Status.APPROVED
-    ).exclude(pk=jd.pk).update(status=JobDescription.Status.SUPERSEDED)
+    ).exclude(pk=jd.pk):
+        older.status = JobDescription.Status.SUPERSEDED
+        older.save(update_fields=["status"])
     jd.status = JobDescription.Status.APPROVED
     jd.approved_by = actor
     jd.approved_at = timezone.now()
@@ -227,16 +247,14 @@ def jd_new_version(
         **{name: getattr(jd, name) for name in JD_FIELDS},
     )
     new.clinical_areas.set(jd.clinical_areas.all())
-    PersonSpecCriterion.objects.bulk_create(
-        PersonSpecCriterion(
+    for c in jd.criteria.all():  # saved one by one: each has its first version in the history
+        PersonSpecCriterion.objects.create(
             job_description=new,
             category=c.category,
             essential=c.essential,
             text=c.text,
             order=c.order,
         )
-        for c in jd.criteria.all()
-    )
     return new
 
 
@@ -247,7 +265,8 @@ def jd_new_version(
 def project_create(
     *, actor: User | None, name: str, clinical_area: ClinicalArea, lead: User
 ) -> RoleDesignProject:
-    """A project, with its seven Calderdale stages (not started)."""
+    """A project, with its seven Calderdale stages: the first not started, the others unable to
+    start until the stages they depend on are completed."""
     _require(actor)
     name = (name or "").strip()
     if RoleDesignProject.objects.filter(name__iexact=name).exists():
@@ -255,23 +274,75 @@ def project_create(
     project = RoleDesignProject(name=name, clinical_area=clinical_area, lead=lead)
     project.full_clean()
     project.save()
-    Stage.objects.bulk_create(Stage(project=project, kind=kind) for kind in StageKind.values)
+    Stage.objects.bulk_create(
+        Stage(
+            project=project,
+            kind=kind,
+            status=Stage.Status.CANNOT_START
+            if stage_blocked_by(kind, {})
+            else Stage.Status.NOT_STARTED,
+        )
+        for kind in StageKind.values
+    )
     return project
 
 
 STAGE_FIELDS = ("owner", "status", "start_date", "end_date", "notes")
+STARTED = {Stage.Status.IN_PROGRESS, Stage.Status.COMPLETED}
+
+
+def _names(kinds) -> str:
+    labels = [StageKind(kind).label for kind in kinds]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def stages_refresh(project_id: int) -> None:
+    """Set "cannot start yet" on each stage not started whose earlier stages (see
+    STAGE_DEPENDENCIES) are not all completed, and "not started" on each that can now start.
+    A stage already in progress or completed keeps its status if an earlier one is reopened:
+    the work done is not undone."""
+    stages = list(Stage.objects.select_for_update().filter(project_id=project_id).order_by("kind"))
+    statuses = {stage.kind: stage.status for stage in stages}
+    for stage in stages:
+        blocked = stage_blocked_by(stage.kind, statuses)
+        if stage.status == Stage.Status.NOT_STARTED and blocked:
+            stage.status = Stage.Status.CANNOT_START
+        elif stage.status == Stage.Status.CANNOT_START and not blocked:
+            stage.status = Stage.Status.NOT_STARTED
+        else:
+            continue
+        stage.save(update_fields=["status"])
+        statuses[stage.kind] = stage.status
 
 
 @transaction.atomic
 def stage_update(*, actor: User | None, stage: Stage, **fields) -> Stage:
+    """Change a stage. It can be started (in progress or completed) only when the stages it
+    depends on are completed; "cannot start yet" is never chosen, it is worked out. Saving a
+    stage updates the "cannot start yet" status of the others."""
     _require(actor)
     for name, value in fields.items():
         if name in STAGE_FIELDS:
             setattr(stage, name, value)
+    statuses = dict(Stage.objects.filter(project_id=stage.project_id).values_list("kind", "status"))
+    blocked = stage_blocked_by(stage.kind, statuses)
+    if stage.status in STARTED and blocked:
+        raise ValidationError(
+            {
+                "status": f"This stage cannot start until {_names(blocked)} "
+                f"{'is' if len(blocked) == 1 else 'are'} completed"
+            }
+        )
+    if stage.status == Stage.Status.CANNOT_START and not blocked:
+        stage.status = Stage.Status.NOT_STARTED
+    elif stage.status == Stage.Status.NOT_STARTED and blocked:
+        stage.status = Stage.Status.CANNOT_START
     if stage.status == Stage.Status.COMPLETED and not stage.end_date:
         raise ValidationError({"end_date": "Enter the date the stage was completed"})
     stage.full_clean()
     stage.save()
+    stages_refresh(stage.project_id)
+    stage.refresh_from_db(fields=["status"])
     return stage
 
 

@@ -97,7 +97,11 @@ def jd_detail(request, pk):
     return render(
         request,
         "roledesign/jd_detail.html",
-        _jd_context(jd, can_manage=request.user.has_perm("roledesign.manage")),
+        _jd_context(
+            jd,
+            can_manage=request.user.has_perm("roledesign.manage"),
+            can_audit=request.user.has_perm("cohorts.view_audit_log"),
+        ),
     )
 
 
@@ -254,8 +258,9 @@ def stage_edit(request, pk):
         stage = selectors.stage_by_pk(pk)
     except Stage.DoesNotExist as missing:
         raise Http404 from missing
+    cannot_start = stage.status == Stage.Status.CANNOT_START
     initial = {
-        "status": stage.status,
+        "status": Stage.Status.NOT_STARTED if cannot_start else stage.status,
         "owner": stage.owner_id,
         "start_date": stage.start_date,
         "end_date": stage.end_date,
@@ -270,7 +275,11 @@ def stage_edit(request, pk):
         else:
             messages.success(request, f"{stage.get_kind_display()} saved")
             return redirect("roledesign:project_detail", stage.project_id)
-    return render(request, "roledesign/stage_form.html", {"form": form, "stage": stage})
+    return render(
+        request,
+        "roledesign/stage_form.html",
+        {"form": form, "stage": stage, "waiting_for": selectors.stage_waiting_for(stage)},
+    )
 
 
 def _task(pk) -> Task:

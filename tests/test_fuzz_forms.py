@@ -21,8 +21,9 @@ redirects to, and for the cohort forms the staff pages that show what they save 
 charts, overviews: `staff_pages`), are fetched too: none may answer 500 either. Every POST body
 carries a CSRF token field, as a browser's does (the test client does not check it).
 
-Explicit ``@example``s pin inputs that once answered 500 (found by this fuzzing, fixed since) and
-a few edges; those marked "# BUG:" still fail, and say where.
+Explicit ``@example``s pin inputs that once answered 500 (found by this fuzzing, all fixed since)
+and a few edges. Each "# Regression" note above one says what used to happen and, where it is not
+plain, how it is refused or handled now; the example stays so that it stays fixed.
 
 Values that stand for the world (a mentor's id, the date 3 days ago, an uploaded fixture cut at
 byte 120) are drawn as tokens (`Ref`, `Ago`, `Upload`) and resolved when the example is sent, so
@@ -720,7 +721,7 @@ SUPPORTERS = ("mentor.pk", "tutor.pk", "educator.pk", "manager.pk", "lead.pk", "
 KINDS = choices(*Allocation.Kind.values)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): an id of more than
+# Regression (found by this fuzzing as a 500, fixed since): an id of more than
 # 4,300 digits made pathway.formtools._too_big's int() raise ValueError, in every form with a
 # choice of person, cohort, framework, area or module.
 @example(data={"kind": "mentor", "supporter": Long("7", 5001), **days_ago("start_date", 0)})
@@ -738,13 +739,15 @@ def test_allocation_add(world, data):
     submit(world, world.lead, url, data, also=staff_pages(world))
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): on SQLite a
+# Regression (found by this fuzzing as a 500, fixed since): on SQLite a
 # 100,000-character username made the email__iexact lookup a LIKE pattern too long ("LIKE or
 # GLOB pattern too complex"). Now refused in UserManager.get_by_natural_key.
 @example(data={"username": Long("😀", 100_000), "password": factories.PASSWORD})
-# BUG (PostgreSQL only): the username still has no length limit on the form, so a 2,001-character
-# one reaches authenticate(), and axes' user_login_failed handler stores it in AccessAttempt's
-# varchar(255): DataError, 500 (axes/handlers/database.py:183).
+# Regression (PostgreSQL only): the username used to have no length limit on the form, so a
+# 2,001-character one reached authenticate(), and axes' user_login_failed handler stored it in
+# AccessAttempt's varchar(255): DataError, 500 (axes/handlers/database.py). Now refused by the
+# sign-in form (254 characters at most, pathway/forms.py) with "Enter a correct email address
+# and password", before authenticate() is called.
 @example(data={"username": Long("a", 2001), "password": factories.PASSWORD})
 @FUZZ
 @given(
@@ -836,7 +839,7 @@ COMPETENCY_FIELDS = {
 
 
 @pytest.mark.parametrize("view", ["competency_add", "competency_edit"])
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): (SQLite) an area
+# Regression (found by this fuzzing as a 500, fixed since): (SQLite) an area
 # id beyond the 64-bit range crashed the multiple-choice lookup with OverflowError.
 @example(
     data={
@@ -903,7 +906,7 @@ RECORD_COMPETENCIES = ("core_a.pk", "core_b.pk", "core_c.pk", "specific.pk", "el
 RECORD_COMPETENCIES += ("draft_competency.pk",)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a date whose
+# Regression (found by this fuzzing as a 500, fixed since): a date whose
 # boxes held only spaces passed the required NHSDateField as None, and practice_log compared
 # None with a date: TypeError.
 @example(
@@ -914,7 +917,7 @@ RECORD_COMPETENCIES += ("draft_competency.pk",)
         "practised_on_day": " ",
     }
 )
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): (SQLite) a
+# Regression (found by this fuzzing as a 500, fixed since): (SQLite) a
 # competency id beyond the 64-bit range crashed the multiple-choice lookup with OverflowError.
 @example(
     data={
@@ -941,7 +944,7 @@ def test_practice_add(world, data):
     submit(world, world.trainee, url, data)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a Word document
+# Regression (found by this fuzzing as a 500, fixed since): a Word document
 # whose zip directory names an unknown zip version: NotImplementedError in uploads._sniff.
 @example(
     data={
@@ -980,7 +983,7 @@ def test_evidence_add(world, small_uploads, data):
     submit(world, world.trainee, url, data, multipart=True)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): "²" is a digit to
+# Regression (found by this fuzzing as a 500, fixed since): "²" is a digit to
 # str.isdigit() but not to int(); and int() refuses more than 4,300 digits. ValueError both.
 @example(competency="²")
 @example(competency=Long("9", 5000))
@@ -999,7 +1002,7 @@ def test_request_sign_off(world, data):
     submit(world, world.trainee, url, data)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): the spaces-only
+# Regression (found by this fuzzing as a 500, fixed since): the spaces-only
 # date reached sign_off_record as None: TypeError.
 @example(
     data={
@@ -1092,7 +1095,7 @@ def test_cohort_create(world, data):
     submit(world, world.lead, reverse("cohorts:cohort_create"), data, also=staff_pages(world))
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): (SQLite) an area
+# Regression (found by this fuzzing as a 500, fixed since): (SQLite) an area
 # id below the 64-bit range crashed the multiple-choice lookup with OverflowError.
 @example(
     data={
@@ -1104,7 +1107,7 @@ def test_cohort_create(world, data):
         **days_ago("planned_end_date", -224),
     }
 )
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): with the intake
+# Regression (found by this fuzzing as a 500, fixed since): with the intake
 # on 1 January 0001 the cohort's progress chart asked for the day before it: OverflowError.
 @example(
     data={
@@ -1128,7 +1131,7 @@ def test_cohort_edit(world, data):
     )
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a start on
+# Regression (found by this fuzzing as a 500, fixed since): a start on
 # 31 December 9999 was taken; the programme overview and the cohort's dashboard then added
 # weeks to it: OverflowError.
 @example(
@@ -1181,7 +1184,7 @@ def test_enrolment_status(world, data):
     submit(world, world.lead, url, data, also=staff_pages(world))
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a move on
+# Regression (found by this fuzzing as a 500, fixed since): a move on
 # 31 December 9999 was taken; the later cohort's dashboard then added the review interval to
 # the new enrolment's start: OverflowError.
 @example(
@@ -1210,12 +1213,12 @@ MILESTONE_LINE = st.one_of(
 MILESTONES = st.lists(MILESTONE_LINE, max_size=6).map("\n".join)
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): "²" passed
+# Regression (found by this fuzzing as a 500, fixed since): "²" passed
 # str.isdigit() in PlanForm.clean_milestones, then int() failed: ValueError.
 @example(
     data={"framework": Ref("framework.pk"), "review_interval_weeks": "12", "milestones": "1, ², 3"}
 )
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): (PostgreSQL) a
+# Regression (found by this fuzzing as a 500, fixed since): (PostgreSQL) a
 # week beyond PositiveSmallIntegerField (32767): DataError.
 @example(
     data={
@@ -1224,7 +1227,7 @@ MILESTONES = st.lists(MILESTONE_LINE, max_size=6).map("\n".join)
         "milestones": "40000, 1, 1",
     }
 )
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a target beyond
+# Regression (found by this fuzzing as a 500, fixed since): a target beyond
 # 64 bits: OverflowError on SQLite, DataError on PostgreSQL.
 @example(
     data={
@@ -1248,7 +1251,7 @@ def test_programme_plan(world, data):
     submit(world, world.lead, url, data, also=staff_pages(world))
 
 
-# Found by this fuzzing as a 500, fixed since (kept so it stays fixed): a spreadsheet
+# Regression (found by this fuzzing as a 500, fixed since): a spreadsheet
 # whose zip directory names an unknown zip version: NotImplementedError.
 @example(data={"file": Upload(source="fuzz/trainees.xlsx", flips=((4509, 255),))})
 @FUZZ
@@ -1262,8 +1265,9 @@ def test_enrolment_import(world, small_uploads, data):
 
 
 @pytest.mark.parametrize("view", ["training_day_add", "training_day_edit"])
-# BUG: a day or month too big for a C int makes datetime.date() raise OverflowError, which
-# NHSDateField.compress does not catch (it catches ValueError only): 500 on every date input.
+# Regression: a day or month too big for a C int made datetime.date() raise OverflowError, which
+# NHSDateField.compress did not catch (it caught ValueError only): 500 on every date input. Now
+# caught (pathway/fields.py) and shown as an error: "The <date> must be a real date".
 @example(data={"topic": "Sepsis", **on("date", "1", "2147483648", "2026")})
 @FUZZ
 @given(data=form_body({"topic": PLAIN, "location": PLAIN}, dates=("date",)))
@@ -1429,9 +1433,11 @@ class _DateForm(django_forms.Form):
     maybe = NHSDateField(label="End date (optional)", required=False)
 
 
-# Found by this property, fixed since: boxes of spaces only made a required date valid, as None.
+# Regression (found by this property, fixed since): boxes of spaces only made a required date
+# valid, as None; now they are a missing date.
 @example(day=None, month=None, year=" ", required=True)
-# BUG: as in test_training_day_forms, OverflowError from datetime.date() is not caught.
+# Regression: as in test_training_day_forms, OverflowError from datetime.date() used to escape as
+# a 500; now it is a validation error ("must be a real date").
 @example(day="0", month="2147483648", year="2026", required=False)
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(day=DATE_BOX, month=DATE_BOX, year=DATE_BOX, required=st.booleans())
@@ -1451,7 +1457,8 @@ def test_nhs_date_field_gives_a_date_or_a_validation_error(day, month, year, req
 DATE_KEYS = [f"{name}_{part}" for name in ("when", "maybe") for part in ("day", "month", "year")]
 
 
-# The same through a form (fixed since): "when" is required, yet the form was valid.
+# Regression, the same through a form: "when" is required, yet the form used to be valid with
+# only spaces in its boxes; now it is refused as a missing date.
 @example(data={"when_day": " "})
 @hypothesis_settings(max_examples=200, deadline=None)
 @given(

@@ -7,7 +7,9 @@ page, one for the rows (with who made the change) and one for the versions just 
 one for the people's roles at those versions; one per kind of related record whose name is
 shown. The change itself is simple-history's `diff_against` on the version just before.
 
-A model joins the audit by having `history = HistoricalRecords()` and an entry in AUDITED.
+A model joins the audit by having `history = HistoricalRecords()` and an entry in AUDITED. An app
+built on cohorts (which cohorts must not import) joins with `register(...)` from its AppConfig's
+ready(): roledesign registers job descriptions and their person specification that way.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class AuditedKind:
     model: type[models.Model]
     subject: str | None = None
     m2m: tuple[str, ...] = ()
+    # How a version of the record is named, for a kind registered by another app:
+    # describe(history_row, names) -> str.
+    describe: Callable[..., str] | None = None
 
     @property
     def history_model(self) -> type[models.Model]:
@@ -108,8 +113,20 @@ class Names:
         return self._names.get((model, pk), f"#{pk}")
 
 
+def register(kind: AuditedKind, *, related_names=None) -> None:
+    """Add a kind of record from an app built on cohorts (called from its AppConfig.ready()).
+    `related_names` maps models to (fields, build) like RELATED_NAMES, for how a record is
+    named when another points at it. Registering the same key again replaces it."""
+    global AUDITED
+    AUDITED = (*(k for k in AUDITED if k.key != kind.key), kind)
+    KINDS[kind.key] = kind
+    RELATED_NAMES.update(related_names or {})
+
+
 # The record's own name, from the version itself and the names of what it points at.
 def _record_name(kind: AuditedKind, row, names: Names) -> str:
+    if kind.describe is not None:
+        return kind.describe(row, names)
     if kind.model is User:
         return row.full_name or row.email
     if kind.model is Allocation:

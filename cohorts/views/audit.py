@@ -1,5 +1,5 @@
-"""The audit history for the lead nurse: the latest changes to people, allocations, enrolments
-and frameworks, and the whole history of one record. Read-only."""
+"""The audit history for the lead nurse: the latest changes to people, allocations, enrolments,
+frameworks and job descriptions, and the whole history of one record. Read-only."""
 
 from __future__ import annotations
 

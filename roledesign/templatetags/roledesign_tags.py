@@ -14,11 +14,14 @@ from roledesign.models import DelegationDecision, JobDescription, RiskLevel, Sta
 
 register = template.Library()
 
+# As the NHS.UK task list shows them: things to do as coloured tags; "Completed" and "Cannot
+# start yet" as plain text (the latter in secondary text colour).
+_PLAIN = "nhsuk-tag--no-colour nhsuk-tag--no-border nhsuk-u-font-weight-normal"
 STAGE_TAGS = {
-    Stage.Status.NOT_STARTED: "nhsuk-tag--grey",
-    Stage.Status.IN_PROGRESS: "nhsuk-tag--blue",
-    Stage.Status.COMPLETED: "nhsuk-tag--green",
-    Stage.Status.CANNOT_START: "nhsuk-tag--white",
+    Stage.Status.NOT_STARTED: "nhsuk-tag--blue",
+    Stage.Status.IN_PROGRESS: "nhsuk-tag--aqua-green",
+    Stage.Status.COMPLETED: _PLAIN,
+    Stage.Status.CANNOT_START: f"{_PLAIN} nhsuk-u-secondary-text-colour",
 }
 DECISION_TAGS = {
     DelegationDecision.SUITABLE: "nhsuk-tag--green",

@@ -61,7 +61,10 @@ def test_creating_a_project_creates_its_seven_stages_in_order(lead_nurse):
         "Training",
         "Sustaining",
     ]
-    assert {s.status for s in stages} == {Stage.Status.NOT_STARTED}
+    # Only the first can start: each of the others waits for an earlier stage.
+    assert [s.status for s in stages] == [Stage.Status.NOT_STARTED] + [
+        Stage.Status.CANNOT_START
+    ] * 6
     with pytest.raises(ValidationError) as error:
         _project(lead_nurse, name="ap critical care")
     assert "name" in error.value.message_dict
@@ -163,8 +166,10 @@ def test_project_page_is_a_task_list_with_status_tags(client, lead_nurse):
     html = client.get(reverse("roledesign:project_detail", args=[project.pk])).content.decode()
     assert 'class="nhsuk-task-list"' in html
     assert html.count('class="nhsuk-task-list__item') == 7
-    assert '<strong class="nhsuk-tag nhsuk-tag--green">Completed</strong>' in html
-    assert html.count('nhsuk-tag--grey">Not started</strong>') == 6
+    plain = "nhsuk-tag nhsuk-tag--no-colour nhsuk-tag--no-border nhsuk-u-font-weight-normal"
+    assert f'<strong class="{plain}">Completed</strong>' in html
+    assert html.count('<strong class="nhsuk-tag nhsuk-tag--blue">Not started</strong>') == 1
+    assert html.count(f'{plain} nhsuk-u-secondary-text-colour">Cannot start yet</strong>') == 5
     assert "Tracheostomy care" in html and "Moderate (6)" in html
 
 
@@ -187,7 +192,7 @@ def test_project_page_queries_do_not_grow_with_tasks(client, lead_nurse):
 
 def test_stage_page_updates_and_needs_an_end_date_when_completed(client, lead_nurse):
     project = _project(lead_nurse)
-    stage = project.stages.get(kind=StageKind.TRAINING)
+    stage = project.stages.get(kind=StageKind.AWARENESS)
     client.force_login(lead_nurse)
     url = reverse("roledesign:stage_edit", args=[stage.pk])
     response = client.post(url, {"status": "completed"})
