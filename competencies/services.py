@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import (
@@ -22,6 +23,8 @@ from competencies.models import (
     TrainingRecord,
 )
 from competencies.tree import CompetencyTree
+from notifications.models import Kind as NotificationKind
+from notifications.services import notify
 from pathway.models import ClinicalArea, User
 
 
@@ -521,7 +524,39 @@ def sign_off_request_create(
     )
     progress.state = ProgressState.AWAITING_SIGN_OFF
     progress.save(update_fields=["state", "updated_at"])
+    _notify_sign_off_requested(request)
     return request
+
+
+def _notify_sign_off_requested(request) -> None:
+    trainee = request.record.trainee
+    competency = request.competency
+    notify(
+        recipient=request.mentor,
+        kind=NotificationKind.SIGN_OFF_REQUESTED,
+        subject=f"{trainee.full_name} asks you to sign off {competency.code}",
+        body=f"{trainee.full_name} asks you to assess {competency.code} {competency.title}."
+        + (f"\n\nTheir note: {request.note}" if request.note else ""),
+        url=reverse("competencies:sign_off", args=[request.pk]),
+    )
+
+
+def _notify_sign_off_decided(assessment) -> None:
+    from competencies.models import Assessment
+
+    competency = assessment.competency
+    achieved = assessment.outcome == Assessment.Outcome.ACHIEVED
+    verdict = "signed off" if achieved else "not yet signed off"
+    body = f"{assessment.assessor_name} has {verdict} {competency.code} {competency.title}."
+    if not achieved and assessment.feedback:
+        body += f"\n\nFeedback: {assessment.feedback}"
+    notify(
+        recipient=assessment.record.trainee,
+        kind=NotificationKind.SIGN_OFF_DECIDED,
+        subject=f"{competency.code} {verdict}",
+        body=body,
+        url=reverse("competencies:competency_detail", args=[assessment.record_id, competency.pk]),
+    )
 
 
 def _state_before_request(progress: CompetencyProgress) -> str:
@@ -659,6 +694,7 @@ def sign_off_record(
         progress.state = ProgressState.NOT_YET_COMPETENT
     progress.save(update_fields=["state", "achieved_on", "expires_on", "updated_at"])
     request.refresh_from_db()
+    _notify_sign_off_decided(assessment)
     return assessment
 
 

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/<int:pk>/", views.notification_open, name="open"),
+    path("notifications/read-all/", views.notifications_read_all, name="read_all"),
+    path("notifications/settings/", views.email_settings, name="settings"),
+]

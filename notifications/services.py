@@ -1,0 +1,120 @@
+"""Writes for notifications: sending, reading, and each person's email choices."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import EmailPreference, Kind, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def _wants_email(recipient, kind: str) -> bool:
+    if not recipient.is_active or not recipient.email:
+        return False
+    choice = EmailPreference.objects.filter(person=recipient, kind=kind).first()
+    return choice is None or choice.email
+
+
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.PATHWAY_BASE_URL.rstrip("/") + url
+
+
+def _send_email(notification_pk: int) -> None:
+    """Send one notification's email. Runs after the sender's transaction commits, so a
+    rolled-back action never emails; a mail server failure is logged and does not undo it."""
+    notification = Notification.objects.select_related("recipient").get(pk=notification_pk)
+    lines = [f"Dear {notification.recipient.full_name},", "", notification.body]
+    if notification.url:
+        lines += ["", _absolute(notification.url)]
+    lines += [
+        "",
+        "You can choose which emails Pathway sends you on your notifications settings page:",
+        _absolute("/notifications/settings/"),
+    ]
+    try:
+        send_mail(
+            subject=f"Pathway: {notification.subject}",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:  # noqa: BLE001 - any mail failure: keep the notification, log it
+        logger.exception("Could not email notification %s", notification_pk)
+        return
+    Notification.objects.filter(pk=notification_pk).update(emailed_at=timezone.now())
+
+
+def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key: str = ""):
+    """Tell someone something: in the browser always, by email unless they turned it off.
+
+    With a key, the same (recipient, kind, key) is only ever sent once: a second call returns
+    None. Called inside other services' transactions; the email waits for their commit.
+    """
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    fields = {
+        "recipient": recipient,
+        "kind": kind,
+        "subject": subject[:200],
+        "body": body,
+        "url": url[:300],
+        "key": key[:200],
+    }
+    if key:
+        if Notification.objects.filter(recipient=recipient, kind=kind, key=fields["key"]).exists():
+            return None
+        try:
+            # A savepoint: two runs racing on the same key leave one row and no broken
+            # transaction around us.
+            with transaction.atomic():
+                notification = Notification.objects.create(**fields)
+        except IntegrityError:
+            return None
+    else:
+        notification = Notification.objects.create(**fields)
+    if _wants_email(recipient, kind):
+        transaction.on_commit(lambda: _send_email(notification.pk))
+    return notification
+
+
+@transaction.atomic
+def notification_open(*, actor, notification: Notification) -> Notification:
+    """Mark one notification read, as its recipient opens it."""
+    if not actor.has_perm("notifications.read_notification", notification):
+        raise PermissionDenied("This notification is not yours")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor) -> int:
+    if not actor.has_perm("notifications.have_notifications"):
+        raise PermissionDenied("Sign in to read your notifications")
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def email_preferences_save(*, actor, email_kinds) -> None:
+    """Email on for exactly the kinds in email_kinds; off for every other kind."""
+    if not actor.has_perm("notifications.have_notifications"):
+        raise PermissionDenied("Sign in to choose your emails")
+    unknown = set(email_kinds) - set(Kind.values)
+    if unknown:
+        raise ValueError(f"Unknown notification kinds {sorted(unknown)}")
+    for kind in Kind.values:
+        EmailPreference.objects.update_or_create(
+            person=actor, kind=kind, defaults={"email": kind in email_kinds}
+        )

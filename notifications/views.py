@@ -1,0 +1,72 @@
+"""The notifications list, opening one, and each person's email choices."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from notifications import selectors, services
+from notifications.forms import EmailPreferencesForm
+from notifications.models import Notification
+from pathway.permissions import require_perm
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@require_perm("notifications.have_notifications")
+def notification_list(request):
+    paginator = Paginator(selectors.notifications_for(request.user), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {"page": page, "unread": selectors.unread_count(request.user)},
+    )
+
+
+def _notification(request, pk):
+    return get_object_or_404(Notification, pk=pk)
+
+
+@require_perm("notifications.read_notification", fn=_notification)
+def notification_open(request, pk):
+    """Mark it read and go to what it is about."""
+    notification = services.notification_open(
+        actor=request.user, notification=_notification(request, pk)
+    )
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+@require_perm("notifications.have_notifications")
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(actor=request.user)
+    if count:
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
+    return redirect("notifications:list")
+
+
+@require_perm("notifications.have_notifications")
+def email_settings(request):
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            services.email_preferences_save(
+                actor=request.user, email_kinds=set(form.cleaned_data["email_kinds"])
+            )
+            messages.success(request, "Your email choices are saved")
+            return redirect("notifications:settings")
+    else:
+        form = EmailPreferencesForm(
+            initial={"email_kinds": sorted(selectors.email_kinds_for(request.user))}
+        )
+    return render(request, "notifications/email_settings.html", {"form": form})
