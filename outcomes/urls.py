@@ -1,3 +1,7 @@
+from django.urls import include, path
+
+from outcomes import views
+
 app_name = "outcomes"
 
-urlpatterns: list = []
+urlpatterns = [path("", include(views.urlpatterns))]

@@ -1,0 +1,190 @@
+"""Writes for the career pathway: moves, stage wording, bridging modules and their results.
+
+Every function checks the actor's permission (actor=None: a trusted caller such as the demo
+or a test that has checked already) and raises ValidationError naming the field at fault.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from outcomes import selectors
+from outcomes.models import (
+    NURSING_STAGES,
+    BridgingEnrolment,
+    BridgingModule,
+    BridgingResult,
+    PathwayMove,
+    Stage,
+    StageCode,
+)
+from pathway.models import ClinicalArea, Organisation, User
+
+
+def _require(actor: User | None, perm: str, obj=None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied("Only the lead nurse can do this")
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _clean_text(value: str, *, limit: int, field: str, label: str) -> str:
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError({field: f"The {label} must not contain a null character"})
+    if len(text) > limit:
+        raise ValidationError({field: f"The {label} must be {limit} characters or fewer"})
+    return text
+
+
+@transaction.atomic
+def move_record(
+    *,
+    actor: User | None,
+    person: User,
+    stage: Stage,
+    on: datetime.date,
+    clinical_area: ClinicalArea | None = None,
+    reason: str = "",
+) -> PathwayMove:
+    """Record that a person moved to a stage (or to another clinical area) on a day."""
+    _require(actor, "outcomes.manage")
+    reason = _clean_text(reason, limit=2000, field="reason", label="reason")
+    if stage.code in (StageCode.TRAINEE,):
+        raise ValidationError(
+            {"stage": "Training comes from cohort enrolment: enrol the person on a cohort instead"}
+        )
+    if stage.code == StageCode.QUALIFIED:
+        # Qualifying by hand is for someone Pathway has no qualification for; after it, a
+        # "qualified" move is a move to another clinical area, or coming back after leaving.
+        qualified = selectors.qualified_on(person)
+        if qualified is not None and on < qualified:
+            raise ValidationError({"on": f"{person} qualified on {_day(qualified)}"})
+    if stage.code == StageCode.LEFT and not reason:
+        raise ValidationError({"reason": "Give the reason the person left"})
+    duplicate = PathwayMove.objects.filter(
+        person=person, stage=stage, on=on, clinical_area=clinical_area
+    )
+    if duplicate.exists():
+        raise ValidationError("This move is already recorded")
+    move = PathwayMove(
+        person=person,
+        stage=stage,
+        on=on,
+        clinical_area=clinical_area,
+        reason=reason,
+        recorded_by=actor,
+    )
+    move.full_clean()
+    move.save()
+    return move
+
+
+@transaction.atomic
+def move_delete(*, actor: User | None, move: PathwayMove) -> None:
+    """Remove a move recorded by mistake."""
+    _require(actor, "outcomes.manage")
+    PathwayMove.objects.filter(pk=move.pk).delete()
+
+
+@transaction.atomic
+def stage_update(*, actor: User | None, stage: Stage, name: str, description: str = "") -> Stage:
+    """Reword a stage. Its code (which the outcome calculations use) never changes."""
+    _require(actor, "outcomes.manage")
+    name = _clean_text(name, limit=120, field="name", label="name")
+    if not name:
+        raise ValidationError({"name": "Enter the stage's name"})
+    if Stage.objects.filter(name__iexact=name).exclude(pk=stage.pk).exists():
+        raise ValidationError({"name": "Another stage already has that name"})
+    stage.name = name
+    stage.description = _clean_text(
+        description, limit=2000, field="description", label="description"
+    )
+    stage.save(update_fields=["name", "description"])
+    return stage
+
+
+@transaction.atomic
+def bridging_module_create(
+    *, actor: User | None, title: str, credits: int, provider: Organisation
+) -> BridgingModule:
+    _require(actor, "outcomes.manage")
+    title = _clean_text(title, limit=200, field="title", label="title")
+    if not title:
+        raise ValidationError({"title": "Enter the module's title"})
+    if BridgingModule.objects.filter(title__iexact=title).exists():
+        raise ValidationError({"title": "There is already a bridging module with that title"})
+    if not 0 <= credits <= 200:
+        raise ValidationError({"credits": "Credits must be between 0 and 200"})
+    module = BridgingModule(title=title, credits=credits, provider=provider)
+    module.full_clean()
+    module.save()
+    return module
+
+
+@transaction.atomic
+def bridging_enrol(
+    *, actor: User | None, module: BridgingModule, person: User, started_on: datetime.date
+) -> BridgingEnrolment:
+    """Enrol a qualified assistant practitioner on a bridging module. Their first bridging
+    module also records their move to the bridging stage, on the day it starts."""
+    _require(actor, "outcomes.manage")
+    qualified = selectors.qualified_on(person)
+    if qualified is None:
+        raise ValidationError({"person": f"{person} is not a qualified assistant practitioner yet"})
+    if started_on < qualified:
+        raise ValidationError(
+            {"started_on": f"The start must be on or after {person} qualified ({_day(qualified)})"}
+        )
+    if BridgingEnrolment.objects.filter(module=module, person=person).exists():
+        raise ValidationError({"person": f"{person} is already enrolled on {module}"})
+    history = selectors.person_history(person)
+    current = history.current
+    if current is not None and current.stage.code == StageCode.LEFT and current.on <= started_on:
+        raise ValidationError({"person": f"{person} has left the trust"})
+    try:
+        with transaction.atomic():
+            enrolment = BridgingEnrolment.objects.create(
+                module=module, person=person, started_on=started_on, recorded_by=actor
+            )
+    except IntegrityError as clash:
+        raise ValidationError({"person": f"{person} is already enrolled on {module}"}) from clash
+    on_the_way = {code.value for code in NURSING_STAGES}
+    if not any(entry.stage.code in on_the_way for entry in history.entries):
+        stages = selectors.ensure_stages()
+        PathwayMove.objects.create(
+            person=person,
+            stage=stages[StageCode.BRIDGING],
+            on=started_on,
+            reason=f"Started {module.title}",
+            recorded_by=actor,
+        )
+    return enrolment
+
+
+@transaction.atomic
+def bridging_result_record(
+    *, actor: User | None, enrolment: BridgingEnrolment, result: str, on: datetime.date
+) -> BridgingEnrolment:
+    """Record (or correct) a bridging module's result."""
+    _require(actor, "outcomes.manage")
+    if result not in BridgingResult.values:
+        raise ValidationError({"result": "Select the result"})
+    if on < enrolment.started_on:
+        raise ValidationError(
+            {
+                "on": "The date must be on or after the module started "
+                f"({_day(enrolment.started_on)})"
+            }
+        )
+    enrolment.result = result
+    enrolment.result_on = on
+    enrolment.recorded_by = actor or enrolment.recorded_by
+    enrolment.full_clean()
+    enrolment.save(update_fields=["result", "result_on", "recorded_by"])
+    return enrolment
