@@ -11,6 +11,9 @@ The first row is the header. Column names (any order, any letter case):
 
 All or nothing: if any row has a problem, nothing is saved and every problem is reported with
 its row number as a spreadsheet shows it (the header is row 1). Blank rows are skipped.
+
+`template_file("csv" | "xlsx")` is a file to start from: every column, in this order, with three
+example tasks (one for each delegation decision) that import as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import csv
 import io
 
 import openpyxl
+import openpyxl.styles
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -43,6 +47,98 @@ COLUMNS = {
 }
 REQUIRED = ["Task", "Delegation decision", "Likelihood", "Impact"]
 DECISIONS = {label.lower(): value for value, label in DelegationDecision.choices}
+
+
+# The template: every column, in the order people fill them in, and three example tasks.
+TEMPLATE_HEADER = [
+    "Task",
+    "Description",
+    "Who does it now",
+    "How often",
+    "Which patients",
+    "Delegation decision",
+    "Conditions",
+    "Likelihood",
+    "Impact",
+    "Training needed",
+    "Notes",
+]
+TEMPLATE_ROWS = [
+    [
+        "Record early warning score observations",
+        "Measure and record vital signs and calculate the NEWS2 score",
+        "Registered nurses",
+        "Every 4 hours, more often if unwell",
+        "All adult patients",
+        "Suitable",
+        "",
+        "2",
+        "3",
+        "NEWS2 e-learning and supervised practice",
+        "",
+    ],
+    [
+        "Tracheostomy suctioning",
+        "Open suctioning of an established tracheostomy",
+        "Registered nurses and physiotherapists",
+        "Several times a shift",
+        "Patients with an established tracheostomy",
+        "Suitable with conditions",
+        "Established tracheostomy only (more than 7 days); a registered nurse on the unit",
+        "3",
+        "4",
+        "Tracheostomy competency workbook",
+        "Review after six months",
+    ],
+    [
+        "Titrate vasoactive infusions",
+        "Adjust noradrenaline to a target blood pressure",
+        "Registered nurses",
+        "Continuously",
+        "Patients on vasopressors",
+        "Not suitable",
+        "",
+        "4",
+        "5",
+        "",
+        "Stays with registered nurses",
+    ],
+]
+TEMPLATE_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "task-import-template.csv"),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "task-import-template.xlsx",
+    ),
+}
+
+
+def template_file(fmt: str) -> bytes:
+    """The task import template as a CSV file (UTF-8 with a byte order mark, so that Excel reads
+    accents right) or an Excel workbook. KeyError for any other format."""
+    content_type, _filename = TEMPLATE_FORMATS[fmt]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(TEMPLATE_HEADER)
+        writer.writerows(TEMPLATE_ROWS)
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tasks"
+    sheet.append(TEMPLATE_HEADER)
+    for row in TEMPLATE_ROWS:
+        sheet.append([int(v) if v.isdigit() else (v or None) for v in row])
+    for cell in sheet[1]:
+        cell.font = openpyxl.styles.Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column, width in zip(
+        "ABCDEFGHIJK", (40, 50, 30, 25, 30, 25, 50, 12, 10, 35, 30), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _rows(upload) -> list[list[str]]:

@@ -18,6 +18,7 @@ from pathway.permissions import require_perm
 from roledesign import forms, selectors, services
 from roledesign.docx_export import jd_docx
 from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
+from roledesign.task_import import TEMPLATE_FORMATS, template_file
 from roledesign.task_import import task_import as import_tasks
 
 get_or_post = require_http_methods(["GET", "POST"])
@@ -320,7 +321,23 @@ def task_import(request, pk):
         else:
             messages.success(request, f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} imported")
             return redirect("roledesign:project_detail", project.pk)
-    return render(request, "roledesign/task_import.html", {"form": form, "project": project})
+    return render(
+        request,
+        "roledesign/task_import.html",
+        {"form": form, "project": project, "formats": TEMPLATE_FORMATS},
+    )
+
+
+@require_perm("roledesign.manage")
+@require_http_methods(["GET"])
+def task_import_template(request, fmt):
+    """The task import template to fill in, as CSV or Excel."""
+    if fmt not in TEMPLATE_FORMATS:
+        raise Http404
+    content_type, filename = TEMPLATE_FORMATS[fmt]
+    response = HttpResponse(template_file(fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_perm("roledesign.manage")
@@ -410,6 +427,11 @@ urlpatterns = [
     path("role-design/stages/<int:pk>/", stage_edit, name="stage_edit"),
     path("role-design/<int:pk>/tasks/new/", task_create, name="task_create"),
     path("role-design/<int:pk>/tasks/import/", task_import, name="task_import"),
+    path(
+        "role-design/task-import-template/<str:fmt>/",
+        task_import_template,
+        name="task_import_template",
+    ),
     path("role-design/tasks/<int:pk>/", task_detail, name="task_detail"),
     path("role-design/tasks/<int:pk>/edit/", task_edit, name="task_edit"),
     path(
