@@ -574,3 +574,151 @@ class CostLineFactory(factory.django.DjangoModelFactory):
     quantity = factory.LazyFunction(lambda: _Decimal("1"))
     unit = "trainees"
     unit_cost = factory.LazyFunction(lambda: _Decimal("4500.00"))
+
+
+# Recruitment and funding ------------------------------------------------------------------------
+# (recruitment/ and funding/: band 3 applicants, rounds, applications moved on through the real
+# services to any state, funding sources and costs.)
+
+
+class Band3StaffFactory(UserFactory):
+    """A healthcare support worker at band 3, with no Pathway role yet: a possible applicant."""
+
+    job_title = "Healthcare assistant"
+    band = "3"
+    roles = _roles()
+
+
+def open_round(
+    cohort=None,
+    *,
+    criteria=(("Band 3 in post for at least a year", True), ("Care certificate", False)),
+    opens_ago=10,
+    closes_in=20,
+):
+    """A cohort (planned, starting in ten weeks) open for applications, through the service."""
+    from recruitment.services import round_open
+
+    today = timezone.localdate()
+    if cohort is None:
+        framework, area = published_framework_with(core=2)
+        cohort = CohortFactory(
+            framework=framework,
+            status="planned",
+            intake_date=today + datetime.timedelta(weeks=10),
+        )
+        cohort.clinical_areas.set([area])
+    return round_open(
+        actor=None,
+        cohort=cohort,
+        opens_on=today - datetime.timedelta(days=opens_ago),
+        closes_on=today + datetime.timedelta(days=closes_in),
+        criteria=list(criteria),
+    )
+
+
+# The path to each state, step by step (see recruitment.models.TRANSITIONS).
+_APPLICATION_PATHS = {
+    "awaiting_support": [],
+    "supported": ["support"],
+    "not_supported": ["decline_support"],
+    "shortlisted": ["support", "shortlist"],
+    "not_shortlisted": ["support", "not_shortlist"],
+    "appointable": ["support", "shortlist", "interview"],
+    "not_appointed": ["support", "shortlist", "interview_fail"],
+    "offered": ["support", "shortlist", "interview", "offer"],
+    "accepted": ["support", "shortlist", "interview", "offer", "accept"],
+    "declined": ["support", "shortlist", "interview", "offer", "decline"],
+    "enrolled": ["support", "shortlist", "interview", "offer", "accept", "enrol"],
+    "withdrawn": ["withdraw"],
+}
+
+
+def make_application(recruitment, *, status="awaiting_support", applicant=None, manager=None):
+    """An application moved on through the real services (actor=None) to `status`."""
+    from recruitment import services
+
+    applicant = applicant or Band3StaffFactory()
+    manager = manager or ManagerFactory()
+    cohort = recruitment.cohort
+    application = services.application_submit(
+        actor=None,
+        recruitment=recruitment,
+        applicant=applicant,
+        manager=manager,
+        job_title=applicant.job_title or "Healthcare assistant",
+        clinical_area=cohort.clinical_areas.first() or ClinicalAreaFactory(),
+        statement="I have worked on the ward for three years and want to grow.",
+    )
+    criteria = list(recruitment.criteria.all())
+    steps = {
+        "support": lambda a: services.support_decide(actor=None, application=a, supports=True),
+        "decline_support": lambda a: services.support_decide(
+            actor=None, application=a, supports=False, comment="Not this year"
+        ),
+        "shortlist": lambda a: services.shortlist_decide(
+            actor=None,
+            application=a,
+            assessments={c.pk: (True, "") for c in criteria},
+            shortlist=True,
+        ),
+        "not_shortlist": lambda a: services.shortlist_decide(
+            actor=None,
+            application=a,
+            assessments={c.pk: (False, "") for c in criteria},
+            shortlist=False,
+        ),
+        "interview": lambda a: services.interview_record(
+            actor=None,
+            application=a,
+            held_on=timezone.localdate(),
+            panel="Lead nurse; ward manager",
+            outcome="appointable",
+            score=72,
+        ),
+        "interview_fail": lambda a: services.interview_record(
+            actor=None,
+            application=a,
+            held_on=timezone.localdate(),
+            panel="Lead nurse; ward manager",
+            outcome="not_appointable",
+            score=31,
+        ),
+        "offer": lambda a: services.offer_make(actor=None, application=a),
+        "accept": lambda a: services.offer_respond(actor=None, application=a, accept=True),
+        "decline": lambda a: services.offer_respond(actor=None, application=a, accept=False),
+        "enrol": lambda a: services.application_enrol(
+            actor=None,
+            application=a,
+            clinical_area=cohort.clinical_areas.first() or a.clinical_area,
+        ),
+        "withdraw": lambda a: services.application_withdraw(actor=None, application=a),
+    }
+    for step in _APPLICATION_PATHS[status]:
+        steps[step](application)
+    application.refresh_from_db()
+    return application
+
+
+from decimal import Decimal as _Decimal  # noqa: E402 - this section's own import
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.FundingSource"
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = "Education commissioner grant"
+    amount = factory.LazyFunction(lambda: _Decimal("10000.00"))
+
+
+class CostLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.CostLine"
+
+    cohort = factory.SubFactory(CohortFactory)
+    category = "university_fees"
+    description = "University fees"
+    quantity = factory.LazyFunction(lambda: _Decimal("1"))
+    unit = "trainees"
+    unit_cost = factory.LazyFunction(lambda: _Decimal("4500.00"))
