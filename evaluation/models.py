@@ -10,7 +10,7 @@ Invariants kept here (and by the services):
   that stores the response);
 - an anonymous response carries nothing that leads back to its author: a random UUID primary
   key, no person, no time; its answers have random UUID keys too. See
-  docs/adr/0011-anonymous-questionnaires.md for what this guarantees and what it does not.
+  docs/adr/0014-anonymous-questionnaires.md for what this guarantees and what it does not.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 - trainees and mentors answer the issues they were invited to, and nothing else (an issue they
   were not invited to is a 404: they do not learn it exists);
 - everyone else is refused (403). Administrators manage accounts, not the programme's
-  evaluation: they do not read results (docs/adr/0011-anonymous-questionnaires.md).
+  evaluation: they do not read results (docs/adr/0014-anonymous-questionnaires.md).
 """
 
 import rules

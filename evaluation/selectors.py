@@ -27,7 +27,7 @@ from evaluation.models import (
 from pathway.models import Allocation, User
 
 # Results of an anonymous issue are shown only when at least this many people answered, and
-# only once it has closed (docs/adr/0011-anonymous-questionnaires.md).
+# only once it has closed (docs/adr/0014-anonymous-questionnaires.md).
 MIN_ANONYMOUS_RESPONSES = 3
 
 # Enrolments whose trainees are asked: everyone on the cohort or who finished it; not people

@@ -1,6 +1,6 @@
 """Evaluation questionnaires: the lead nurse builds, issues and reads results; trainees and
 mentors answer only the issues sent to them (another's issue is a 404); everyone else is
-refused. Administrators do not read results (docs/adr: anonymous questionnaires).
+refused. Administrators do not read results (docs/adr/0014-anonymous-questionnaires.md).
 
 The world gets an issued questionnaire (open today, named, to the trainee's cohort: the trainee
 and their mentor are asked) and a questionnaire still being built, for the builder's pages."""
