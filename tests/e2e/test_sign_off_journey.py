@@ -53,6 +53,8 @@ def test_trainee_asks_and_mentor_signs_off(
     # 3. The mentor signs it off, with the keyboard alone.
     sign_in(mentor.email, factories.PASSWORD)
     expect(page.get_by_role("heading", name="My trainees")).to_be_visible()
+    # The request reached the mentor as a notification too (and by email).
+    expect(page.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
     visit("mentor-queue")
     page.get_by_role("link", name=f"Review {competency.code} for Tom Barker").click()
     expect(page.get_by_text("Recorded a full set of observations and NEWS2")).to_be_visible()
@@ -72,6 +74,12 @@ def test_trainee_asks_and_mentor_signs_off(
     sign_in(record.trainee.email, factories.PASSWORD)
     expect(page.get_by_test_id("core-achieved")).to_have_text("1 of 2")
     visit("trainee-progress-after")
+    page.get_by_role("link", name="Notifications (1 unread)").click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    visit("trainee-notifications")
+    page.get_by_role("link", name=f"{competency.code} signed off").click()
+    expect(page.get_by_role("heading", name=competency.title)).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
 
 
 def test_error_summary_links_move_focus_to_the_fields(
