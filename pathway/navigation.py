@@ -24,6 +24,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE})),
     NavItem("My programme", "cohorts:my_programme", frozenset({RoleCode.TRAINEE})),
+    NavItem("My pathway", "outcomes:my_pathway", frozenset({RoleCode.TRAINEE})),
     NavItem(
         "My trainees",
         "competencies:my_trainees",

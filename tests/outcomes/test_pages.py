@@ -290,3 +290,36 @@ def test_only_the_lead_reads_the_dashboard_and_records(client, maker, known):
 def test_anonymous_people_are_sent_to_sign_in(client):
     response = client.get(reverse("outcomes:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+# Links from the core into the pathway pages ---------------------------------------------------
+
+
+def test_the_person_page_links_to_their_career_pathway_for_the_lead_and_the_person(
+    client, lead_nurse
+):
+    trainee = factories.TraineeFactory(full_name="Petra Person")
+    link = reverse("outcomes:person_history", args=[trainee.pk])
+    for reader in (lead_nurse, trainee):
+        client.force_login(reader)
+        page = client.get(reverse("pathway:person_detail", args=[trainee.pk])).content.decode()
+        assert f'href="{link}"' in page, reader
+        assert "Petra Person's career pathway" in page
+
+
+def test_the_person_page_has_no_pathway_link_for_supporters(client):
+    record, mentor, _ = factories.enrolled_trainee()
+    client.force_login(mentor)
+    response = client.get(reverse("pathway:person_detail", args=[record.trainee.pk]))
+    assert response.status_code == 200
+    assert (
+        reverse("outcomes:person_history", args=[record.trainee.pk])
+        not in response.content.decode()
+    )
+
+
+def test_trainees_have_my_pathway_in_the_header(client):
+    trainee = factories.TraineeFactory()
+    client.force_login(trainee)
+    page = client.get(reverse("pathway:account")).content.decode()
+    assert f'href="{reverse("outcomes:my_pathway")}"' in page
