@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from crispy_forms.layout import HTML
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html
 
 from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.models import Allocation, RoleCode, User
+from pathway.preparation import confirmation_message
+from pathway.selectors import allocation_check_day, mentor_preparation_status
+
+UNPREPARED_LABEL = (
+    "I understand that this mentor's preparation is missing or out of date, and I still want "
+    "to allocate them"
+)
+
+
+def confirmation_warning(messages: list[str]) -> HTML:
+    """An NHS.UK warning callout naming each mentor whose preparation needs confirming."""
+    items = "".join(format_html("<li>{}</li>", m) for m in messages)
+    return HTML(
+        format_html(
+            '<div class="nhsuk-warning-callout" data-testid="unprepared-warning">'
+            '<h2 class="nhsuk-warning-callout__label"><span role="text">'
+            '<span class="nhsuk-u-visually-hidden">Important: </span>Mentor preparation'
+            "</span></h2>"
+            "<p>Mentors should complete mentor preparation, and an update every 12 months, "
+            "before they support a trainee.</p>"
+            '<ul class="nhsuk-list nhsuk-list--bullet">{}</ul></div>',
+            format_html(items),
+        )
+    )
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -91,6 +117,9 @@ class AllocationForm(forms.Form):
         required=False,
         help_text="Leave blank if the allocation has no planned end",
     )
+    confirm_unprepared = forms.BooleanField(label=UNPREPARED_LABEL, required=False)
+
+    FIELDS = ("kind", "supporter", "start_date", "end_date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +136,15 @@ class AllocationForm(forms.Form):
             .distinct()
             .order_by("full_name")
         )
+        self.helper = nhsuk_helper(*self.FIELDS, submit="Save allocation")
+
+    def ask_confirmation(self, messages: list[str]) -> None:
+        """Show the warning and the "I understand" checkbox above the submit button."""
         self.helper = nhsuk_helper(
-            "kind", "supporter", "start_date", "end_date", submit="Save allocation"
+            *self.FIELDS,
+            confirmation_warning(messages),
+            "confirm_unprepared",
+            submit="Save allocation",
         )
 
     def clean(self):
@@ -116,4 +152,22 @@ class AllocationForm(forms.Form):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
+        supporter = cleaned.get("supporter")
+        if (
+            cleaned.get("kind") == Allocation.Kind.MENTOR
+            and supporter is not None
+            and start
+            # Someone who cannot be a mentor at all is refused by the service, with its reason.
+            and supporter.is_registered_professional
+            and supporter.has_role(RoleCode.MENTOR)
+        ):
+            status = mentor_preparation_status(supporter, on=allocation_check_day(start))
+            if status.needs_confirmation:
+                self.ask_confirmation([confirmation_message(str(supporter), status)])
+                if not cleaned.get("confirm_unprepared"):
+                    self.add_error(
+                        "confirm_unprepared",
+                        "Confirm that you understand this mentor's preparation is missing or "
+                        "out of date",
+                    )
         return cleaned

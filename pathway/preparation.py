@@ -43,7 +43,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; the month's last day when it has no such day (29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def update_due_on(

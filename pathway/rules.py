@@ -64,3 +64,10 @@ can_view_person = (
 rules.add_perm("pathway.view_person", can_view_person)
 rules.add_perm("pathway.manage_people", is_lead_nurse | is_administrator)
 rules.add_perm("pathway.manage_allocations", is_lead_nurse)
+
+# The mentor register: the lead nurse and practice educators keep it (educators support
+# mentors); a mentor may read their own entry.
+can_keep_mentor_register = is_lead_nurse | is_practice_educator
+rules.add_perm("pathway.view_mentor_register", can_keep_mentor_register)
+rules.add_perm("pathway.record_mentor_preparation", can_keep_mentor_register)
+rules.add_perm("pathway.view_mentor_preparation", can_keep_mentor_register | (is_self & is_mentor))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from pathway.models import Allocation, RoleCode, User
+from pathway.models import Allocation, MentorPreparation, RoleCode, User
+from pathway.preparation import PreparationStatus, preparation_status, update_due_on
 
 
 def people_supported_by(
@@ -61,3 +65,87 @@ def allocations_for(*, trainee: User) -> QuerySet[Allocation]:
         .select_related("supporter")
         .order_by("kind", "-start_date")
     )
+
+
+# The mentor register ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorRegisterEntry:
+    """One mentor in the register, with the status their dates give today."""
+
+    mentor: User
+    prepared_on: datetime.date | None
+    last_update_on: datetime.date | None
+    update_due_on: datetime.date | None
+    status: PreparationStatus
+
+    @property
+    def due_within_30_days(self) -> bool:
+        return self.status == PreparationStatus.DUE_SOON
+
+
+def mentor_preparation_status(
+    mentor: User, *, on: datetime.date | None = None
+) -> PreparationStatus:
+    """One mentor's preparation status on a day (one query)."""
+    on = on or timezone.localdate()
+    entry = MentorPreparation.objects.filter(mentor=mentor).first()
+    if entry is None:
+        return PreparationStatus.NOT_PREPARED
+    return preparation_status(entry.prepared_on, entry.last_update_on, on)
+
+
+def allocation_check_day(start_date: datetime.date) -> datetime.date:
+    """The day a new mentor allocation is checked on: its start, or today if that is later
+    (a back-dated allocation is still made today)."""
+    return max(start_date, timezone.localdate())
+
+
+def mentors_needing_confirmation(
+    mentors: Iterable[User], *, on: datetime.date | None = None
+) -> dict[int, PreparationStatus]:
+    """Of these mentors, those not prepared or out of date on a day, by pk (one query)."""
+    on = on or timezone.localdate()
+    mentors = list(mentors)
+    entries = {
+        e.mentor_id: e for e in MentorPreparation.objects.filter(mentor__in=[m.pk for m in mentors])
+    }
+    found = {}
+    for mentor in mentors:
+        entry = entries.get(mentor.pk)
+        status = (
+            preparation_status(entry.prepared_on, entry.last_update_on, on)
+            if entry
+            else PreparationStatus.NOT_PREPARED
+        )
+        if status.needs_confirmation:
+            found[mentor.pk] = status
+    return found
+
+
+def mentor_register(
+    *, today: datetime.date | None = None, mentors: QuerySet[User] | None = None
+) -> list[MentorRegisterEntry]:
+    """Every active mentor (or those given) with their preparation dates and status, by name.
+
+    One query: the preparation is a left join (select_related on the reverse one-to-one).
+    """
+    today = today or timezone.localdate()
+    if mentors is None:
+        mentors = people_with_role(role=RoleCode.MENTOR)
+    entries = []
+    for mentor in mentors.select_related("mentor_preparation").order_by("full_name", "pk"):
+        preparation = getattr(mentor, "mentor_preparation", None)
+        prepared_on = preparation.prepared_on if preparation else None
+        last_update_on = preparation.last_update_on if preparation else None
+        entries.append(
+            MentorRegisterEntry(
+                mentor=mentor,
+                prepared_on=prepared_on,
+                last_update_on=last_update_on,
+                update_due_on=update_due_on(prepared_on, last_update_on),
+                status=preparation_status(prepared_on, last_update_on, today),
+            )
+        )
+    return entries

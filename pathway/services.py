@@ -6,8 +6,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from pathway.models import Allocation, RoleCode, User
+from pathway.models import Allocation, MentorPreparation, RoleCode, User
+from pathway.preparation import confirmation_message
+from pathway.selectors import allocation_check_day, mentor_preparation_status
 
 ROLE_FOR_ALLOCATION = {
     Allocation.Kind.MENTOR: RoleCode.MENTOR,
@@ -26,8 +29,14 @@ def allocation_create(
     kind: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
+    confirm_unprepared: bool = False,
 ) -> Allocation:
-    """Allocate a supporter to a trainee. `actor` None means the system (imports, seeding)."""
+    """Allocate a supporter to a trainee. `actor` None means the system (imports, seeding).
+
+    A mentor who is not prepared, or whose annual update is out of date on the start date
+    (pathway/preparation.py), is allocated only with `confirm_unprepared`: otherwise a
+    ValidationError on "confirm_unprepared" says why.
+    """
     if actor is not None and not actor.has_perm("pathway.manage_allocations"):
         raise PermissionDenied("Only the lead nurse can allocate supporters")
     if not trainee.has_role(RoleCode.TRAINEE):
@@ -40,6 +49,17 @@ def allocation_create(
         raise ValidationError(
             {"supporter": "A mentor must be a registered nurse with a registration number"}
         )
+    if kind == Allocation.Kind.MENTOR and not confirm_unprepared:
+        status = mentor_preparation_status(supporter, on=allocation_check_day(start_date))
+        if status.needs_confirmation:
+            raise ValidationError(
+                {
+                    "confirm_unprepared": (
+                        f"{confirmation_message(str(supporter), status)}: confirm that you "
+                        "understand before allocating them"
+                    )
+                }
+            )
     allocation = Allocation(
         trainee=trainee, supporter=supporter, kind=kind, start_date=start_date, end_date=end_date
     )
@@ -56,3 +76,29 @@ def allocation_end(*, actor: User | None, allocation: Allocation, end_date: date
     allocation.full_clean()
     allocation.save(update_fields=["end_date"])
     return allocation
+
+
+@transaction.atomic
+def mentor_preparation_record(
+    *,
+    actor: User | None,
+    mentor: User,
+    prepared_on: datetime.date | None,
+    last_update_on: datetime.date | None = None,
+) -> MentorPreparation:
+    """Record (or correct) a mentor's preparation date and last annual update."""
+    if actor is not None and not actor.has_perm("pathway.record_mentor_preparation"):
+        raise PermissionDenied("Only the lead nurse or a practice educator keeps the register")
+    if not mentor.has_role(RoleCode.MENTOR):
+        raise ValidationError({"mentor": f"{mentor} is not a mentor"})
+    today = timezone.localdate()
+    for name, day in (("prepared_on", prepared_on), ("last_update_on", last_update_on)):
+        if day is not None and day > today:
+            raise ValidationError({name: "The date must be today or in the past"})
+    entry = MentorPreparation.objects.select_for_update().filter(mentor=mentor).first()
+    entry = entry or MentorPreparation(mentor=mentor)
+    entry.prepared_on, entry.last_update_on = prepared_on, last_update_on
+    entry.recorded_by = actor
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -89,6 +89,8 @@ def allocation_add(request, pk):
         try:
             services.allocation_create(actor=request.user, trainee=trainee, **form.cleaned_data)
         except ValidationError as error:
+            if "confirm_unprepared" in error.message_dict:  # the register changed meanwhile
+                form.ask_confirmation(error.message_dict["confirm_unprepared"])
             for field, problems in error.message_dict.items():
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -28,6 +28,14 @@ class EnrolmentImportForm(forms.Form):
         },
     )
 
+    confirm_unprepared = forms.BooleanField(
+        label=(
+            "I understand that some of these mentors' preparation is missing or out of date, "
+            "and I still want to allocate them"
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         headers = get_text_list([c.header for c in enrolment_files.COLUMNS], "and")
@@ -43,6 +51,20 @@ class EnrolmentImportForm(forms.Form):
         )
         self.helper = FormHelper()  # the nhsuk pack adds the multipart enctype itself
         self.helper.layout = Layout("file", Submit("submit", "Enrol trainees"))
+        if self.data.get("confirm_unprepared"):  # keep the box shown once it was asked for
+            self.ask_confirmation([])
+
+    def ask_confirmation(self, messages: list[str]) -> None:
+        """Show the mentor preparation warning and the "I understand" checkbox (the file must
+        be chosen again: browsers do not keep it)."""
+        from pathway.forms import confirmation_warning
+
+        self.helper.layout = Layout(
+            "file",
+            confirmation_warning(messages) if messages else HTML(""),
+            "confirm_unprepared",
+            Submit("submit", "Enrol trainees"),
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

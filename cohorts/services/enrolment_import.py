@@ -23,8 +23,10 @@ from cohorts.enrolment_files import EnrolmentImportError, RowData
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, EnrolmentStatusChange
 from cohorts.services import cohorts as cohort_services
 from competencies.models import Framework, TrainingRecord
+from pathway import selectors as pathway_selectors
 from pathway import services as pathway_services
 from pathway.models import Allocation, Band, ClinicalArea, RoleCode, User
+from pathway.preparation import confirmation_message
 
 __all__ = ["EnrolmentImportError", "ImportResult", "area_choices", "enrolment_import"]
 
@@ -64,12 +66,21 @@ def area_choices(cohort: Cohort | None = None) -> list[ClinicalArea]:
 
 
 def enrolment_import(
-    *, actor: User | None, cohort: Cohort, source, filename: str = ""
+    *,
+    actor: User | None,
+    cohort: Cohort,
+    source,
+    filename: str = "",
+    confirm_unprepared: bool = False,
 ) -> ImportResult:
     """Enrol the trainees listed in `source` (a path, bytes, or an uploaded or open binary
     file) on `cohort`. Returns an ImportResult; raises EnrolmentImportError listing every
     problem, with nothing written. `actor` None is the system; anyone else must be the lead
-    nurse."""
+    nurse.
+
+    A mentor not prepared, or out of date, in the mentor register (pathway/preparation.py) is
+    allocated only with `confirm_unprepared`; otherwise the error lists them, with
+    `needs_confirmation` set so the page can ask."""
     if actor is not None and not actor.has_perm("cohorts.manage_cohorts"):
         raise PermissionDenied("Only the lead nurse can enrol trainees")
     size = getattr(source, "size", None)
@@ -81,7 +92,36 @@ def enrolment_import(
     plans = _check_against_database(cohort, rows, errors)
     if errors:
         raise EnrolmentImportError(errors)
+    if not confirm_unprepared:
+        _check_mentor_preparation(cohort, plans)
     return _write(cohort, plans, actor)
+
+
+def _check_mentor_preparation(cohort: Cohort, plans: list[_Plan]) -> None:
+    """Refuse, asking for confirmation, when any mentor to allocate is not prepared or is out
+    of date on the allocations' start (one query)."""
+    mentors = {s.pk: s for p in plans for kind, s in p.supporters if kind == Allocation.Kind.MENTOR}
+    unprepared = pathway_selectors.mentors_needing_confirmation(
+        mentors.values(), on=_allocation_start(cohort)
+    )
+    if not unprepared:
+        return
+    problems = [
+        (
+            plan.data.row,
+            f"{confirmation_message(str(supporter), unprepared[supporter.pk])}: confirm that "
+            "you understand to allocate them",
+        )
+        for plan in plans
+        for kind, supporter in plan.supporters
+        if kind == Allocation.Kind.MENTOR and supporter.pk in unprepared
+    ]
+    error = EnrolmentImportError(problems)
+    error.needs_confirmation = True
+    error.unprepared_mentors = [
+        confirmation_message(str(mentors[pk]), status) for pk, status in unprepared.items()
+    ]
+    raise error
 
 
 def _check_cohort(cohort: Cohort) -> None:
@@ -331,6 +371,7 @@ def _write(cohort: Cohort, plans: list[_Plan], actor: User | None) -> ImportResu
                             supporter=supporter,
                             kind=kind,
                             start_date=start,
+                            confirm_unprepared=True,  # checked (or confirmed) above
                         )
                     )
             row = None

@@ -32,9 +32,15 @@ def enrolment_import(request, pk):
             file_name = upload.name
             try:
                 result = service.enrolment_import(
-                    actor=request.user, cohort=cohort, source=upload, filename=upload.name
+                    actor=request.user,
+                    cohort=cohort,
+                    source=upload,
+                    filename=upload.name,
+                    confirm_unprepared=form.cleaned_data.get("confirm_unprepared", False),
                 )
             except service.EnrolmentImportError as error:
+                if getattr(error, "needs_confirmation", False):
+                    form.ask_confirmation(error.unprepared_mentors)
                 form.add_import_errors(error)
                 row_errors = error.errors
             else:

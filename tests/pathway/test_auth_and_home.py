@@ -104,7 +104,7 @@ def test_password_reset_sends_an_email_with_a_working_link(client):
         (factories.TraineeFactory, "/progress/"),
         (factories.MentorFactory, "/mentor/"),
         (factories.TutorFactory, "/mentor/"),
-        (factories.PracticeEducatorFactory, "/mentor/"),
+        (factories.PracticeEducatorFactory, "/caseload/"),  # support:caseload
         (factories.ManagerFactory, "/mentor/"),
     ],
 )
