@@ -6,7 +6,7 @@ from crispy_forms.layout import HTML
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from pathway import formtools
 from pathway.fields import NHSDateField
@@ -23,7 +23,7 @@ UNPREPARED_LABEL = (
 
 def confirmation_warning(messages: list[str]) -> HTML:
     """An NHS.UK warning callout naming each mentor whose preparation needs confirming."""
-    items = "".join(format_html("<li>{}</li>", m) for m in messages)
+    items = format_html_join("", "<li>{}</li>", ((m,) for m in messages))
     return HTML(
         format_html(
             '<div class="nhsuk-warning-callout" data-testid="unprepared-warning">'
@@ -33,7 +33,7 @@ def confirmation_warning(messages: list[str]) -> HTML:
             "<p>Mentors should complete mentor preparation, and an update every 12 months, "
             "before they support a trainee.</p>"
             '<ul class="nhsuk-list nhsuk-list--bullet">{}</ul></div>',
-            format_html(items),
+            items,
         )
     )
 

@@ -307,7 +307,7 @@ class MentorPreparationFactory(factory.django.DjangoModelFactory):
         model = "pathway.MentorPreparation"
         django_get_or_create = ("mentor",)
 
-    mentor = factory.SubFactory(MentorFactory, preparation=None)
+    mentor = factory.SubFactory("tests.factories.UnpreparedMentorFactory")
     prepared_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
     last_update_on = None
 
@@ -315,7 +315,7 @@ class MentorPreparationFactory(factory.django.DjangoModelFactory):
 class UnpreparedMentorFactory(MentorFactory):
     """A registered mentor with no entry in the mentor register."""
 
-    preparation = None
+    preparation = factory.PostGeneration(lambda mentor, create, extracted, **kwargs: None)
 
 
 # Evaluation questionnaires (evaluation/) ----------------------------------------------------------
