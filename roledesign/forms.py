@@ -203,7 +203,9 @@ class StageForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the task's name"})
+    name = forms.CharField(
+        label="Task", max_length=200, error_messages={"required": "Enter the task's name"}
+    )
     description = forms.CharField(
         widget=_textarea(), required=False, label="Description (optional)"
     )
@@ -224,17 +226,19 @@ class TaskForm(forms.Form):
         help_text="Needed when the task is suitable with conditions",
     )
     likelihood = forms.TypedChoiceField(
+        label="Likelihood of harm",
         choices=RISK_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
-        help_text="1 rare, 5 almost certain",
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
+        help_text="From 1 (rare) to 5 (almost certain)",
         error_messages={"required": "Select the likelihood of harm"},
     )
     impact = forms.TypedChoiceField(
+        label="Impact of harm",
         choices=RISK_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
-        help_text="1 negligible, 5 catastrophic",
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
+        help_text="From 1 (negligible) to 5 (catastrophic)",
         error_messages={"required": "Select the impact of harm"},
     )
     training_needed = forms.CharField(
@@ -300,9 +304,7 @@ class MakeCompetencyForm(forms.Form):
 class TaskImportForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV or Excel (.xlsx) file",
-        help_text="The first row names the columns: Task, Delegation decision, Likelihood, "
-        "Impact, and optionally Conditions, Description, Who does it now, How often, "
-        "Which patients, Training needed, Notes",
+        help_text="With the columns described above: the template has them all",
         error_messages={"required": "Select a CSV or Excel file"},
     )
 

@@ -317,7 +317,7 @@ def test_detail_page_shows_summary_person_spec_and_competencies_by_domain(client
     client.force_login(lead_nurse)
     html = client.get(reverse("roledesign:jd_detail", args=[jd.pk])).content.decode()
     assert "nhsuk-summary-list" in html
-    assert "<caption" in html and "Person specification criteria" in html
+    assert "<caption" in html and "Person specification: essential and desirable criteria" in html
     assert "Foundation degree in health and social care" in html
     assert "<li>Care for tracheostomies</li>" in html
     assert "Clinical skills" in html and "B2" in html and "Tracheostomy care" in html
