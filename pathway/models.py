@@ -358,7 +358,7 @@ class Allocation(models.Model):
 
 class MentorPreparation(models.Model):
     """A mentor's entry in the mentor register: when they completed mentor preparation and
-    when they last did its annual update (docs/adr/0011-mentor-register.md).
+    when they last did its annual update (docs/adr/0016-mentor-register-and-educator-caseloads.md).
 
     One per mentor, kept with the person because it belongs to them, not to a cohort. The
     status (prepared, update due soon, update overdue, not prepared) is worked out from these
