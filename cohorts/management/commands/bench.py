@@ -1,0 +1,40 @@
+"""`manage.py bench`: the page benchmark (bench/runner.py); seeds the scale data if missing."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bench import runner
+from bench.scale import existing_size, seed_scale
+
+
+class Command(BaseCommand):
+    help = "Measure the main pages: queries, median and 95th percentile time, and the SQL floor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--trainees", type=int, default=2000, help="scale data size")
+        parser.add_argument(
+            "--requests", type=int, default=30, help="timed requests a page (at least 20)"
+        )
+        parser.add_argument(
+            "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "report.json")
+        )
+
+    def handle(self, *args, trainees, requests, output, **options):
+        size = existing_size()
+        if size is None:
+            self.stdout.write(f"No scale data here: seeding {trainees} trainees first")
+            seed_scale(trainees, out=self.stdout.write)
+        elif size != trainees:
+            raise CommandError(
+                f"This database holds scale data for {size} trainees, not {trainees}: "
+                "use another database (DATABASE_URL) for another size"
+            )
+        if requests < 1:
+            raise CommandError("Give at least one request a page")
+        results = runner.run(requests=requests, out=self.stdout.write)
+        runner.write_report(results, Path(output))
+        self.stdout.write("")
+        self.stdout.write(runner.table(results))
+        self.stdout.write(f"\nWritten to {output}")

@@ -1,0 +1,183 @@
+"""seed_scale and the benchmark at a tiny size: consistent data, valid chains, a report with
+the right keys, and the hand-written floors fetching the same numbers as the pages. Nothing here
+is timed (docs/performance.md has the timings)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bench import floors, runner
+from bench.scale import PROGRAMME_NAME, existing_size
+from cohorts.models import Attendance, Cohort, Enrolment, Review
+from cohorts.selectors import dashboards
+from competencies.integrity import verify_chains
+from competencies.models import (
+    Assessment,
+    CompetencyProgress,
+    Evidence,
+    PracticeEntry,
+    ProgressState,
+    SignOffRequest,
+    TrainingRecord,
+)
+
+pytestmark = pytest.mark.django_db
+
+N = 20
+
+
+@pytest.fixture
+def scale(db):
+    call_command("seed_scale", trainees=N, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return timezone.localdate()
+
+
+def test_seed_scale_builds_the_asked_size_with_unbroken_chains(scale):
+    assert existing_size() == N
+    assert Enrolment.objects.filter(cohort__programme__name=PROGRAMME_NAME).count() == N
+    assert TrainingRecord.objects.count() >= N
+    # 120 core + 10 specific competencies on every record.
+    per_record = Counter(CompetencyProgress.objects.values_list("record_id", flat=True))
+    assert set(per_record.values()) == {130}
+    checked, breaks = verify_chains()
+    assert checked > N and breaks == []
+    assert Review.objects.exists() and Attendance.objects.exists()
+    assert Cohort.objects.filter(programme__name=PROGRAMME_NAME, status="running").exists()
+    assert Cohort.objects.filter(programme__name=PROGRAMME_NAME, status="planned").count() == 2
+    connection.check_constraints()  # every id written refers to a row that exists
+
+
+def test_each_progress_row_follows_from_its_practice_and_decisions(scale):
+    practice = Counter(
+        PracticeEntry.competencies.through.objects.values_list(
+            "practiceentry__record_id", "competency_id"
+        )
+    )
+    revoked = set(Assessment.objects.filter(outcome="revoked").values_list("revokes_id", flat=True))
+    standing = {}
+    for a in Assessment.objects.exclude(outcome="revoked").order_by("sequence"):
+        if a.pk not in revoked:
+            standing[(a.record_id, a.competency_id)] = a
+    open_requests = set(
+        SignOffRequest.objects.filter(status="open").values_list("record_id", "competency_id")
+    )
+    states = Counter()
+    for row in CompetencyProgress.objects.select_related("competency"):
+        key = (row.record_id, row.competency_id)
+        states[row.state] += 1
+        assert row.practice_count == practice.get(key, 0), key
+        decision = standing.get(key)
+        if row.state == ProgressState.ACHIEVED:
+            assert decision.outcome == "achieved" and decision.assessed_on == row.achieved_on
+            assert row.expires_on == row.competency.expiry_after(row.achieved_on)
+            assert row.practice_count >= row.competency.supervised_practices_required
+        elif row.state == ProgressState.AWAITING_SIGN_OFF:
+            assert key in open_requests
+        elif row.state == ProgressState.NOT_YET_COMPETENT:
+            assert decision.outcome == "not_yet_competent" and key not in open_requests
+        else:
+            assert decision is None and key not in open_requests
+    assert states[ProgressState.ACHIEVED] and states[ProgressState.AWAITING_SIGN_OFF]
+    # Every decided request has its decision; open ones have none yet.
+    decided = SignOffRequest.objects.filter(status="decided")
+    assert decided.count() == Assessment.objects.exclude(outcome="revoked").count()
+    assert not Assessment.objects.filter(request__status="open").exists()
+
+
+def test_evidence_files_are_on_disk(scale):
+    files = Evidence.objects.filter(kind=Evidence.Kind.FILE)
+    assert files.exists()
+    for evidence in files[:5]:
+        assert (Path(settings.MEDIA_ROOT) / evidence.file.name).read_bytes().startswith(b"%PDF")
+
+
+def test_seed_scale_twice_keeps_one_data_set_and_refuses_another_size(scale):
+    call_command("seed_scale", trainees=N, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert existing_size() == N
+    with pytest.raises(CommandError, match="another database"):
+        call_command("seed_scale", trainees=N + 1)
+
+
+def test_the_dashboard_floor_fetches_the_numbers_the_dashboard_shows(scale):
+    today = scale
+    scene = runner.find_scene(today)
+    dashboard = dashboards.cohort_dashboard(scene.cohort, today=today)
+    (sql, params), _mentors = floors.cohort_dashboard(scene.cohort.pk, today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        floor = {row[0]: row for row in cursor.fetchall()}
+    assert len(floor) == len(dashboard.all_rows) == N
+    for row in dashboard.all_rows:
+        f = floor[row.enrolment_pk]
+        assert (row.core_required, row.specific_required) == (f[6], f[7])
+        assert (row.core_achieved, row.specific_achieved) == (f[8], f[9])
+        assert (row.present, row.absent, row.excused) == tuple(v or 0 for v in f[12:15])
+        assert row.open_requests == (f[15] or 0)
+
+
+def test_the_benchmark_writes_its_report(scale, tmp_path):
+    output = tmp_path / "report.json"
+    call_command(
+        "bench",
+        trainees=N,
+        requests=2,
+        output=str(output),
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    report = json.loads(output.read_text())
+    pages = [item["page"] for item in report]
+    assert pages == [
+        "trainee progress",
+        "competency page",
+        "mentor queue",
+        "cohort dashboard",
+        "competency grid",
+        "programme overview",
+        "cohort export (xlsx)",
+        "sign-off POST",
+    ]
+    for item in report:
+        assert tuple(item) == runner.KEYS
+        assert item["trainees"] == N
+        assert 0 < item["queries"] <= 30
+        assert item["p50_ms"] > 0 and item["p95_ms"] >= item["p50_ms"] and item["floor_ms"] > 0
+    # The sign-offs it made are real decisions on the chains, which still verify.
+    assert verify_chains()[1] == []
+
+
+def test_the_benchmark_refuses_scale_data_of_another_size(scale, tmp_path):
+    with pytest.raises(CommandError, match="not 21"):
+        call_command("bench", trainees=21, requests=1, output=str(tmp_path / "r.json"))
+
+
+def test_query_counts_are_the_same_for_20_and_60_trainees(db, tmp_path):
+    """The benchmark's own check, at sizes a test can afford. Each size is seeded and measured
+    in a savepoint that is then rolled back, as each size has a database of its own."""
+    counts = defaultdict(list)
+    for size in (20, 60):
+        with transaction.atomic():
+            call_command("seed_scale", trainees=size, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            output = tmp_path / f"{size}.json"
+            call_command(
+                "bench",
+                trainees=size,
+                requests=1,
+                output=str(output),
+                stdout=open("/dev/null", "w"),  # noqa: SIM115
+            )
+            transaction.set_rollback(True)
+        for item in json.loads(output.read_text()):
+            counts[item["page"]].append(item["queries"])
+    assert len(counts) == 8
+    for page, (small, large) in counts.items():
+        assert small == large, (page, small, large)
+        assert large <= 30, page
