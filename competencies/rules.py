@@ -1,16 +1,65 @@
 """Who may do what with frameworks, records and sign-off."""
 
 import rules
+from django.utils import timezone
 
+from pathway.models import Allocation
 from pathway.rules import (
     is_administrator,
-    is_current_educator_of,
-    is_current_manager_of,
-    is_current_mentor_of,
-    is_current_tutor_of,
     is_lead_nurse,
+    is_manager,
     is_mentor,
+    is_practice_educator,
+    is_tutor,
 )
+
+
+def remember_allocations(user) -> None:
+    """Let the predicates below remember, on this user object, how they support each trainee
+    today, so that a page checking several permissions on one record asks the database once.
+
+    Only for the user of one request (views call it): on an object kept longer, an allocation
+    changed meanwhile would not be seen.
+    """
+    if user is not None and user.is_authenticated:
+        user._allocations_today = {}
+
+
+def _currently_allocated(kind):
+    """As pathway.rules' predicate of the same name, with remember_allocations' memory."""
+
+    @rules.predicate(name=f"competencies_is_current_{kind}_of")
+    def predicate(user, trainee):
+        if not (user and user.is_authenticated and trainee is not None):
+            return False
+        if user.pk == trainee.pk:
+            return False
+        memory = getattr(user, "_allocations_today", None)
+        if memory is None:
+            return (
+                Allocation.objects.current()
+                .filter(supporter=user, trainee=trainee, kind=kind)
+                .exists()
+            )
+        today = timezone.localdate()
+        kinds = memory.get((trainee.pk, today))
+        if kinds is None:
+            kinds = memory[(trainee.pk, today)] = frozenset(
+                Allocation.objects.current(today)
+                .filter(supporter=user, trainee=trainee)
+                .values_list("kind", flat=True)
+            )
+        return kind in kinds
+
+    return predicate
+
+
+is_current_mentor_of = _currently_allocated(Allocation.Kind.MENTOR) & is_mentor
+is_current_tutor_of = _currently_allocated(Allocation.Kind.TUTOR) & is_tutor
+is_current_educator_of = (
+    _currently_allocated(Allocation.Kind.PRACTICE_EDUCATOR) & is_practice_educator
+)
+is_current_manager_of = _currently_allocated(Allocation.Kind.MANAGER) & is_manager
 
 
 @rules.predicate

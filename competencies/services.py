@@ -667,11 +667,13 @@ def sign_off_record(
     if outcome == Assessment.Outcome.NOT_YET_COMPETENT and not feedback:
         raise ValidationError({"feedback": "Give feedback: what the trainee needs to do next"})
 
+    closed_at = timezone.now()
     closed = SignOffRequest.objects.filter(pk=request.pk, status=SignOffRequest.Status.OPEN).update(
-        status=SignOffRequest.Status.DECIDED, closed_at=timezone.now()
+        status=SignOffRequest.Status.DECIDED, closed_at=closed_at
     )
     if not closed:
         raise ValidationError("This request has already been decided or withdrawn")
+    request.status, request.closed_at = SignOffRequest.Status.DECIDED, closed_at
 
     assessment = _append_assessment(
         record=record,
@@ -683,17 +685,18 @@ def sign_off_record(
         feedback=feedback,
         **_assessor_snapshot(assessor, "Mentor"),
     )
-    progress = CompetencyProgress.objects.select_for_update().get(
-        record=record, competency=competency
-    )
+    # One UPDATE (it locks the row itself): no read of the row first.
     if outcome == Assessment.Outcome.ACHIEVED:
-        progress.state = ProgressState.ACHIEVED
-        progress.achieved_on = assessed_on
-        progress.expires_on = competency.expiry_after(assessed_on)
+        changes = {
+            "state": ProgressState.ACHIEVED,
+            "achieved_on": assessed_on,
+            "expires_on": competency.expiry_after(assessed_on),
+        }
     else:
-        progress.state = ProgressState.NOT_YET_COMPETENT
-    progress.save(update_fields=["state", "achieved_on", "expires_on", "updated_at"])
-    request.refresh_from_db()
+        changes = {"state": ProgressState.NOT_YET_COMPETENT}
+    CompetencyProgress.objects.filter(record=record, competency=competency).update(
+        **changes, updated_at=timezone.now()
+    )
     _notify_sign_off_decided(assessment)
     return assessment
 

@@ -1,7 +1,8 @@
 """Reads for the lead nurse's dashboards: the programme overview and one cohort's trainees.
 
-Every trainee's numbers come from one annotated query (correlated subqueries with Count, Max
-and Min); mentors come from one prefetch and plans from one query of milestones. So a page takes
+Every trainee's numbers come from two queries: progress counts grouped by record, and the rest
+as correlated subqueries (Count, Max, Min) on the enrolments; mentors come from one prefetch and
+plans from one query of milestones. So a page takes
 the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or many.
 Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
 at risk / behind, predicted completion) and to filter and sort.
@@ -42,7 +43,7 @@ from cohorts.models import (
     Review,
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
-from competencies.models import CompetencyProgress, SignOffRequest
+from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
 from pathway.models import Allocation
 
 STALE_REQUEST_DAYS = 14
@@ -173,9 +174,16 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _annotated_enrolments(enrolments: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Enrolments with their progress, review, attendance and request numbers, in one query."""
-    progress = CompetencyProgress.objects.filter(record=OuterRef("record"))
+def _annotated_enrolments(
+    enrolments: QuerySet, *, today: datetime.date, progress: bool = True
+) -> QuerySet:
+    """Enrolments with their progress, review, attendance and request numbers, in one query.
+
+    With progress=False, the five progress numbers are left out: _with_progress_numbers adds
+    them from one grouped query, which costs far less than five correlated subqueries a row
+    over a record's 130 or so progress rows (docs/performance.md).
+    """
+    progress_rows = CompetencyProgress.objects.filter(record=OuterRef("record"))
     achieved = CompetencyProgress.objects.currently_achieved(today).filter(
         record=OuterRef("record")
     )
@@ -184,12 +192,19 @@ def _annotated_enrolments(enrolments: QuerySet, *, today: datetime.date) -> Quer
         record=OuterRef("record"), status=SignOffRequest.Status.OPEN
     )
     stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
+    progress_numbers = (
+        {
+            "core_required": _count(progress_rows.filter(competency__is_core=True), "record"),
+            "specific_required": _count(progress_rows.filter(competency__is_core=False), "record"),
+            "core_achieved": _count(achieved.filter(competency__is_core=True), "record"),
+            "specific_achieved": _count(achieved.filter(competency__is_core=False), "record"),
+            "last_achieved_on": _aggregate(achieved, "record", Max("achieved_on")),
+        }
+        if progress
+        else {}
+    )
     return enrolments.select_related("trainee", "record__clinical_area").annotate(
-        core_required=_count(progress.filter(competency__is_core=True), "record"),
-        specific_required=_count(progress.filter(competency__is_core=False), "record"),
-        core_achieved=_count(achieved.filter(competency__is_core=True), "record"),
-        specific_achieved=_count(achieved.filter(competency__is_core=False), "record"),
-        last_achieved_on=_aggregate(achieved, "record", Max("achieved_on")),
+        **progress_numbers,
         last_review=_aggregate(
             Review.objects.filter(enrolment__record=OuterRef("record")),
             "enrolment__record",
@@ -202,6 +217,45 @@ def _annotated_enrolments(enrolments: QuerySet, *, today: datetime.date) -> Quer
         oldest_request_at=_aggregate(requests, "record", Min("created_at")),
         stale_requests=_count(requests.filter(created_at__lt=stale_before), "record"),
     )
+
+
+PROGRESS_NUMBERS = {
+    "core_required": 0,
+    "specific_required": 0,
+    "core_achieved": 0,
+    "specific_achieved": 0,
+    "last_achieved_on": None,
+}
+
+
+def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[Enrolment]:
+    """Set each enrolment's five progress numbers, as _annotated_enrolments would, from one
+    query grouped by record: required (rows on the record) and achieved (achieved and not
+    expired today), split by competency.is_core, and the latest such achievement."""
+    enrolments = list(enrolments)
+    core = Q(competency__is_core=True)
+    achieved = Q(state=ProgressState.ACHIEVED) & (
+        Q(expires_on__isnull=True) | Q(expires_on__gt=today)
+    )
+    numbers = {
+        row.pop("record_id"): row
+        for row in CompetencyProgress.objects.filter(
+            record_id__in={e.record_id for e in enrolments}
+        )
+        .order_by()
+        .values("record_id")
+        .annotate(
+            core_required=Count("pk", filter=core),
+            specific_required=Count("pk", filter=~core),
+            core_achieved=Count("pk", filter=core & achieved),
+            specific_achieved=Count("pk", filter=~core & achieved),
+            last_achieved_on=Max("achieved_on", filter=achieved),
+        )
+    }
+    for enrolment in enrolments:
+        for name, value in numbers.get(enrolment.record_id, PROGRESS_NUMBERS).items():
+            setattr(enrolment, name, value)
+    return enrolments
 
 
 def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Point]]:
@@ -270,7 +324,7 @@ def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeR
 
 
 def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
-    """Every enrolment of the cohort but the deferred ones: three queries in all."""
+    """Every enrolment of the cohort but the deferred ones: four queries in all."""
     mentors = Prefetch(
         "trainee__supported_by",
         queryset=Allocation.objects.current(today)
@@ -279,10 +333,14 @@ def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
         .order_by("supporter__full_name", "pk"),
         to_attr="current_mentor_allocations",
     )
-    enrolments = _annotated_enrolments(
-        Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
+    enrolments = _with_progress_numbers(
+        _annotated_enrolments(
+            Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
+            today=today,
+            progress=False,
+        ).prefetch_related(mentors),
         today=today,
-    ).prefetch_related(mentors)
+    )
     milestones = _milestones_by_programme([cohort.programme_id])[cohort.programme_id]
     return [_row(e, cohort=cohort, milestones=milestones, today=today) for e in enrolments]
 
@@ -422,7 +480,7 @@ def cohort_for_dashboard(pk: int) -> Cohort:
 
 
 def cohort_dashboard(cohort: Cohort, *, today: datetime.date | None = None) -> CohortDashboard:
-    """Every trainee row of the cohort and its summary counts: three queries."""
+    """Every trainee row of the cohort and its summary counts: four queries."""
     today = today or timezone.localdate()
     rows = _fetch_rows(cohort, today=today)
     return CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
@@ -436,7 +494,7 @@ def cohort_rows(
     sort: str = DEFAULT_SORT,
     descending: bool = False,
 ) -> list[TraineeRow]:
-    """One row per enrolment (deferred ones excluded), filtered and sorted: three queries."""
+    """One row per enrolment (deferred ones excluded), filtered and sorted: four queries."""
     today = today or timezone.localdate()
     return filter_and_sort(
         _fetch_rows(cohort, today=today), filters=filters, sort=sort, descending=descending
@@ -492,8 +550,8 @@ class ProgrammeOverview:
 def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOverview:
     """Every cohort: running ones with their progress, planned and finished ones listed.
 
-    Three queries however many cohorts: the cohorts with their counts by status, the current
-    trainees of running cohorts with their numbers, and the plans' milestones.
+    Four queries however many cohorts: the cohorts with their counts by status, the current
+    trainees of running cohorts with their numbers (two), and the plans' milestones.
     """
     today = today or timezone.localdate()
     cohorts = list(
@@ -511,8 +569,12 @@ def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOvervi
     if running:
         milestones = _milestones_by_programme(c.programme_id for c in running)
         by_pk = {c.pk: c for c in running}
-        enrolments = _annotated_enrolments(
-            Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
+        enrolments = _with_progress_numbers(
+            _annotated_enrolments(
+                Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
+                today=today,
+                progress=False,
+            ),
             today=today,
         )
         for enrolment in enrolments:

@@ -18,11 +18,13 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from competencies.rules import remember_allocations
 from pathway.formtools import add_service_errors, parse_id
 
 
 def _record(request, record_pk, perm="competencies.view_record") -> TrainingRecord:
     """The record, if this person may see it. Others get 404: a trainee's record is private."""
+    remember_allocations(request.user)
     try:
         record = selectors.record_by_pk(record_pk)
     except TrainingRecord.DoesNotExist as missing:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from competencies import forms, selectors, services
 from competencies.models import Assessment, SignOffRequest
+from competencies.rules import remember_allocations
 from pathway.formtools import add_service_errors
 from pathway.models import RoleCode
 
@@ -38,6 +39,7 @@ def my_trainees(request):
 
 
 def _open_request(request, pk) -> SignOffRequest:
+    remember_allocations(request.user)
     try:
         sign_off_request = selectors.request_by_pk(pk)
     except SignOffRequest.DoesNotExist as missing:
@@ -51,7 +53,7 @@ def _open_request(request, pk) -> SignOffRequest:
 @require_http_methods(["GET", "POST"])
 def sign_off(request, pk):
     sign_off_request = _open_request(request, pk)
-    record = sign_off_request.record
+    record, competency = sign_off_request.record, sign_off_request.competency
     if sign_off_request.status != SignOffRequest.Status.OPEN:
         messages.error(request, "This request has already been decided or withdrawn")
         return redirect("competencies:competency_detail", record.pk, sign_off_request.competency_id)
@@ -76,9 +78,7 @@ def sign_off(request, pk):
         else:
             trainee = record.trainee.full_name
             verdict = assessment.get_outcome_display().lower()
-            messages.success(
-                request, f"Signed: {sign_off_request.competency.code} {verdict} for {trainee}"
-            )
+            messages.success(request, f"Signed: {competency.code} {verdict} for {trainee}")
             return redirect("competencies:my_trainees")
     # Never send the password back to the browser.
     if form.is_bound:
@@ -100,6 +100,7 @@ def sign_off(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request, pk):
+    remember_allocations(request.user)
     try:
         assessment = selectors.assessment_by_pk(pk)
     except Assessment.DoesNotExist as missing:

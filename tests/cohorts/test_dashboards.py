@@ -795,7 +795,9 @@ def test_cohort_dashboard_queries_do_not_grow_with_trainees(client, lead_nurse, 
     _count_queries(client, url(small))  # warm up the session and the sign-in
     counts = [_count_queries(client, url(small)), _count_queries(client, url(large))]
     assert counts[0] == counts[1]
-    assert counts[1] <= 11  # ten for the dashboard, one for the header's unread notifications
+    # Eleven for the dashboard (progress counts grouped in a query of their own, see
+    # docs/performance.md), one for the header's unread notifications.
+    assert counts[1] <= 12
 
 
 def test_programme_overview_queries_do_not_grow_with_cohorts(client, lead_nurse):
@@ -810,4 +812,4 @@ def test_programme_overview_queries_do_not_grow_with_cohorts(client, lead_nurse)
     factories.CohortFactory(status="finished")
     four = _count_queries(client, url)
     assert one == four
-    assert four <= 10
+    assert four <= 11  # the progress counts are grouped in a query of their own
