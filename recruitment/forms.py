@@ -198,7 +198,8 @@ class SupportForm(forms.Form):
         widget=_textarea(),
         required=False,
         max_length=5000,
-        help_text="Needed if you do not support the application",
+        help_text="Needed if you do not support the application. The applicant and the lead "
+        "nurse will see it.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -290,3 +290,27 @@ def test_each_role_but_the_lead_nurse_is_refused(role, cohort):
 def test_anonymous_people_are_sent_to_sign_in(cohort):
     response = Client().get(reverse("funding:index"))
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.parametrize("page", ["funding:index", "funding:cohort_detail"])
+def test_pages_take_the_same_queries_for_more_rows(page, cohort):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(factories.LeadNurseFactory())
+    url = reverse(page, args=[cohort.pk] if page == "funding:cohort_detail" else [])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()
+    before = count()
+    for _ in range(3):
+        factories.FundingSourceFactory(cohort=cohort)
+        factories.CostLineFactory(cohort=cohort)
+        other = factories.CohortFactory()
+        factories.FundingSourceFactory(cohort=other)
+    factories.enrol(cohort)
+    assert count() == before

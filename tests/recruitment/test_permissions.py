@@ -168,3 +168,31 @@ def test_missing_things_are_404_for_the_lead_nurse():
     assert client.get(reverse("recruitment:shortlist", args=[999999])).status_code == 404
     assert client.get(reverse("recruitment:round_open", args=[999999])).status_code == 404
     assert Application.objects.count() == 0
+
+
+# Query counts: the lead nurse's pages do not grow with the number of applications -------------
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["recruitment:index", "recruitment:round_detail"])
+def test_pages_take_the_same_queries_for_more_applications(page):
+    lead = factories.LeadNurseFactory()
+    client = _client(lead)
+    recruitment = factories.open_round()
+    factories.make_application(recruitment, status=S.OFFERED)
+    args = [recruitment.pk] if page == "recruitment:round_detail" else []
+    url = reverse(page, args=args)
+    _queries(client, url)  # warm the session
+    one = _queries(client, url)
+    for status in (S.AWAITING_SUPPORT, S.SUPPORTED, S.ACCEPTED, S.ENROLLED, S.WITHDRAWN):
+        factories.make_application(recruitment, status=status)
+    factories.open_round()
+    assert _queries(client, url) == one
