@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test e2e lint format install serve migrate seed clean gunicorn
+.PHONY: run test e2e lint format install serve migrate seed clean gunicorn bench load
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.installed: requirements.lock
@@ -52,5 +52,27 @@ gunicorn: install
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn pathway.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
+# Performance (docs/performance.md). Both use DATABASE_URL when it is set, else a SQLite file of
+# their own; each seeds the scale data (manage.py seed_scale) when it is not there yet.
+TRAINEES ?= 2000
+BENCH_ENV = DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$(TRAINEES).sqlite3} \
+	PATHWAY_MEDIA_ROOT=$${PATHWAY_MEDIA_ROOT:-$(CURDIR)/var/bench/media-$(TRAINEES)} TRAINEES=$(TRAINEES)
+
+bench: install
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench --trainees $(TRAINEES) $(BENCH_ARGS)
+
+# Locust has a lock file and a virtual environment of its own: `make install` and CI never
+# install it.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: requirements-load.lock
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-load.lock
+	touch $@
+
+load: install $(LOAD_VENV)/.installed
+	$(BENCH_ENV) PY=$(PY) LOCUST=$(LOAD_VENV)/bin/locust sh bench/load.sh
+
 clean:
-	rm -rf $(VENV) node_modules var staticfiles
+	rm -rf $(VENV) $(LOAD_VENV) node_modules var staticfiles

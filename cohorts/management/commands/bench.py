@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bench import runner
+from bench.load_plan import write_plan
 from bench.scale import existing_size, seed_scale
 
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "report.json")
         )
+        parser.add_argument(
+            "--load-plan",
+            metavar="PATH",
+            help="only write the load test's plan (bench/load_plan.py) to PATH, measure nothing",
+        )
 
-    def handle(self, *args, trainees, requests, output, **options):
+    def handle(self, *args, trainees, requests, output, load_plan, **options):
         size = existing_size()
         if size is None:
             self.stdout.write(f"No scale data here: seeding {trainees} trainees first")
@@ -31,6 +37,13 @@ class Command(BaseCommand):
                 f"This database holds scale data for {size} trainees, not {trainees}: "
                 "use another database (DATABASE_URL) for another size"
             )
+        if load_plan:
+            plan = write_plan(Path(load_plan))
+            self.stdout.write(
+                f"Load plan: {len(plan['trainees'])} trainees, {len(plan['mentors'])} mentors "
+                f"and the lead nurse, written to {load_plan}"
+            )
+            return
         if requests < 1:
             raise CommandError("Give at least one request a page")
         results = runner.run(requests=requests, out=self.stdout.write)
