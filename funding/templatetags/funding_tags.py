@@ -53,3 +53,47 @@ def net_tag(net):
             '<strong class="nhsuk-tag nhsuk-tag--red">Shortfall {}</strong>', format_money(-net)
         )
     return format_html('<strong class="nhsuk-tag nhsuk-tag--grey">{}</strong>', "Break even")
+
+
+@register.simple_tag
+def cost_chart(finances):
+    """Cost per trainee beside cost per qualified assistant practitioner, by cohort (bars; a
+    cohort where nobody has qualified yet has no second bar). The table after it has the
+    numbers."""
+    from cohorts import charts
+
+    rows = [f for f in finances if f.costs]
+    parts = [
+        f"{f.cohort.name}: {format_money(f.cost_per_trainee) or 'not yet'} per trainee, "
+        f"{format_money(f.cost_per_qualified) if f.cost_per_qualified is not None else 'not yet'}"
+        " per qualified assistant practitioner"
+        for f in rows
+    ]
+    return charts.bar_chart(
+        chart_id="cost-per-head",
+        title="Cost per trainee and per qualified assistant practitioner, by cohort",
+        description=(
+            "Bar chart comparing cohorts. "
+            + ("; ".join(parts) + ". " if parts else "No costs are recorded yet. ")
+            + "The table after the chart gives the same numbers."
+        ),
+        x_title="Cohort",
+        y_title="Pounds",
+        categories=[f.cohort.name for f in rows],
+        series=[
+            charts.Series(
+                "Cost per trainee",
+                [
+                    float(f.cost_per_trainee) if f.cost_per_trainee is not None else None
+                    for f in rows
+                ],
+            ),
+            charts.Series(
+                "Cost per qualified assistant practitioner",
+                [
+                    float(f.cost_per_qualified) if f.cost_per_qualified is not None else None
+                    for f in rows
+                ],
+            ),
+        ],
+    )

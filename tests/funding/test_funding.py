@@ -314,3 +314,16 @@ def test_pages_take_the_same_queries_for_more_rows(page, cohort):
         factories.FundingSourceFactory(cohort=other)
     factories.enrol(cohort)
     assert count() == before
+
+
+def test_the_overview_chart_has_its_numbers_in_words_and_skips_not_yet(cohort):
+    nobody = factories.CohortFactory(name="Cohort B")
+    factories.enrol(nobody)
+    factories.CostLineFactory(cohort=nobody, quantity=D("1"), unit_cost=D("100"))
+    html = _client(factories.LeadNurseFactory()).get(reverse("funding:index")).content.decode()
+    assert "<svg" in html
+    assert "Funding and costs by cohort (the chart" in html
+    assert "Cohort A: £6,500.00 per trainee, £8,666.67 per qualified" in html
+    assert "Cohort B: £100.00 per trainee, not yet per qualified" in html
+    # Three bars: two for Cohort A, one for Cohort B.
+    assert html.count('class="app-chart__bar"') == 3
