@@ -18,6 +18,11 @@ class Kind(models.TextChoices):
         "A questionnaire you have not answered closes soon",
     )
     COMPETENCY_EXPIRING = "competency_expiring", "A competency expires within 30 days"
+    SUPPORT_REQUESTED = (
+        "support_requested",
+        "Someone you manage asks you to support their application",
+    )
+    APPLICATION_DECIDED = "application_decided", "Your application to the programme moves on"
 
 
 class NotificationQuerySet(models.QuerySet):

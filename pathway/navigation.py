@@ -19,6 +19,9 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     staff_only: bool = False
+    # Shown also to anyone with this permission, whatever their roles (e.g. band 3 staff who
+    # may apply to the programme before they have any role in Pathway).
+    perm: str = ""
 
 
 NAV_ITEMS = [
@@ -45,6 +48,13 @@ NAV_ITEMS = [
     NavItem("Role design", "roledesign:project_list", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("Job descriptions", "roledesign:jd_list", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("Recruitment", "recruitment:index", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem("Support requests", "recruitment:support_requests", frozenset({RoleCode.MANAGER})),
+    NavItem(
+        "My applications",
+        "recruitment:my_applications",
+        frozenset(),
+        perm="recruitment.apply",
+    ),
     NavItem(
         "Questionnaires",
         "evaluation:index",
@@ -69,7 +79,8 @@ def items_for(user, current_path: str = "") -> list[dict]:
         return []
     items = []
     for item in NAV_ITEMS:
-        if not user.has_role(*item.roles) or (item.staff_only and not user.is_staff):
+        allowed = user.has_role(*item.roles) or bool(item.perm and user.has_perm(item.perm))
+        if not allowed or (item.staff_only and not user.is_staff):
             continue
         try:
             href = reverse(item.url_name)

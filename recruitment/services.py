@@ -11,10 +11,13 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
 from cohorts.services.cohorts import enrolment_create
+from notifications.models import Kind as NotificationKind
+from notifications.services import notify
 from pathway.models import Band, ClinicalArea, RoleCode, User
 from recruitment.models import (
     Application,
@@ -238,6 +241,17 @@ def application_submit(
         actor,
         "Recorded by the lead nurse for the applicant" if on_behalf else "",
     )
+    notify(
+        recipient=manager,
+        kind=NotificationKind.SUPPORT_REQUESTED,
+        subject=f"{applicant.full_name} asks for your support to join {recruitment.cohort}",
+        body=(
+            f"{applicant.full_name} has applied to train as an assistant practitioner in "
+            f"{recruitment.cohort} and named you as their manager. Confirm whether you support "
+            "the application."
+        ),
+        url=reverse("recruitment:support_decide", args=[application.pk]),
+    )
     return application
 
 
@@ -260,6 +274,14 @@ def support_decide(
     application.support_comment = comment
     application.support_decided_at = timezone.now()
     application.save(update_fields=["support_comment", "support_decided_at"])
+    if not supports:
+        notify(
+            recipient=application.applicant,
+            kind=NotificationKind.APPLICATION_DECIDED,
+            subject=f"Your manager cannot support your application to {application.round.cohort}",
+            body=f"{actor.full_name if actor else 'Your manager'} said: {comment}",
+            url=reverse("recruitment:application_detail", args=[application.pk]),
+        )
     return application
 
 
@@ -363,6 +385,13 @@ def offer_make(
     application.offered_on = on or timezone.localdate()
     application.offer_notes = notes
     application.save(update_fields=["offered_on", "offer_notes"])
+    notify(
+        recipient=application.applicant,
+        kind=NotificationKind.APPLICATION_DECIDED,
+        subject=f"You are offered a place in {application.round.cohort}",
+        body="Accept or decline the offer of a place on the assistant practitioner programme.",
+        url=reverse("recruitment:application_detail", args=[application.pk]),
+    )
     return application
 
 
