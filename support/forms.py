@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import Div, Fieldset
+from crispy_forms.layout import HTML
 from django import forms
 
 from pathway import formtools
@@ -41,7 +41,9 @@ class SupportLogForm(forms.Form):
         required=False,
         min_value=0,
         max_value=24,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+        widget=forms.NumberInput(
+            attrs={"class": "nhsuk-input--width-2 nhsuk-date-input__input", "inputmode": "numeric"}
+        ),
         error_messages={
             "invalid": "Hours must be a whole number",
             "min_value": "Hours must be 0 or more",
@@ -53,7 +55,9 @@ class SupportLogForm(forms.Form):
         required=False,
         min_value=0,
         max_value=59,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+        widget=forms.NumberInput(
+            attrs={"class": "nhsuk-input--width-2 nhsuk-date-input__input", "inputmode": "numeric"}
+        ),
         error_messages={
             "invalid": "Minutes must be a whole number",
             "min_value": "Minutes must be 0 or more",
@@ -75,7 +79,8 @@ class SupportLogForm(forms.Form):
             "kind",
             "person",
             "on",
-            Fieldset("Time spent", Div("hours", "minutes")),
+            # Hours and minutes side by side in one "Time spent" fieldset.
+            HTML('{% include "support/time_spent.html" %}'),
             "notes",
             submit="Save support",
         )

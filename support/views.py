@@ -148,6 +148,7 @@ def mentor_register(request):
             "entries": entries,
             "due_soon": [e for e in entries if e.due_within_30_days],
             "can_record": request.user.has_perm("pathway.record_mentor_preparation"),
+            "can_see_educators": request.user.has_perm("support.view_all_caseloads"),
         },
     )
 

@@ -4,6 +4,7 @@ decisions-per-month chart. Tags always carry their text; colour is never the onl
     {% load support_tags %}
     {% preparation_tag entry.status %}     {# <strong class="nhsuk-tag ...">Not prepared</strong> #}
     {{ log.minutes|duration }}             {# "1 hour 30 minutes" #}
+    {% for label, minutes in month.cells|with_kind_labels %}
     {% decisions_chart workload %}
 """
 
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 
 from cohorts import charts
 from pathway.preparation import PreparationStatus
-from support.models import format_minutes
+from support.models import SupportKind, format_minutes
 
 register = template.Library()
 
@@ -37,6 +38,13 @@ def preparation_tag(status) -> str:
 @register.filter
 def duration(minutes) -> str:
     return format_minutes(minutes or 0)
+
+
+@register.filter
+def with_kind_labels(cells) -> list[tuple[str, int]]:
+    """Pair a row of minutes, one per kind of support, with each kind's label: the heading a
+    responsive table shows beside each value on a narrow screen."""
+    return list(zip(SupportKind.labels, cells, strict=True))
 
 
 @register.filter
