@@ -214,6 +214,10 @@ def seed_scale(
         _skip_foreign_key_triggers()
         builder = _Builder(trainees, random.Random(seed), today, out, started)
         builder.build()
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner: autovacuum would get there, but only later.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     out(f"Done: {builder.counts.total:,} rows in {time.perf_counter() - started:.1f} s")
     return builder.counts
 
