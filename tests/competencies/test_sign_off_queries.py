@@ -1,0 +1,119 @@
+"""The sign-off POST takes the same queries however long the trainee's chain and record are, and
+permission checks on one page ask about allocations once (competencies.rules.remember_allocations)
+without ever answering from a stale memory outside a request."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from competencies import services
+from competencies.models import Assessment, ProgressState, SignOffRequest
+from competencies.rules import remember_allocations
+from pathway.models import Allocation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _ask(record, competency, mentor):
+    for _ in range(competency.supervised_practices_required):
+        services.practice_log(
+            actor=record.trainee,
+            record=record,
+            competencies=[competency],
+            practised_on=timezone.localdate(),
+            supervisor_name="Sam Patel",
+            activity="Observations",
+        )
+    return services.sign_off_request_create(
+        actor=record.trainee, record=record, competency=competency, mentor=mentor
+    )
+
+
+def _sign_off_queries(client, password, decided_before: int) -> int:
+    record, mentor, competencies = factories.enrolled_trainee(competencies=decided_before + 1)
+    for competency in competencies[:decided_before]:
+        request = _ask(record, competency, mentor)
+        services.sign_off_record(
+            request=request,
+            assessor=mentor,
+            outcome="achieved",
+            method=competency.assessment_methods[0],
+            assessed_on=timezone.localdate(),
+        )
+    competency = competencies[-1]
+    request = _ask(record, competency, mentor)
+    client.force_login(mentor)
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("competencies:sign_off", args=[request.pk]),
+            {
+                "outcome": "achieved",
+                "method": competency.assessment_methods[0],
+                "assessed_on_day": today.day,
+                "assessed_on_month": today.month,
+                "assessed_on_year": today.year,
+                "password": password,
+            },
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == SignOffRequest.Status.DECIDED
+    assert Assessment.objects.get(request=request).sequence == decided_before + 1
+    assert record.progress.get(competency=competency).state == ProgressState.ACHIEVED
+    return len(captured)
+
+
+def test_sign_off_post_queries_do_not_grow_with_the_chain(client, password):
+    small = _sign_off_queries(client, password, decided_before=1)
+    large = _sign_off_queries(client, password, decided_before=8)
+    assert small == large
+    # docs/performance.md lists them; 4 are the notification and 4 the session.
+    assert large <= 19
+
+
+def test_a_page_asks_about_allocations_once():
+    record, mentor, (competency, *_) = factories.enrolled_trainee()
+    request = _ask(record, competency, mentor)
+    remember_allocations(mentor)
+    with CaptureQueriesContext(connection) as captured:
+        assert mentor.has_perm("competencies.view_record", record)
+        assert mentor.has_perm("competencies.decide_request", request)
+        assert mentor.has_perm("competencies.decide_request", request)
+    allocation_reads = [q for q in captured if "pathway_allocation" in q["sql"]]
+    assert len(allocation_reads) == 1
+
+
+def test_without_remembering_an_ended_allocation_is_seen_at_once():
+    record, mentor, (competency, *_) = factories.enrolled_trainee()
+    request = _ask(record, competency, mentor)
+    assert mentor.has_perm("competencies.decide_request", request)
+    Allocation.objects.filter(supporter=mentor).update(
+        end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert not mentor.has_perm("competencies.decide_request", request)
+    with pytest.raises(PermissionDenied):
+        services.sign_off_record(
+            request=request,
+            assessor=mentor,
+            outcome="achieved",
+            method=competency.assessment_methods[0],
+            assessed_on=timezone.localdate(),
+        )
+
+
+def test_remembered_answers_are_per_trainee_and_per_kind():
+    record, mentor, _ = factories.enrolled_trainee()
+    other, _other_mentor, _ = factories.enrolled_trainee()
+    remember_allocations(mentor)
+    assert mentor.has_perm("competencies.view_record", record)
+    assert not mentor.has_perm("competencies.view_record", other)
+    assert not mentor.has_perm("competencies.act_on_record", record)
