@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself (building data) are still synchronous and safe here.
@@ -97,3 +98,21 @@ def sign_out(page):
         page.get_by_role("button", name="Sign out").click()
 
     return _sign_out
+
+
+@pytest.fixture
+def open_from_header(page):
+    """Follow a link in the header menu, as a person would: with many items the NHS.UK header
+    folds the last ones under "More", so open that first when the link is folded away."""
+
+    def _open(name: str) -> None:
+        page.wait_for_load_state("load")  # the header folds its links once its script has run
+        menu = page.get_by_role("navigation", name="Menu")
+        link = menu.get_by_role("link", name=name, exact=True)
+        more = menu.get_by_role("button", name="Browse More")
+        expect(link.or_(more).first).to_be_visible()
+        if not link.is_visible():
+            more.click()
+        link.click()
+
+    return _open

@@ -19,18 +19,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _open_from_header(page, name):
-    """Follow a header link; at this width the header may fold it under "More"."""
-    page.wait_for_load_state("load")  # the header folds its links once its script has run
-    menu = page.get_by_role("navigation", name="Menu")
-    link = menu.get_by_role("link", name=name, exact=True)
-    more = menu.get_by_role("button", name="Browse More")
-    expect(link.or_(more).first).to_be_visible()
-    if not link.is_visible():
-        more.click()
-    link.click()
-
-
 def _fill_date(scope, day):
     scope.get_by_label("Day").fill(str(day.day))
     scope.get_by_label("Month").fill(str(day.month))
@@ -72,7 +60,7 @@ def world():
     }
 
 
-def test_educator_journey(page, live_server, sign_in, sign_out, visit, world):
+def test_educator_journey(page, live_server, sign_in, sign_out, visit, open_from_header, world):
     today = world["today"]
 
     # The practice educator lands on their caseload and sees what needs attention.
@@ -142,7 +130,7 @@ def test_educator_journey(page, live_server, sign_in, sign_out, visit, world):
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # The mentor register: Priya Shah has completed mentor preparation.
-    _open_from_header(page, "Mentors")
+    open_from_header("Mentors")
     expect(page.get_by_role("heading", name="Mentor register", level=1)).to_be_visible()
     register = page.get_by_role("table", name="Every mentor, with their preparation")
     expect(register.get_by_role("row", name="Priya Shah")).to_contain_text("Not prepared")
@@ -172,7 +160,7 @@ def test_educator_journey(page, live_server, sign_in, sign_out, visit, world):
 
     # The lead nurse allocates Amy Lewis to Nat Newman, who has no mentor preparation.
     sign_in(world["lead"].email, factories.PASSWORD)
-    _open_from_header(page, "People")
+    open_from_header("People")
     page.get_by_role("link", name="Amy Lewis").click()
     expect(page.get_by_role("heading", name="Amy Lewis")).to_be_visible()
     visit("educator-lead-person")
@@ -205,7 +193,7 @@ def test_educator_journey(page, live_server, sign_in, sign_out, visit, world):
     assert allocation.supporter == world["nat"] and allocation.kind == Allocation.Kind.MENTOR
 
     # The lead nurse reads the educators' caseloads from the mentor register.
-    _open_from_header(page, "Mentors")
+    open_from_header("Mentors")
     page.get_by_role("link", name="Practice educators and their caseloads").click()
     expect(page.get_by_role("heading", name="Practice educators", level=1)).to_be_visible()
     educators = page.get_by_role("table", name="Each practice educator's caseload")

@@ -38,14 +38,14 @@ def world():
 
 
 def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
-    page, live_server, sign_in, sign_out, visit, world, tmp_path
+    page, live_server, sign_in, sign_out, visit, open_from_header, world, tmp_path
 ):
     today = timezone.localdate()
     competency = world["competency"]
 
     # 1. The lead nurse creates a cohort...
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Cohorts", exact=True).click()
+    open_from_header("Cohorts")
     visit("lead-cohorts")
     page.get_by_role("link", name="Create a cohort").click()
     page.get_by_label("Name").fill("Cohort 4")
@@ -76,7 +76,7 @@ def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
     visit("lead-cohort-dashboard-new")
 
     # ... and allocates a second mentor to one of them.
-    page.get_by_role("link", name="People", exact=True).click()
+    open_from_header("People")
     page.get_by_role("link", name="Tom Barker").click()
     page.get_by_role("link", name="Allocate a supporter").click()
     page.get_by_label("Mentor", exact=True).check()
@@ -123,7 +123,7 @@ def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
 
     # 5. The lead nurse sees it on the cohort dashboard.
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Cohorts", exact=True).click()
+    open_from_header("Cohorts")
     page.get_by_role("link", name="Cohort 4").click()
     tom_row = page.get_by_test_id("trainee-row").filter(has_text="Tom Barker")
     expect(tom_row.get_by_test_id("core-count")).to_have_text("1 of 2")
