@@ -28,11 +28,11 @@ def _absolute(url: str) -> str:
     return settings.PATHWAY_BASE_URL.rstrip("/") + url
 
 
-def _send_email(notification_pk: int) -> None:
+def _send_email(notification: Notification) -> None:
     """Send one notification's email. Runs after the sender's transaction commits, so a
     rolled-back action never emails; a mail server failure is logged and does not undo it."""
-    notification = Notification.objects.select_related("recipient").get(pk=notification_pk)
-    lines = [f"Dear {notification.recipient.full_name},", "", notification.body]
+    recipient = notification.recipient
+    lines = [f"Dear {recipient.full_name},", "", notification.body]
     if notification.url:
         lines += ["", _absolute(notification.url)]
     lines += [
@@ -45,12 +45,12 @@ def _send_email(notification_pk: int) -> None:
             subject=f"Pathway: {notification.subject}",
             message="\n".join(lines),
             from_email=None,
-            recipient_list=[notification.recipient.email],
+            recipient_list=[recipient.email],
         )
     except Exception:  # noqa: BLE001 - any mail failure: keep the notification, log it
-        logger.exception("Could not email notification %s", notification_pk)
+        logger.exception("Could not email notification %s", notification.pk)
         return
-    Notification.objects.filter(pk=notification_pk).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key: str = ""):
@@ -82,7 +82,7 @@ def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key:
     else:
         notification = Notification.objects.create(**fields)
     if _wants_email(recipient, kind):
-        transaction.on_commit(lambda: _send_email(notification.pk))
+        transaction.on_commit(lambda: _send_email(notification))
     return notification
 
 

@@ -51,6 +51,8 @@ def _sign_off_queries(client, password, decided_before: int) -> int:
     competency = competencies[-1]
     request = _ask(record, competency, mentor)
     client.force_login(mentor)
+    # The mentor opens the form first, as they do (and the session is marked as in use).
+    assert client.get(reverse("competencies:sign_off", args=[request.pk])).status_code == 200
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
@@ -76,8 +78,9 @@ def test_sign_off_post_queries_do_not_grow_with_the_chain(client, password):
     small = _sign_off_queries(client, password, decided_before=1)
     large = _sign_off_queries(client, password, decided_before=8)
     assert small == large
-    # docs/performance.md lists them; 4 are the notification and 4 the session.
-    assert large <= 19
+    # 14 here, two of them a savepoint; in production the email sent after commit adds one
+    # more (marking it emailed): 15. The session is written only once a minute.
+    assert large <= 14
 
 
 def test_a_page_asks_about_allocations_once():

@@ -1,10 +1,18 @@
 """Sign-in throttling, idle timeout, security headers and the Content Security Policy."""
 
+import datetime
+import time
+
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from pathway.middleware import SEEN_KEY, TOUCH_EVERY_SECONDS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +55,30 @@ def test_fewer_failures_do_not_lock(client, password):
 
 def test_idle_session_timeout_is_thirty_minutes_and_renewed_by_activity(client):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(factories.TraineeFactory())
-    first = client.session.get_expiry_date()
+    session = client.session
+    session[SEEN_KEY] = int(time.time()) - TOUCH_EVERY_SECONDS  # last seen a minute ago
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=60))
     client.get(reverse("pathway:account"))
-    assert client.session.get_expiry_date() >= first
+    expiry = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expiry > timezone.now() + datetime.timedelta(minutes=29)
+
+
+def test_activity_within_the_minute_does_not_write_the_session(client):
+    client.force_login(factories.TraineeFactory())
+    client.get(reverse("pathway:account"))  # marks the session as seen now
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("pathway:account"))
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("SELECT"), writes
+
+
+def test_an_expired_session_signs_the_person_out(client):
+    client.force_login(factories.TraineeFactory())
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("pathway:account"))
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
 def test_security_headers_and_a_strict_content_security_policy(client):
