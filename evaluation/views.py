@@ -9,19 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cohorts.exports import FORMATS, filename
 from evaluation import charts, exports, forms, selectors, services
 from evaluation.models import Issue, Question, Questionnaire, Section
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.permissions import require_perm
-
-get_or_post = require_http_methods(["GET", "POST"])
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _get(loader, pk):
@@ -75,7 +69,7 @@ def questionnaire_list(request):
 @require_perm("evaluation.manage")
 @get_or_post
 def questionnaire_create(request):
-    form = forms.QuestionnaireForm(_data(request))
+    form = forms.QuestionnaireForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             questionnaire = services.questionnaire_create(actor=request.user, **form.cleaned_data)
@@ -107,7 +101,7 @@ def questionnaire_detail(request, pk):
 def questionnaire_edit(request, pk):
     questionnaire = _get(selectors.questionnaire_detail, pk)
     form = forms.QuestionnaireForm(
-        _data(request),
+        posted_data(request),
         initial={"title": questionnaire.title, "description": questionnaire.description},
     )
     if request.method == "POST" and form.is_valid():
@@ -131,7 +125,7 @@ def questionnaire_edit(request, pk):
 @get_or_post
 def questionnaire_copy(request, pk):
     questionnaire = _get(selectors.questionnaire_detail, pk)
-    form = forms.CopyForm(_data(request), initial={"title": f"{questionnaire.title} (copy)"})
+    form = forms.CopyForm(posted_data(request), initial={"title": f"{questionnaire.title} (copy)"})
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.questionnaire_copy(
@@ -155,7 +149,7 @@ def section_add(request, pk):
     questionnaire = _get(selectors.questionnaire_detail, pk)
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
-    form = forms.SectionForm(_data(request))
+    form = forms.SectionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.section_add(
@@ -179,7 +173,7 @@ def section_edit(request, pk):
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
     form = forms.SectionForm(
-        _data(request), initial={"title": section.title, "description": section.description}
+        posted_data(request), initial={"title": section.title, "description": section.description}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +198,7 @@ def section_delete(request, pk):
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
     form = forms.ConfirmForm(
-        _data(request), submit="Delete section", css_class="nhsuk-button--warning"
+        posted_data(request), submit="Delete section", css_class="nhsuk-button--warning"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +241,7 @@ def question_add(request, pk):
     questionnaire = section.questionnaire
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
-    form = forms.QuestionForm(_data(request), initial={"kind": "likert", "required": "yes"})
+    form = forms.QuestionForm(posted_data(request), initial={"kind": "likert", "required": "yes"})
     if request.method == "POST" and form.is_valid():
         try:
             services.question_add(actor=request.user, section=section, **form.service_arguments())
@@ -270,7 +264,9 @@ def question_edit(request, pk):
     questionnaire = question.section.questionnaire
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
-    form = forms.QuestionForm(_data(request), initial=forms.QuestionForm.initial_for(question))
+    form = forms.QuestionForm(
+        posted_data(request), initial=forms.QuestionForm.initial_for(question)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(
@@ -301,7 +297,7 @@ def question_delete(request, pk):
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
     form = forms.ConfirmForm(
-        _data(request), submit="Delete question", css_class="nhsuk-button--warning"
+        posted_data(request), submit="Delete question", css_class="nhsuk-button--warning"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -339,7 +335,7 @@ def question_move(request, pk):
 def issue_create(request, pk):
     questionnaire = _get(selectors.questionnaire_detail, pk)
     form = forms.IssueForm(
-        _data(request),
+        posted_data(request),
         cohorts=selectors.cohorts_to_issue_to(),
         initial={"opens_on": timezone.localdate(), "audience": "trainees", "anonymous": "yes"},
     )
@@ -499,7 +495,7 @@ def respond_section(request, issue_pk, number):
     stored = selectors.draft_answers(issue, request.user)
     later = request.method == "POST" and "later" in request.POST
     form = forms.SectionAnswerForm(
-        _data(request),
+        posted_data(request),
         questions=questions,
         strict=not later,
         initial=forms.SectionAnswerForm.initial_from(questions, stored),
@@ -543,7 +539,7 @@ def respond_check(request, issue_pk):
     if stop:
         return stop
     stored = selectors.draft_answers(issue, request.user)
-    form = forms.ConfirmForm(_data(request), submit="Submit answers")
+    form = forms.ConfirmForm(posted_data(request), submit="Submit answers")
     if request.method == "POST" and form.is_valid():
         try:
             services.response_submit(actor=request.user, issue=issue, today=today)

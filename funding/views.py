@@ -7,19 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
 from cohorts.models import Cohort
 from funding import forms, selectors, services
 from funding.models import CostLine, FundingSource
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.permissions import require_perm
-
-get_or_post = require_http_methods(["GET", "POST"])
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 @require_perm("funding.view")
@@ -69,7 +62,7 @@ def _source_form_page(request, cohort, form, source=None):
 @get_or_post
 def source_add(request, pk):
     cohort = get_object_or_404(Cohort, pk=pk)
-    form = forms.FundingSourceForm(_data(request))
+    form = forms.FundingSourceForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             source = services.source_save(actor=request.user, cohort=cohort, **form.cleaned_data)
@@ -91,7 +84,7 @@ def source_edit(request, pk):
         "amount": source.amount,
         "notes": source.notes,
     }
-    form = forms.FundingSourceForm(_data(request), initial=initial)
+    form = forms.FundingSourceForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.source_save(
@@ -109,7 +102,7 @@ def source_edit(request, pk):
 @get_or_post
 def source_delete(request, pk):
     source = get_object_or_404(FundingSource.objects.select_related("cohort"), pk=pk)
-    form = forms.ConfirmForm(_data(request), submit="Remove funding source")
+    form = forms.ConfirmForm(posted_data(request), submit="Remove funding source")
     if request.method == "POST" and form.is_valid():
         services.source_delete(actor=request.user, source=source)
         messages.success(request, f"{source.name} removed")
@@ -139,7 +132,7 @@ def _cost_form_page(request, cohort, form, cost=None):
 @get_or_post
 def cost_add(request, pk):
     cohort = get_object_or_404(Cohort, pk=pk)
-    form = forms.CostLineForm(_data(request))
+    form = forms.CostLineForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             cost = services.cost_save(actor=request.user, cohort=cohort, **form.cleaned_data)
@@ -162,7 +155,7 @@ def cost_edit(request, pk):
         "unit": cost.unit,
         "unit_cost": cost.unit_cost,
     }
-    form = forms.CostLineForm(_data(request), initial=initial)
+    form = forms.CostLineForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.cost_save(
@@ -180,7 +173,7 @@ def cost_edit(request, pk):
 @get_or_post
 def cost_delete(request, pk):
     cost = get_object_or_404(CostLine.objects.select_related("cohort"), pk=pk)
-    form = forms.ConfirmForm(_data(request), submit="Remove cost")
+    form = forms.ConfirmForm(posted_data(request), submit="Remove cost")
     if request.method == "POST" and form.is_valid():
         services.cost_delete(actor=request.user, cost=cost)
         messages.success(request, f"{cost.description} removed")

@@ -10,22 +10,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from cohorts import exports
 from cohorts.models import Cohort
 from outcomes import forms, selectors, services
 from outcomes.exports import outcomes_table
 from outcomes.models import BridgingEnrolment, BridgingModule, PathwayMove, Stage
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.models import User
 from pathway.permissions import require_perm
-
-get_or_post = require_http_methods(["GET", "POST"])
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _person(request, pk, **kwargs) -> User:
@@ -103,7 +97,7 @@ def my_pathway(request):
 def move_add(request, pk):
     person = _person(request, pk)
     selectors.ensure_stages()  # the form offers them
-    form = forms.MoveForm(_data(request))
+    form = forms.MoveForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.move_record(actor=request.user, person=person, **form.cleaned_data)
@@ -140,7 +134,7 @@ def stage_list(request):
 def stage_edit(request, pk):
     stage = get_object_or_404(Stage, pk=pk)
     form = forms.StageForm(
-        _data(request), initial={"name": stage.name, "description": stage.description}
+        posted_data(request), initial={"name": stage.name, "description": stage.description}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +159,7 @@ def bridging_list(request):
 @require_perm("outcomes.manage")
 @get_or_post
 def bridging_module_add(request):
-    form = forms.BridgingModuleForm(_data(request))
+    form = forms.BridgingModuleForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             module = services.bridging_module_create(actor=request.user, **form.cleaned_data)
@@ -199,7 +193,7 @@ def bridging_module(request, pk):
 @get_or_post
 def bridging_enrol(request, pk):
     module = _module(pk)
-    form = forms.BridgingEnrolForm(_data(request), people=selectors.qualified_people())
+    form = forms.BridgingEnrolForm(posted_data(request), people=selectors.qualified_people())
     if request.method == "POST" and form.is_valid():
         try:
             services.bridging_enrol(actor=request.user, module=module, **form.cleaned_data)
@@ -219,7 +213,7 @@ def bridging_result(request, pk):
     except BridgingEnrolment.DoesNotExist as missing:
         raise Http404 from missing
     initial = {"result": enrolment.result, "on": enrolment.result_on}
-    form = forms.BridgingResultForm(_data(request), initial=initial)
+    form = forms.BridgingResultForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.bridging_result_record(

@@ -6,6 +6,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.views.decorators.http import require_http_methods
+
+# A page with a form answers GET (the form) and POST (its submission), nothing else.
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def posted_data(request):
+    """The submitted data on a POST (even an empty one), None on a GET: the form is unbound."""
+    return request.POST if request.method == "POST" else None
 
 
 def nhsuk_helper(*fields, submit: str, css_class: str = "", form_tag: bool = True) -> FormHelper:

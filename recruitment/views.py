@@ -9,20 +9,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from cohorts.models import Cohort
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.permissions import require_perm
 from recruitment import forms, selectors, services
 from recruitment.models import Application, ApplicationStatus, RecruitmentRound
 
 S = ApplicationStatus
-get_or_post = require_http_methods(["GET", "POST"])
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _round(pk) -> RecruitmentRound:
@@ -82,7 +76,7 @@ def round_open(request, cohort_pk):
     if RecruitmentRound.objects.filter(cohort=cohort).exists():
         messages.info(request, f"Recruitment to {cohort} is already open")
         return redirect("recruitment:round_detail", cohort.recruitment.pk)
-    form = forms.RoundForm(_data(request))
+    form = forms.RoundForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             recruitment = services.round_open(
@@ -105,7 +99,9 @@ def round_open(request, cohort_pk):
 def round_edit(request, pk):
     recruitment = _round(pk)
     form = forms.RoundForm(
-        _data(request), initial=forms.RoundForm.initial_for(recruitment), submit="Save changes"
+        posted_data(request),
+        initial=forms.RoundForm.initial_for(recruitment),
+        submit="Save changes",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +144,7 @@ def round_detail(request, pk):
 @get_or_post
 def application_add(request, pk):
     recruitment = _round(pk)
-    form = forms.ApplicationForm(_data(request), on_behalf=True)
+    form = forms.ApplicationForm(posted_data(request), on_behalf=True)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_submit(
@@ -197,7 +193,7 @@ def apply(request, pk):
         messages.info(request, f"You have already applied to {recruitment.cohort}")
         return _detail(existing)
     form = forms.ApplicationForm(
-        _data(request), initial=forms.ApplicationForm.initial_for(request.user)
+        posted_data(request), initial=forms.ApplicationForm.initial_for(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,7 +255,7 @@ def support_decide(request, pk):
         raise PermissionDenied
     if not application.can_become(S.SUPPORTED):
         return _not_now(request, application, "Answering the request for support")
-    form = forms.SupportForm(_data(request))
+    form = forms.SupportForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.support_decide(
@@ -307,7 +303,7 @@ def shortlist(request, pk):
     application = _lead_application(request, pk)
     if not application.can_become(S.SHORTLISTED):
         return _not_now(request, application, "Shortlisting")
-    form = forms.ShortlistForm(_data(request), criteria=application.round.criteria.all())
+    form = forms.ShortlistForm(posted_data(request), criteria=application.round.criteria.all())
     if request.method == "POST" and form.is_valid():
         try:
             services.shortlist_decide(
@@ -331,7 +327,7 @@ def interview(request, pk):
     application = _lead_application(request, pk)
     if not application.can_become(S.APPOINTABLE):
         return _not_now(request, application, "Recording an interview")
-    form = forms.InterviewForm(_data(request), initial={"panel": request.user.full_name})
+    form = forms.InterviewForm(posted_data(request), initial={"panel": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             services.interview_record(
@@ -351,7 +347,7 @@ def offer(request, pk):
     application = _lead_application(request, pk)
     if not application.can_become(S.OFFERED):
         return _not_now(request, application, "Making an offer")
-    form = forms.NotesForm(_data(request), submit="Make the offer")
+    form = forms.NotesForm(posted_data(request), submit="Make the offer")
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_make(
@@ -375,7 +371,7 @@ def enrol(request, pk):
         return _not_now(request, application, "Enrolling")
     cohort = application.round.cohort
     form = forms.EnrolForm(
-        _data(request), cohort=cohort, initial={"clinical_area": application.clinical_area_id}
+        posted_data(request), cohort=cohort, initial={"clinical_area": application.clinical_area_id}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +400,7 @@ def respond(request, pk):
         raise PermissionDenied
     if not application.can_become(S.ACCEPTED):
         return _not_now(request, application, "Answering an offer")
-    form = forms.RespondForm(_data(request))
+    form = forms.RespondForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["accept"] == "yes"
         try:
@@ -439,7 +435,7 @@ def withdraw(request, pk):
     if not application.can_become(S.WITHDRAWN):
         return _not_now(request, application, "Withdrawing")
     form = forms.NotesForm(
-        _data(request), submit="Withdraw the application", label="Reason (optional)"
+        posted_data(request), submit="Withdraw the application", label="Reason (optional)"
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from competencies import selectors as competency_selectors
 from competencies.models import Competency, TrainingRecord
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.models import User
 from pathway.permissions import require_perm
 from roledesign import forms, selectors, services
@@ -20,12 +20,6 @@ from roledesign.docx_export import jd_docx
 from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
 from roledesign.task_import import TEMPLATE_FORMATS, template_file
 from roledesign.task_import import task_import as import_tasks
-
-get_or_post = require_http_methods(["GET", "POST"])
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _jd(pk) -> JobDescription:
@@ -59,7 +53,7 @@ def jd_list(request):
 @require_perm("roledesign.manage")
 @get_or_post
 def jd_create(request):
-    form = forms.JobDescriptionForm(_data(request))
+    form = forms.JobDescriptionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             jd = services.jd_create(actor=request.user, **form.cleaned_data)
@@ -79,7 +73,7 @@ def jd_edit(request, pk):
         messages.info(request, "Only a draft can be changed: make a new version to change it")
         return redirect("roledesign:jd_detail", jd.pk)
     form = forms.JobDescriptionForm(
-        _data(request), initial=forms.JobDescriptionForm.initial_for(jd)
+        posted_data(request), initial=forms.JobDescriptionForm.initial_for(jd)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +122,7 @@ def jd_download(request, pk):
 @get_or_post
 def jd_approve(request, pk):
     jd = _jd(pk)
-    form = forms.ConfirmForm(_data(request), submit="Approve job description")
+    form = forms.ConfirmForm(posted_data(request), submit="Approve job description")
     if request.method == "POST" and form.is_valid():
         try:
             services.jd_approve(actor=request.user, jd=jd)
@@ -146,7 +140,7 @@ def jd_new_version(request, pk):
     jd = _jd(pk)
     frameworks = selectors.framework_versions_for_new_jd(jd)
     form = forms.NewVersionForm(
-        _data(request), frameworks=frameworks, initial={"framework": frameworks.first()}
+        posted_data(request), frameworks=frameworks, initial={"framework": frameworks.first()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +222,7 @@ def project_list(request):
 @require_perm("roledesign.manage")
 @get_or_post
 def project_create(request):
-    form = forms.ProjectForm(_data(request))
+    form = forms.ProjectForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -267,7 +261,7 @@ def stage_edit(request, pk):
         "end_date": stage.end_date,
         "notes": stage.notes,
     }
-    form = forms.StageForm(_data(request), initial=initial)
+    form = forms.StageForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
@@ -294,7 +288,7 @@ def _task(pk) -> Task:
 @get_or_post
 def task_create(request, pk):
     project = get_object_or_404(RoleDesignProject, pk=pk)
-    form = forms.TaskForm(_data(request))
+    form = forms.TaskForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create(actor=request.user, project=project, **form.cleaned_data)
@@ -310,7 +304,7 @@ def task_create(request, pk):
 @get_or_post
 def task_import(request, pk):
     project = get_object_or_404(RoleDesignProject, pk=pk)
-    form = forms.TaskImportForm(_data(request), request.FILES or None)
+    form = forms.TaskImportForm(posted_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             tasks = import_tasks(
@@ -345,7 +339,7 @@ def task_import_template(request, fmt):
 def task_edit(request, pk):
     task = _task(pk)
     initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
-    form = forms.TaskForm(_data(request), initial=initial)
+    form = forms.TaskForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_update(actor=request.user, task=task, **form.cleaned_data)
@@ -374,7 +368,7 @@ def task_detail(request, pk):
 def task_make_competency(request, pk):
     task = _task(pk)
     form = forms.MakeCompetencyForm(
-        _data(request),
+        posted_data(request),
         domains=selectors.draft_domains(),
         initial={"title": task.name, "description": task.description},
     )

@@ -10,16 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from pathway import selectors as pathway_selectors
 from pathway import services as pathway_services
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post
 from pathway.models import MentorPreparation, RoleCode, User
 from pathway.permissions import require_perm
 from support import forms, selectors, services
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _educator(request, pk) -> User:

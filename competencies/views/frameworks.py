@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from competencies import selectors_frameworks as selectors
@@ -27,7 +27,7 @@ from competencies.framework_forms import (
     FrameworkForm,
 )
 from competencies.models import Framework
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, get_or_post, posted_data
 
 VIEW = "competencies.view_frameworks"
 MANAGE = "competencies.manage_frameworks"
@@ -35,17 +35,11 @@ MANAGE = "competencies.manage_frameworks"
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.
 can_view = permission_required(VIEW, raise_exception=True)
 can_manage = permission_required(MANAGE, raise_exception=True)
-get_or_post = require_http_methods(["GET", "POST"])
 
 DIRECTIONS = {"up", "down"}
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-def _data(request):
-    """The submitted data on a POST (even an empty one), None on a GET: the form is unbound."""
-    return request.POST if request.method == "POST" else None
 
 
 def _detail_url(framework, anchor: str = "") -> str:
@@ -105,7 +99,7 @@ def framework_list(request):
 @can_manage
 @get_or_post
 def framework_create(request):
-    form = FrameworkForm(_data(request))
+    form = FrameworkForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             framework = services.framework_create(actor=request.user, **form.cleaned_data)
@@ -146,7 +140,7 @@ def framework_edit(request, pk):
     framework = get_object_or_404(selectors.frameworks(), pk=pk)
     if not framework.is_editable:
         return _locked(request, framework)
-    form = FrameworkEditForm(_data(request), framework=framework)
+    form = FrameworkEditForm(posted_data(request), framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
             services.framework_update(actor=request.user, framework=framework, **form.cleaned_data)
@@ -167,7 +161,7 @@ def framework_publish(request, pk):
     framework = get_object_or_404(selectors.frameworks(), pk=pk)
     if not framework.is_editable:
         return _locked(request, framework)
-    form = ConfirmForm(_data(request), submit="Publish framework")
+    form = ConfirmForm(posted_data(request), submit="Publish framework")
     if request.method == "POST" and form.is_valid():
         try:
             services.framework_publish(actor=request.user, framework=framework)
@@ -206,7 +200,7 @@ def framework_new_version(request, pk):
             f"Version {draft.version} of {draft.name} is a draft. Change that draft, or delete "
             "it, before making another version.",
         )
-    form = ConfirmForm(_data(request), submit="Create new version")
+    form = ConfirmForm(posted_data(request), submit="Create new version")
     if request.method == "POST" and form.is_valid():
         try:
             new = services.framework_new_version(actor=request.user, framework=framework)
@@ -239,7 +233,7 @@ def framework_retire(request, pk):
             f"{framework} is {framework.get_status_display().lower()}. "
             "Only a published framework can be retired.",
         )
-    form = ConfirmForm(_data(request), submit="Retire framework", warning=True)
+    form = ConfirmForm(posted_data(request), submit="Retire framework", warning=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.framework_retire(actor=request.user, framework=framework)
@@ -266,7 +260,7 @@ def domain_add(request, pk):
     framework = get_object_or_404(selectors.frameworks(), pk=pk)
     if not framework.is_editable:
         return _locked(request, framework)
-    form = DomainForm(_data(request), framework=framework)
+    form = DomainForm(posted_data(request), framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
             domain = services.domain_create(
@@ -292,7 +286,7 @@ def domain_edit(request, pk):
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
-    form = DomainForm(_data(request), framework=framework, domain=domain)
+    form = DomainForm(posted_data(request), framework=framework, domain=domain)
     if request.method == "POST" and form.is_valid():
         try:
             services.domain_update(actor=request.user, domain=domain, **form.cleaned_data)
@@ -316,7 +310,7 @@ def domain_delete(request, pk):
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
-    form = ConfirmForm(_data(request), submit="Delete domain", warning=True)
+    form = ConfirmForm(posted_data(request), submit="Delete domain", warning=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.domain_delete(actor=request.user, domain=domain)
@@ -361,7 +355,7 @@ def competency_add(request, pk):
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
-    form = CompetencyForm(_data(request), framework=framework)
+    form = CompetencyForm(posted_data(request), framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
             competency = services.competency_create(
@@ -387,7 +381,7 @@ def competency_edit(request, pk):
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
-    form = CompetencyForm(_data(request), framework=framework, competency=competency)
+    form = CompetencyForm(posted_data(request), framework=framework, competency=competency)
     if request.method == "POST" and form.is_valid():
         try:
             competency = services.competency_update(
@@ -418,7 +412,7 @@ def competency_delete(request, pk):
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
-    form = ConfirmForm(_data(request), submit="Delete competency", warning=True)
+    form = ConfirmForm(posted_data(request), submit="Delete competency", warning=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.competency_delete(actor=request.user, competency=competency)

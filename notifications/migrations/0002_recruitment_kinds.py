@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='emailpreference',
-            name='kind',
-            field=models.CharField(choices=[('sign_off_requested', 'A trainee asks you for sign-off'), ('sign_off_decided', 'Your mentor decides a sign-off request'), ('review_due', 'A progress review is due soon'), ('review_overdue', 'A progress review is overdue'), ('questionnaire_issued', 'A questionnaire is issued to you'), ('questionnaire_closing', 'A questionnaire you have not answered closes soon'), ('competency_expiring', 'A competency expires within 30 days'), ('support_requested', 'Someone you manage asks you to support their application'), ('application_decided', 'Your application to the programme moves on')], max_length=40),
+            model_name="emailpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_off_requested", "A trainee asks you for sign-off"),
+                    ("sign_off_decided", "Your mentor decides a sign-off request"),
+                    ("review_due", "A progress review is due soon"),
+                    ("review_overdue", "A progress review is overdue"),
+                    ("questionnaire_issued", "A questionnaire is issued to you"),
+                    ("questionnaire_closing", "A questionnaire you have not answered closes soon"),
+                    ("competency_expiring", "A competency expires within 30 days"),
+                    (
+                        "support_requested",
+                        "Someone you manage asks you to support their application",
+                    ),
+                    ("application_decided", "Your application to the programme moves on"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('sign_off_requested', 'A trainee asks you for sign-off'), ('sign_off_decided', 'Your mentor decides a sign-off request'), ('review_due', 'A progress review is due soon'), ('review_overdue', 'A progress review is overdue'), ('questionnaire_issued', 'A questionnaire is issued to you'), ('questionnaire_closing', 'A questionnaire you have not answered closes soon'), ('competency_expiring', 'A competency expires within 30 days'), ('support_requested', 'Someone you manage asks you to support their application'), ('application_decided', 'Your application to the programme moves on')], max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_off_requested", "A trainee asks you for sign-off"),
+                    ("sign_off_decided", "Your mentor decides a sign-off request"),
+                    ("review_due", "A progress review is due soon"),
+                    ("review_overdue", "A progress review is overdue"),
+                    ("questionnaire_issued", "A questionnaire is issued to you"),
+                    ("questionnaire_closing", "A questionnaire you have not answered closes soon"),
+                    ("competency_expiring", "A competency expires within 30 days"),
+                    (
+                        "support_requested",
+                        "Someone you manage asks you to support their application",
+                    ),
+                    ("application_decided", "Your application to the programme moves on"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
