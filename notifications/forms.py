@@ -16,6 +16,9 @@ class EmailPreferencesForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds is not None:
+            labels = dict(Kind.choices)
+            self.fields["email_kinds"].choices = [(kind, labels[kind]) for kind in kinds]
         self.helper = nhsuk_helper("email_kinds", submit="Save email choices")

@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 from notifications.models import EmailPreference, Kind, Notification
+from pathway.models import Band, RoleCode
+
+# Who each kind of notification is for, by role: the email choices offer a person only the
+# kinds that can reach them (and any they have already had).
+SUPPORTERS = (RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR)
+KIND_ROLES = {
+    Kind.SIGN_OFF_REQUESTED: (RoleCode.MENTOR,),
+    Kind.SIGN_OFF_DECIDED: (RoleCode.TRAINEE,),
+    Kind.REVIEW_DUE: (RoleCode.TRAINEE, *SUPPORTERS),
+    Kind.REVIEW_OVERDUE: (RoleCode.TRAINEE, *SUPPORTERS),
+    Kind.QUESTIONNAIRE_ISSUED: (RoleCode.TRAINEE, RoleCode.MENTOR),
+    Kind.QUESTIONNAIRE_CLOSING: (RoleCode.TRAINEE, RoleCode.MENTOR),
+    Kind.COMPETENCY_EXPIRING: (RoleCode.TRAINEE,),
+    Kind.SUPPORT_REQUESTED: (RoleCode.MANAGER,),
+    Kind.APPLICATION_DECIDED: (),  # band 3 staff, whatever their roles
+}
 
 
 def unread_count(person) -> int:
@@ -20,3 +36,20 @@ def email_kinds_for(person) -> set[str]:
         EmailPreference.objects.filter(person=person, email=False).values_list("kind", flat=True)
     )
     return set(Kind.values) - off
+
+
+def kinds_for(person) -> list[str]:
+    """The kinds of notification that can reach this person, in the order of Kind: by their
+    roles, applications for band 3 staff, and any kind they have already been sent. Someone
+    none can reach (an administrator) is offered every kind."""
+    received = set(
+        Notification.objects.filter(recipient=person).values_list("kind", flat=True).distinct()
+    )
+    kinds = [
+        kind
+        for kind in Kind.values
+        if person.has_role(*KIND_ROLES[kind])
+        or kind in received
+        or (kind == Kind.APPLICATION_DECIDED and person.band == Band.BAND_3)
+    ]
+    return kinds or list(Kind.values)

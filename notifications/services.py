@@ -107,14 +107,17 @@ def notifications_mark_all_read(*, actor) -> int:
 
 
 @transaction.atomic
-def email_preferences_save(*, actor, email_kinds) -> None:
-    """Email on for exactly the kinds in email_kinds; off for every other kind."""
+def email_preferences_save(*, actor, email_kinds, offered_kinds=None) -> None:
+    """Email on for the kinds in email_kinds and off for the other offered kinds (every kind
+    unless offered_kinds says which the person was asked about); others stay as they were."""
     if not actor.has_perm("notifications.have_notifications"):
         raise PermissionDenied("Sign in to choose your emails")
-    unknown = set(email_kinds) - set(Kind.values)
+    offered = set(Kind.values if offered_kinds is None else offered_kinds)
+    unknown = (set(email_kinds) | offered) - set(Kind.values)
     if unknown:
         raise ValueError(f"Unknown notification kinds {sorted(unknown)}")
     for kind in Kind.values:
-        EmailPreference.objects.update_or_create(
-            person=actor, kind=kind, defaults={"email": kind in email_kinds}
-        )
+        if kind in offered:
+            EmailPreference.objects.update_or_create(
+                person=actor, kind=kind, defaults={"email": kind in email_kinds}
+            )

@@ -57,16 +57,20 @@ def notifications_read_all(request):
 
 @require_perm("notifications.have_notifications")
 def email_settings(request):
+    kinds = selectors.kinds_for(request.user)
     if request.method == "POST":
-        form = EmailPreferencesForm(request.POST)
+        form = EmailPreferencesForm(request.POST, kinds=kinds)
         if form.is_valid():
             services.email_preferences_save(
-                actor=request.user, email_kinds=set(form.cleaned_data["email_kinds"])
+                actor=request.user,
+                email_kinds=set(form.cleaned_data["email_kinds"]),
+                offered_kinds=kinds,
             )
             messages.success(request, "Your email choices are saved")
             return redirect("notifications:settings")
     else:
+        wanted = selectors.email_kinds_for(request.user)
         form = EmailPreferencesForm(
-            initial={"email_kinds": sorted(selectors.email_kinds_for(request.user))}
+            initial={"email_kinds": [kind for kind in kinds if kind in wanted]}, kinds=kinds
         )
     return render(request, "notifications/email_settings.html", {"form": form})

@@ -289,20 +289,76 @@ def test_mark_all_read_is_post_only(client):
     assert client.get(reverse("notifications:read_all")).status_code == 405
 
 
-def test_email_settings_save_and_show_the_choices(client):
+def test_email_settings_offer_a_mentor_their_kinds_and_save_the_choices(client):
     person = factories.MentorFactory()
     client.force_login(person)
     page = client.get(reverse("notifications:settings")).content.decode()
-    assert page.count("checked") == len(Kind.values)  # every kind is emailed until turned off
+    offered = [
+        Kind.SIGN_OFF_REQUESTED,
+        Kind.REVIEW_DUE,
+        Kind.REVIEW_OVERDUE,
+        Kind.QUESTIONNAIRE_ISSUED,
+        Kind.QUESTIONNAIRE_CLOSING,
+    ]
+    for kind in offered:
+        assert f'value="{kind}"' in page
+    # Only trainees hear of decisions and expiring competencies; only managers of applications.
+    for kind in (Kind.SIGN_OFF_DECIDED, Kind.COMPETENCY_EXPIRING, Kind.SUPPORT_REQUESTED):
+        assert f'value="{kind}"' not in page
+    assert page.count("checked") == len(offered)  # every kind is emailed until turned off
 
     response = client.post(
         reverse("notifications:settings"), {"email_kinds": [Kind.SIGN_OFF_REQUESTED]}
     )
     assert response.status_code == 302
-    off = set(
-        EmailPreference.objects.filter(person=person, email=False).values_list("kind", flat=True)
+    choices = dict(EmailPreference.objects.filter(person=person).values_list("kind", "email"))
+    assert choices == {kind: kind == Kind.SIGN_OFF_REQUESTED for kind in offered}
+
+
+def test_a_kind_outside_someones_roles_is_refused_as_a_choice(client):
+    person = factories.TraineeFactory()
+    client.force_login(person)
+    response = client.post(
+        reverse("notifications:settings"), {"email_kinds": [Kind.SIGN_OFF_REQUESTED]}
     )
-    assert off == set(Kind.values) - {Kind.SIGN_OFF_REQUESTED}
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not EmailPreference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (
+            # A trainee at band 3 may also apply to a later cohort.
+            lambda: factories.TraineeFactory(band="3"),
+            {
+                Kind.APPLICATION_DECIDED,
+                Kind.SIGN_OFF_DECIDED,
+                Kind.REVIEW_DUE,
+                Kind.REVIEW_OVERDUE,
+                Kind.QUESTIONNAIRE_ISSUED,
+                Kind.QUESTIONNAIRE_CLOSING,
+                Kind.COMPETENCY_EXPIRING,
+            },
+        ),
+        (factories.ManagerFactory, {Kind.SUPPORT_REQUESTED}),
+        (factories.Band3StaffFactory, {Kind.APPLICATION_DECIDED}),
+        (factories.AdministratorFactory, set(Kind.values)),  # none reach them: offer all
+    ],
+)
+def test_the_kinds_each_person_is_offered(make, expected):
+    from notifications.selectors import kinds_for
+
+    assert set(kinds_for(make())) == expected
+
+
+def test_a_kind_already_received_is_always_offered():
+    from notifications.selectors import kinds_for
+
+    manager = factories.ManagerFactory()
+    services.notify(recipient=manager, kind=Kind.REVIEW_DUE, subject="x", body="")
+    assert set(kinds_for(manager)) == {Kind.SUPPORT_REQUESTED, Kind.REVIEW_DUE}
 
 
 def test_an_unknown_email_choice_is_an_error_on_the_page(client):
