@@ -158,3 +158,13 @@ def interview_of(application: Application):
         return application.interview
     except Interview.DoesNotExist:
         return None
+
+
+def round_of_cohort(cohort) -> RecruitmentRound | None:
+    """The cohort's recruitment, when it has been opened."""
+    return RecruitmentRound.objects.filter(cohort=cohort).first()
+
+
+def application_by(recruitment: RecruitmentRound, person) -> Application | None:
+    """The person's application to this recruitment, if they have made one."""
+    return Application.objects.filter(round=recruitment, applicant=person).first()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
@@ -69,13 +69,11 @@ def index(request):
 @require_perm("recruitment.manage")
 @get_or_post
 def round_open(request, cohort_pk):
-    try:
-        cohort = Cohort.objects.get(pk=cohort_pk)
-    except Cohort.DoesNotExist as missing:
-        raise Http404 from missing
-    if RecruitmentRound.objects.filter(cohort=cohort).exists():
+    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    existing = selectors.round_of_cohort(cohort)
+    if existing is not None:
         messages.info(request, f"Recruitment to {cohort} is already open")
-        return redirect("recruitment:round_detail", cohort.recruitment.pk)
+        return redirect("recruitment:round_detail", existing.pk)
     form = forms.RoundForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +186,7 @@ def my_applications(request):
 @get_or_post
 def apply(request, pk):
     recruitment = _round(pk)
-    existing = Application.objects.filter(round=recruitment, applicant=request.user).first()
+    existing = selectors.application_by(recruitment, request.user)
     if existing is not None:
         messages.info(request, f"You have already applied to {recruitment.cohort}")
         return _detail(existing)
