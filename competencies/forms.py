@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.layout import Fieldset
 from django import forms
+from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from competencies.models import Assessment, AssessmentMethod, Evidence
@@ -140,7 +141,10 @@ class ConfirmPasswordMixin:
 
     def clean_password(self):
         password = self.cleaned_data.get("password", "")
-        if self.signer is None or not self.signer.check_password(password):
+        # Not User.check_password: that would re-hash an old-style password here, which
+        # changes the session's auth hash and signs the mentor out after signing. The hash is
+        # upgraded at their next sign-in instead (ADR 0018).
+        if self.signer is None or not check_password(password, self.signer.password):
             raise forms.ValidationError("The password is not correct")
         return password
 

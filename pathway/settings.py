@@ -123,6 +123,12 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id first (pathway/hashers.py, ADR 0018); PBKDF2 only to read the hashes stored before
+# it, each replaced at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "pathway.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -17,7 +17,8 @@ from pathway.settings import *  # noqa: E402,F403
 from pathway.settings import STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-# Hashing passwords with PBKDF2 at full strength makes every sign-in in the suite slow.
+# Hashing passwords at full strength makes every sign-in in the suite slow; the production
+# hashers have their own tests (tests/pathway/test_password_hashing.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
