@@ -69,6 +69,14 @@ class RecordOverview:
     counts: dict
 
 
+_COMPETENCY_DETAIL = (
+    "description",
+    "performance_criteria",
+    "underpinning_knowledge",
+    "assessment_methods",
+)
+
+
 def record_overview(
     record: TrainingRecord, *, today: datetime.date | None = None
 ) -> RecordOverview:
@@ -77,6 +85,9 @@ def record_overview(
     rows = list(
         record.progress.with_display_state(today)
         .select_related("competency__domain")
+        # The page shows codes, titles and counts; the long texts and JSON lists of ~130
+        # competencies were most of the work of reading the rows.
+        .defer(*(f"competency__{name}" for name in _COMPETENCY_DETAIL))
         .order_by("competency__domain__order", "competency__domain_id", "competency__order")
     )
     domains: OrderedDict[int, DomainProgress] = OrderedDict()
