@@ -227,6 +227,22 @@ def programme_overview(today: datetime.date) -> list[tuple[str, dict]]:
     ]
 
 
+def account_page(user_id: int) -> list[tuple[str, tuple]]:
+    """The person and their roles: all the account page shows."""
+    return [
+        (
+            "SELECT u.full_name, u.email, u.employee_number, u.job_title, u.band "
+            "FROM pathway_user u WHERE u.id = %s",
+            (user_id,),
+        ),
+        (
+            "SELECT r.code FROM pathway_role r JOIN pathway_user_roles ur ON ur.role_id = r.id "
+            "WHERE ur.user_id = %s",
+            (user_id,),
+        ),
+    ]
+
+
 def sign_off(request_id: int, trainee_id: int, record_id: int, competency_id: int, mentor_id: int):
     """The writes of a sign-off, bare: close the request, read the chain's end, append, update
     the progress row. Run inside a transaction the benchmark rolls back."""

@@ -3,9 +3,9 @@
 Current trainees of running cohorts with a few competencies of their record; their mentors
 with their mentees' records and open requests; the lead nurse with the running cohorts. Each
 person also gets a session made here, as if they had signed in earlier: in one minute of a
-real day few of fifty people sign in (a session lasts 30 minutes idle), and fifty PBKDF2
-sign-ins at once (about 0.3 s of CPU each) would measure only the password hash. The locust
-file still signs a share of them in through the real form.
+real day few of fifty people sign in (a session lasts 30 minutes idle), so fifty sign-ins at
+once would measure a morning rush, not a working hour. The locust file still signs a share of
+them in through the real form.
 """
 
 from __future__ import annotations
