@@ -5,12 +5,49 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django import forms
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from cohorts.progress import Rag
 from cohorts.selectors.dashboards import DEFAULT_SORT, SHOWN_STATUSES, SORT_KEYS, Filters
 
 DESCENDING = "desc"
+
+
+def _attrs(attrs: dict) -> str:
+    """HTML attributes as django/forms/widgets/attrs.html writes them: in order, True as the
+    name alone, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """Django's select, drawn in Python: the same markup as its widget templates
+    (django/forms/widgets/select.html), without a template include for every option, which
+    made the four lists most of the filter form's time (docs/performance.md)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if any(group_name for group_name, _choices, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)  # option groups: Django's own
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            (
+                (option["value"], _attrs(option["attrs"]), option["label"])
+                for _group_name, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options
+        )
 
 
 def _column(name: str) -> Column:
@@ -29,6 +66,7 @@ class DashboardFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": "Select a clinical area from the list"},
     )
     mentor = forms.TypedChoiceField(
@@ -36,18 +74,21 @@ class DashboardFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": "Select a mentor from the list"},
     )
     status = forms.ChoiceField(
         label="Status",
         required=False,
         choices=[("", "All statuses"), *[(s.value, s.label) for s in SHOWN_STATUSES]],
+        widget=Select,
         error_messages={"invalid_choice": "Select a status from the list"},
     )
     rag = forms.ChoiceField(
         label="Progress against plan",
         required=False,
         choices=[("", "Any progress"), *[(r.value, r.label) for r in Rag]],
+        widget=Select,
         error_messages={"invalid_choice": "Select on track, at risk or behind"},
     )
     # The sort order, kept when filters are applied. Unknown values fall back to the default.

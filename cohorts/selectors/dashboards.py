@@ -1,8 +1,8 @@
 """Reads for the lead nurse's dashboards: the programme overview and one cohort's trainees.
 
 Every trainee's numbers come from two queries: progress counts grouped by record, and the rest
-as correlated subqueries (Count, Max, Min) on the enrolments; mentors come from one prefetch and
-plans from one query of milestones. So a page takes
+as correlated subqueries (COUNT, MAX, MIN) on the enrolments, read as plain values (no model
+instances); mentors come from one query and plans from one query of milestones. So a page takes
 the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or many.
 Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
 at risk / behind, predicted completion) and to filter and sort.
@@ -29,8 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import (
@@ -159,19 +158,59 @@ def _whole(planned: float) -> int:
     return max(int(planned + 1e-9), 0)
 
 
-def _count(queryset: QuerySet, group: str):
-    """A correlated COUNT(*) of `queryset` (already filtered on an OuterRef), 0 when empty."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]), 0
+def _count(queryset: QuerySet):
+    """A correlated COUNT of `queryset` (already filtered on an OuterRef): 0 when none match.
+
+    A bare COUNT, with no GROUP BY or LIMIT, always gives one row; it is also much cheaper for
+    Django to build and compile than values().annotate(Count()) (docs/performance.md)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )
 
 
-def _aggregate(queryset: QuerySet, group: str, aggregate):
-    return Subquery(queryset.order_by().values(group).annotate(v=aggregate).values("v")[:1])
+def _aggregate(queryset: QuerySet, function: str, field: str):
+    """A correlated MAX or MIN of `field` over `queryset`: None when none match."""
+    return Subquery(queryset.order_by().annotate(v=Func(field, function=function)).values("v"))
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _numbers(*, today: datetime.date, progress: bool) -> dict:
+    """The correlated subqueries that give an enrolment's review, attendance and request
+    numbers (and, with progress, its five progress numbers), by name."""
+    attendance = Attendance.objects.filter(enrolment=OuterRef("pk"))
+    requests = SignOffRequest.objects.filter(
+        record=OuterRef("record"), status=SignOffRequest.Status.OPEN
+    )
+    stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
+    numbers = {}
+    if progress:
+        progress_rows = CompetencyProgress.objects.filter(record=OuterRef("record"))
+        achieved = CompetencyProgress.objects.currently_achieved(today).filter(
+            record=OuterRef("record")
+        )
+        numbers = {
+            "core_required": _count(progress_rows.filter(competency__is_core=True)),
+            "specific_required": _count(progress_rows.filter(competency__is_core=False)),
+            "core_achieved": _count(achieved.filter(competency__is_core=True)),
+            "specific_achieved": _count(achieved.filter(competency__is_core=False)),
+            "last_achieved_on": _aggregate(achieved, "MAX", "achieved_on"),
+        }
+    return {
+        **numbers,
+        "last_review": _aggregate(
+            Review.objects.filter(enrolment__record=OuterRef("record")), "MAX", "held_on"
+        ),
+        "present": _count(attendance.filter(status=Attendance.Status.PRESENT)),
+        "absent": _count(attendance.filter(status=Attendance.Status.ABSENT)),
+        "excused": _count(attendance.filter(status=Attendance.Status.EXCUSED)),
+        "open_requests": _count(requests),
+        "oldest_request_at": _aggregate(requests, "MIN", "created_at"),
+        "stale_requests": _count(requests.filter(created_at__lt=stale_before)),
+    }
 
 
 def _annotated_enrolments(
@@ -179,43 +218,12 @@ def _annotated_enrolments(
 ) -> QuerySet:
     """Enrolments with their progress, review, attendance and request numbers, in one query.
 
-    With progress=False, the five progress numbers are left out: _with_progress_numbers adds
-    them from one grouped query, which costs far less than five correlated subqueries a row
-    over a record's 130 or so progress rows (docs/performance.md).
+    With progress=False, the five progress numbers are left out: _progress_numbers gives them
+    from one grouped query, which costs far less than five correlated subqueries a row over a
+    record's 130 or so progress rows (docs/performance.md).
     """
-    progress_rows = CompetencyProgress.objects.filter(record=OuterRef("record"))
-    achieved = CompetencyProgress.objects.currently_achieved(today).filter(
-        record=OuterRef("record")
-    )
-    attendance = Attendance.objects.filter(enrolment=OuterRef("pk"))
-    requests = SignOffRequest.objects.filter(
-        record=OuterRef("record"), status=SignOffRequest.Status.OPEN
-    )
-    stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
-    progress_numbers = (
-        {
-            "core_required": _count(progress_rows.filter(competency__is_core=True), "record"),
-            "specific_required": _count(progress_rows.filter(competency__is_core=False), "record"),
-            "core_achieved": _count(achieved.filter(competency__is_core=True), "record"),
-            "specific_achieved": _count(achieved.filter(competency__is_core=False), "record"),
-            "last_achieved_on": _aggregate(achieved, "record", Max("achieved_on")),
-        }
-        if progress
-        else {}
-    )
     return enrolments.select_related("trainee", "record__clinical_area").annotate(
-        **progress_numbers,
-        last_review=_aggregate(
-            Review.objects.filter(enrolment__record=OuterRef("record")),
-            "enrolment__record",
-            Max("held_on"),
-        ),
-        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "enrolment"),
-        absent=_count(attendance.filter(status=Attendance.Status.ABSENT), "enrolment"),
-        excused=_count(attendance.filter(status=Attendance.Status.EXCUSED), "enrolment"),
-        open_requests=_count(requests, "record"),
-        oldest_request_at=_aggregate(requests, "record", Min("created_at")),
-        stale_requests=_count(requests.filter(created_at__lt=stale_before), "record"),
+        **_numbers(today=today, progress=progress)
     )
 
 
@@ -228,20 +236,20 @@ PROGRESS_NUMBERS = {
 }
 
 
-def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[Enrolment]:
-    """Set each enrolment's five progress numbers, as _annotated_enrolments would, from one
+def _progress_numbers(record_ids: set[int], *, today) -> dict[int, dict]:
+    """Each record's five progress numbers, as _annotated_enrolments would give them, from one
     query grouped by record: required (rows on the record) and achieved (achieved and not
-    expired today), split by competency.is_core, and the latest such achievement."""
-    enrolments = list(enrolments)
+    expired today), split by competency.is_core, and the latest such achievement. No query
+    when there are no records."""
+    if not record_ids:
+        return {}
     core = Q(competency__is_core=True)
     achieved = Q(state=ProgressState.ACHIEVED) & (
         Q(expires_on__isnull=True) | Q(expires_on__gt=today)
     )
-    numbers = {
+    return {
         row.pop("record_id"): row
-        for row in CompetencyProgress.objects.filter(
-            record_id__in={e.record_id for e in enrolments}
-        )
+        for row in CompetencyProgress.objects.filter(record_id__in=record_ids)
         .order_by()
         .values("record_id")
         .annotate(
@@ -252,6 +260,12 @@ def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[En
             last_achieved_on=Max("achieved_on", filter=achieved),
         )
     }
+
+
+def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[Enrolment]:
+    """Set each enrolment's five progress numbers (see _progress_numbers): one query."""
+    enrolments = list(enrolments)
+    numbers = _progress_numbers({e.record_id for e in enrolments}, today=today)
     for enrolment in enrolments:
         for name, value in numbers.get(enrolment.record_id, PROGRESS_NUMBERS).items():
             setattr(enrolment, name, value)
@@ -268,34 +282,52 @@ def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Poi
     return points
 
 
-def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeRow:
-    record = enrolment.record
-    row = TraineeRow(
-        enrolment_pk=enrolment.pk,
-        cohort_pk=enrolment.cohort_id,
-        trainee_pk=enrolment.trainee_id,
-        trainee_name=enrolment.trainee.full_name,
-        area_pk=record.clinical_area_id,
-        area_name=record.clinical_area.name,
-        status=enrolment.status,
-        start_date=enrolment.start_date,
-        core_achieved=enrolment.core_achieved,
-        core_required=enrolment.core_required,
-        specific_achieved=enrolment.specific_achieved,
-        specific_required=enrolment.specific_required,
-        last_achieved_on=enrolment.last_achieved_on,
-        last_review=enrolment.last_review,
-        present=enrolment.present,
-        absent=enrolment.absent,
-        excused=enrolment.excused,
-        open_requests=enrolment.open_requests,
-        oldest_request_at=enrolment.oldest_request_at,
-        stale_requests=enrolment.stale_requests,
-        mentors=[
-            Mentor(a.supporter_id, a.supporter.full_name)
-            for a in getattr(enrolment.trainee, "current_mentor_allocations", [])
-        ],
+def _current_mentors(trainee_ids: set[int], *, today) -> dict[int, list[Mentor]]:
+    """Each trainee's mentors today (active people only), by name: one query, none when there
+    are no trainees."""
+    mentors: dict[int, list[Mentor]] = defaultdict(list)
+    if not trainee_ids:
+        return mentors
+    for trainee_id, pk, name in (
+        Allocation.objects.current(today)
+        .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True, trainee_id__in=trainee_ids)
+        .order_by("supporter__full_name", "pk")
+        .values_list("trainee_id", "supporter_id", "supporter__full_name")
+    ):
+        mentors[trainee_id].append(Mentor(pk, name))
+    return mentors
+
+
+# The enrolment columns a row needs, as values() names them.
+_ROW_VALUES = (
+    "pk",
+    "cohort_id",
+    "trainee_id",
+    "record_id",
+    "status",
+    "start_date",
+    "trainee__full_name",
+    "record__clinical_area_id",
+    "record__clinical_area__name",
+)
+
+
+def _enrolment_numbers(enrolments: QuerySet, *, today: datetime.date) -> list[dict]:
+    """Each enrolment's columns and numbers as plain values (no model instances): two queries,
+    the enrolments with their correlated numbers, then the progress numbers grouped by record."""
+    values = list(
+        enrolments.order_by("trainee__full_name", "pk")
+        .values(*_ROW_VALUES)
+        .annotate(**_numbers(today=today, progress=False))
     )
+    progress = _progress_numbers({v["record_id"] for v in values}, today=today)
+    for v in values:
+        v.update(progress.get(v["record_id"], PROGRESS_NUMBERS))
+    return values
+
+
+def _judge(row: TraineeRow, *, cohort: Cohort, milestones, today) -> TraineeRow:
+    """Work out the plan, RAG, predicted completion and review dates of a row."""
     row.core_planned, row.specific_planned = planned_by(
         milestones=milestones,
         start=cohort.intake_date,
@@ -323,26 +355,85 @@ def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeR
     return row
 
 
-def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
-    """Every enrolment of the cohort but the deferred ones: four queries in all."""
-    mentors = Prefetch(
-        "trainee__supported_by",
-        queryset=Allocation.objects.current(today)
-        .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True)
-        .select_related("supporter")
-        .order_by("supporter__full_name", "pk"),
-        to_attr="current_mentor_allocations",
+def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeRow:
+    """A row from an enrolment of _annotated_enrolments (mentors from its prefetch, if any)."""
+    record = enrolment.record
+    row = TraineeRow(
+        enrolment_pk=enrolment.pk,
+        cohort_pk=enrolment.cohort_id,
+        trainee_pk=enrolment.trainee_id,
+        trainee_name=enrolment.trainee.full_name,
+        area_pk=record.clinical_area_id,
+        area_name=record.clinical_area.name,
+        status=enrolment.status,
+        start_date=enrolment.start_date,
+        core_achieved=enrolment.core_achieved,
+        core_required=enrolment.core_required,
+        specific_achieved=enrolment.specific_achieved,
+        specific_required=enrolment.specific_required,
+        last_achieved_on=enrolment.last_achieved_on,
+        last_review=enrolment.last_review,
+        present=enrolment.present,
+        absent=enrolment.absent,
+        excused=enrolment.excused,
+        open_requests=enrolment.open_requests,
+        oldest_request_at=enrolment.oldest_request_at,
+        stale_requests=enrolment.stale_requests,
+        mentors=[
+            Mentor(a.supporter_id, a.supporter.full_name)
+            for a in getattr(enrolment.trainee, "current_mentor_allocations", [])
+        ],
     )
-    enrolments = _with_progress_numbers(
-        _annotated_enrolments(
-            Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
-            today=today,
-            progress=False,
-        ).prefetch_related(mentors),
+    return _judge(row, cohort=cohort, milestones=milestones, today=today)
+
+
+def _row_from_values(v: dict, *, mentors, cohort: Cohort, milestones, today) -> TraineeRow:
+    """A row from one of _enrolment_numbers' values."""
+    row = TraineeRow(
+        enrolment_pk=v["pk"],
+        cohort_pk=v["cohort_id"],
+        trainee_pk=v["trainee_id"],
+        trainee_name=v["trainee__full_name"],
+        area_pk=v["record__clinical_area_id"],
+        area_name=v["record__clinical_area__name"],
+        status=v["status"],
+        start_date=v["start_date"],
+        core_achieved=v["core_achieved"],
+        core_required=v["core_required"],
+        specific_achieved=v["specific_achieved"],
+        specific_required=v["specific_required"],
+        last_achieved_on=v["last_achieved_on"],
+        last_review=v["last_review"],
+        present=v["present"],
+        absent=v["absent"],
+        excused=v["excused"],
+        open_requests=v["open_requests"],
+        oldest_request_at=v["oldest_request_at"],
+        stale_requests=v["stale_requests"],
+        mentors=mentors,
+    )
+    return _judge(row, cohort=cohort, milestones=milestones, today=today)
+
+
+def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
+    """Every enrolment of the cohort but the deferred ones: four queries in all (the
+    enrolments with their numbers, their progress numbers, their mentors, the plan)."""
+    enrolments = _enrolment_numbers(
+        Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
         today=today,
     )
+    mentors = _current_mentors({v["trainee_id"] for v in enrolments}, today=today)
     milestones = _milestones_by_programme([cohort.programme_id])[cohort.programme_id]
-    return [_row(e, cohort=cohort, milestones=milestones, today=today) for e in enrolments]
+    return [
+        _row_from_values(
+            v,
+            mentors=mentors.get(v["trainee_id"], []),
+            cohort=cohort,
+            milestones=milestones,
+            today=today,
+        )
+        for v in enrolments
+    ]
 
 
 # Filters and sorting ------------------------------------------------------------------------
@@ -569,19 +660,16 @@ def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOvervi
     if running:
         milestones = _milestones_by_programme(c.programme_id for c in running)
         by_pk = {c.pk: c for c in running}
-        enrolments = _with_progress_numbers(
-            _annotated_enrolments(
-                Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
-                today=today,
-                progress=False,
-            ),
+        enrolments = _enrolment_numbers(
+            Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
             today=today,
         )
-        for enrolment in enrolments:
-            cohort = by_pk[enrolment.cohort_id]
+        for values in enrolments:
+            cohort = by_pk[values["cohort_id"]]
             rows_by_cohort[cohort.pk].append(
-                _row(
-                    enrolment,
+                _row_from_values(
+                    values,
+                    mentors=[],
                     cohort=cohort,
                     milestones=milestones[cohort.programme_id],
                     today=today,

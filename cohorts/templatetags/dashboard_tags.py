@@ -7,15 +7,20 @@ Colour is never the only signal: every tag carries its label as text.
     {% rag_tag row.rag %}                     {# <strong class="nhsuk-tag ...">At risk</strong> #}
     {% cohort_status_tag cohort %}
     {% sort_header "Trainee" "name" sort descending %}   {# a <th> with a link and aria-sort #}
+    {% trainee_rows rows dashboard.all_rows %}  {# the cohort table's rows, all at once #}
     {{ row.attendance_percent|percent }}      {# "75%", or a dash with hidden "no data" text #}
 """
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from cohorts.models import Cohort
 from cohorts.progress import Rag
@@ -38,6 +43,9 @@ DEFAULT_TAG = "nhsuk-tag--grey"
 
 # Parameters that are not filters or sort order: the filter form's button.
 _NOT_CARRIED = {"apply"}
+
+# Any enrolment number: the trainee links are made from one reverse() (see trainee_rows).
+_LINK_PLACEHOLDER = 987654321
 
 
 def _value(value) -> str:
@@ -114,17 +122,189 @@ def current_query(context, **changes) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
-@register.inclusion_tag("cohorts/includes/dashboard_sort_header.html", takes_context=True)
+# The trainee table ----------------------------------------------------------------------------
+# One tag call for all the header cells and one for all the rows: a cohort of 40 took about 40
+# per-row template tags, includes and 120 `date` filter calls a page (docs/performance.md). The
+# markup is what the row template made: the same cells, tags with their text, links and
+# visually hidden words.
+
+_NOT_APPLICABLE = _none("Not applicable")
+_OVERDUE = mark_safe(  # noqa: S308 - a constant
+    '<span class="app-tag-block"><strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong></span>'
+)
+
+
+def _short_dates():
+    """A formatter for dates as the `date:"j M Y"` filter shows them ("3 Mar 2026"), each date
+    formatted once: the month names are looked up once a call, in the active language."""
+    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+    formatted: dict = {}
+
+    def short_date(day) -> str:
+        text = formatted.get(day)
+        if text is None:
+            text = formatted[day] = f"{day.day} {months[day.month]} {day.year:04d}"
+        return text
+
+    return short_date
+
+
+def _plural(count) -> str:
+    return "" if count == 1 else "s"
+
+
+_SORT_HEADER = (
+    '\n<th class="nhsuk-table__header{}" scope="col"{}>\n'
+    '  <a class="app-sort-link" href="{}">{}<span class="nhsuk-u-visually-hidden"> (sort {})'
+    "</span></a>{}\n</th>\n"
+)
+_SORT_INDICATORS = {
+    False: mark_safe('<span class="app-sort-indicator" aria-hidden="true"> ▲</span>'),  # noqa: S308
+    True: mark_safe('<span class="app-sort-indicator" aria-hidden="true"> ▼</span>'),  # noqa: S308
+}
+
+
+@register.simple_tag(takes_context=True)
 def sort_header(context, label, key, sort, descending, numeric=False):
     """A column header that sorts the table by `key`: ascending first, then the other way."""
     is_sorted = key == sort
     next_order = "desc" if is_sorted and not descending else "asc"
-    return {
-        "label": label,
-        "numeric": numeric,
-        "is_sorted": is_sorted,
-        "descending": bool(descending),
-        "aria_sort": ("descending" if descending else "ascending") if is_sorted else "",
-        "href": current_query(context, sort=key, order=next_order),
-        "next_label": "descending" if next_order == "desc" else "ascending",
-    }
+    aria_sort = ("descending" if descending else "ascending") if is_sorted else ""
+    return format_html(
+        _SORT_HEADER,
+        " nhsuk-table__header--numeric" if numeric else "",
+        format_html(' aria-sort="{}"', aria_sort) if aria_sort else "",
+        current_query(context, sort=key, order=next_order),
+        label,
+        "descending" if next_order == "desc" else "ascending",
+        _SORT_INDICATORS[bool(descending)] if is_sorted else "",
+    )
+
+
+_ROW = (
+    '\n    <tr class="nhsuk-table__row" data-testid="trainee-row" data-enrolment="{}">\n'
+    '      <th class="nhsuk-table__header app-row-header" scope="row"><a href="{}">{}</a>\n'
+    '        <span class="app-secondary" data-testid="mentors">{}</span></th>\n'
+    '      <td class="nhsuk-table__cell">{}</td>\n'
+    '      <td class="nhsuk-table__cell" data-testid="status">{}</td>\n'
+    '      <td class="nhsuk-table__cell app-nowrap" data-testid="core">'
+    '<span data-testid="core-count">{} of {}</span>{}</td>\n'
+    '      <td class="nhsuk-table__cell app-nowrap" data-testid="specific">'
+    '<span data-testid="specific-count">{} of {}</span>{}</td>\n'
+    '      <td class="nhsuk-table__cell" data-testid="rag">{}</td>\n'
+    '      <td class="nhsuk-table__cell app-nowrap" data-testid="predicted">{}</td>\n'
+    '      <td class="nhsuk-table__cell app-nowrap" data-testid="last-review">{}</td>\n'
+    '      <td class="nhsuk-table__cell app-nowrap" data-testid="next-due">{}</td>\n'
+    '      <td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-testid="attendance">'
+    "{}</td>\n"
+    '      <td class="nhsuk-table__cell" data-testid="requests">{}</td>\n'
+    "    </tr>\n    "
+)
+_EMPTY_ROW = (
+    '\n    <tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="11">{}</td></tr>\n'
+    "    "
+)
+_NONE_YET = mark_safe('<span class="nhsuk-body-s">None yet</span>')  # noqa: S308 - a constant
+
+
+@functools.cache
+def _rag_html(value) -> str:
+    """rag_tag, built once for each value (on track, at risk, behind, none)."""
+    return rag_tag(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _against_plan(planned_whole: int, rag_value) -> str:
+    """What the plan asks for by today, and the tag, after a current trainee's count."""
+    return format_html(
+        ' <span class="app-plan">(plan {})</span><span class="app-tag-block">{}</span>',
+        planned_whole,
+        _rag_html(rag_value),
+    )
+
+
+def _mentors(row) -> str:
+    if not row.mentors:
+        return "No mentor allocated"
+    return format_html(
+        "Mentor{}: {}",
+        _plural(len(row.mentors)),
+        format_html_join(", ", "{}", ((mentor.name,) for mentor in row.mentors)),
+    )
+
+
+def _predicted(row, short_date) -> str:
+    if row.predicted_completion:
+        return short_date(row.predicted_completion)
+    if row.is_current:
+        return _TOO_EARLY if row.achieved else _NOTHING_YET
+    return _NOT_APPLICABLE
+
+
+_TOO_EARLY = mark_safe('<span class="nhsuk-body-s">Too early to tell</span>')  # noqa: S308
+_NOTHING_YET = mark_safe('<span class="nhsuk-body-s">Nothing achieved yet</span>')  # noqa: S308
+
+
+def _next_due(row, short_date) -> str:
+    if not row.next_review_due:
+        return _NOT_APPLICABLE
+    if row.review_overdue:
+        return format_html("{}{}", short_date(row.next_review_due), _OVERDUE)
+    return short_date(row.next_review_due)
+
+
+def _requests(row) -> str:
+    if not row.open_requests:
+        return "None"
+    return format_html(
+        '{} waiting<span class="nhsuk-body-s nhsuk-u-display-block">oldest {} day{}</span>',
+        row.open_requests,
+        row.oldest_request_days,
+        _plural(row.oldest_request_days),
+    )
+
+
+@register.simple_tag
+def trainee_rows(rows, all_rows) -> str:
+    """The cohort dashboard's table body: a row for each TraineeRow in `rows`, or one row that
+    says why there are none (nobody enrolled, or nobody matching the filters)."""
+    if not rows:
+        return format_html(
+            _EMPTY_ROW,
+            "No trainees match these filters."
+            if all_rows
+            else "Nobody is enrolled on this cohort yet.",
+        )
+    short_date = _short_dates()
+    # The link to each trainee's overview, made once: only the enrolment's number changes.
+    link = reverse("cohorts:trainee_overview", args=[_LINK_PLACEHOLDER])
+    before, after = link.split(str(_LINK_PLACEHOLDER))
+    return format_html_join(
+        "",
+        _ROW,
+        (
+            (
+                row.enrolment_pk,
+                f"{before}{row.enrolment_pk}{after}",
+                row.trainee_name,
+                _mentors(row),
+                row.area_name,
+                row.status_label,
+                row.core_achieved,
+                row.core_required,
+                _against_plan(row.core_planned_whole, row.core_rag) if row.is_current else "",
+                row.specific_achieved,
+                row.specific_required,
+                _against_plan(row.specific_planned_whole, row.specific_rag)
+                if row.is_current
+                else "",
+                _rag_html(row.rag),
+                _predicted(row, short_date),
+                short_date(row.last_review) if row.last_review else _NONE_YET,
+                _next_due(row, short_date),
+                percent(row.attendance_percent, "No attendance recorded"),
+                _requests(row),
+            )
+            for row in rows
+        ),
+    )

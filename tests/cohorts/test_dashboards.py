@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -296,6 +297,31 @@ def test_rows_attendance_reviews_mentors_and_requests(world):
     assert (ben.open_requests, ben.oldest_request_days, ben.stale_requests) == (2, 16, 1)
     assert (cara.open_requests, cara.oldest_request_days, cara.stale_requests) == (1, 14, 0)
     assert (eve.open_requests, eve.oldest_request_days) == (0, None)
+
+
+def test_the_dashboards_plain_values_agree_with_the_annotated_enrolments(world):
+    """The dashboards read plain values (_enrolment_numbers); other apps (support) read model
+    instances with every number as a correlated subquery. Both must give the same rows."""
+    today = timezone.localdate()
+    from_values = {r.enrolment_pk: r for r in dashboards.cohort_rows(world.cohort, today=today)}
+    enrolments = dashboards._annotated_enrolments(
+        world.cohort.enrolments.exclude(status=EnrolmentStatus.DEFERRED), today=today
+    ).prefetch_related(
+        Prefetch(
+            "trainee__supported_by",
+            queryset=Allocation.objects.current(today)
+            .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True)
+            .select_related("supporter")
+            .order_by("supporter__full_name", "pk"),
+            to_attr="current_mentor_allocations",
+        )
+    )
+    from_models = {
+        e.pk: dashboards._row(e, cohort=world.cohort, milestones=[], today=today)
+        for e in enrolments
+    }
+    assert from_values == from_models
+    assert len(from_values) == 5
 
 
 def test_a_real_sign_off_counts_and_a_finished_trainee_is_predicted_on_the_last_sign_off():
