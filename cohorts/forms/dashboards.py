@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django import forms
 from django.utils.html import format_html, format_html_join
 
@@ -48,10 +46,6 @@ class Select(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options
         )
-
-
-def _column(name: str) -> Column:
-    return Column(name, css_class="nhsuk-grid-column-one-quarter")
 
 
 class DashboardFilterForm(forms.Form):
@@ -99,20 +93,8 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["area"].choices = [("", "All clinical areas"), *areas]
         self.fields["mentor"].choices = [("", "All mentors"), *mentors]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_id = "dashboard-filters"
-        self.helper.form_class = "app-no-print app-dashboard-filters"
-        self.helper.layout = Layout(
-            Row(_column("area"), _column("mentor"), _column("status"), _column("rag")),
-            "sort",
-            "order",
-            Div(
-                Submit("apply", "Apply filters", css_class="secondary"),
-                HTML(format_html('<a class="nhsuk-link" href="{}">Clear filters</a>', clear_url)),
-                css_class="nhsuk-button-group",
-            ),
-        )
+        # Where Clear filters goes: the dashboard without a query string.
+        self.clear_url = clear_url
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or DEFAULT_SORT

@@ -2,8 +2,9 @@
 
 Every trainee's numbers come from two queries: progress counts grouped by record, and the rest
 as correlated subqueries (COUNT, MAX, MIN) on the enrolments, read as plain values (no model
-instances); mentors come from one query and plans from one query of milestones. So a page takes
-the same number of queries for a cohort of 2 or of 40 trainees, and for 1 cohort or many.
+instances), with the trainees' current mentors joined in; plans come from one query of
+milestones. So a page takes the same number of queries for a cohort of 2 or of 40 trainees,
+and for 1 cohort or many.
 Python then loops over the fetched rows only to apply cohorts/progress.py (plan, on track /
 at risk / behind, predicted completion) and to filter and sort.
 
@@ -29,7 +30,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from cohorts.models import (
@@ -238,28 +249,34 @@ PROGRESS_NUMBERS = {
 
 def _progress_numbers(record_ids: set[int], *, today) -> dict[int, dict]:
     """Each record's five progress numbers, as _annotated_enrolments would give them, from one
-    query grouped by record: required (rows on the record) and achieved (achieved and not
-    expired today), split by competency.is_core, and the latest such achievement. No query
-    when there are no records."""
+    query grouped by record and competency.is_core: required (rows on the record) and
+    achieved (achieved and not expired today) for core and specific competencies, and the
+    latest such achievement. No query when there are no records."""
     if not record_ids:
         return {}
-    core = Q(competency__is_core=True)
     achieved = Q(state=ProgressState.ACHIEVED) & (
         Q(expires_on__isnull=True) | Q(expires_on__gt=today)
     )
-    return {
-        row.pop("record_id"): row
-        for row in CompetencyProgress.objects.filter(record_id__in=record_ids)
+    numbers: dict[int, dict] = {}
+    for record_id, is_core, required, achieved_count, last_achieved_on in (
+        CompetencyProgress.objects.filter(record_id__in=record_ids)
         .order_by()
-        .values("record_id")
+        .values_list("record_id", "competency__is_core")
         .annotate(
-            core_required=Count("pk", filter=core),
-            specific_required=Count("pk", filter=~core),
-            core_achieved=Count("pk", filter=core & achieved),
-            specific_achieved=Count("pk", filter=~core & achieved),
+            required=Count("pk"),
+            achieved=Count("pk", filter=achieved),
             last_achieved_on=Max("achieved_on", filter=achieved),
         )
-    }
+    ):
+        record = numbers.setdefault(record_id, dict(PROGRESS_NUMBERS))
+        kind = "core" if is_core else "specific"
+        record[f"{kind}_required"] = required
+        record[f"{kind}_achieved"] = achieved_count
+        if last_achieved_on is not None and (
+            record["last_achieved_on"] is None or last_achieved_on > record["last_achieved_on"]
+        ):
+            record["last_achieved_on"] = last_achieved_on
+    return numbers
 
 
 def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[Enrolment]:
@@ -282,20 +299,20 @@ def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Poi
     return points
 
 
-def _current_mentors(trainee_ids: set[int], *, today) -> dict[int, list[Mentor]]:
-    """Each trainee's mentors today (active people only), by name: one query, none when there
-    are no trainees."""
-    mentors: dict[int, list[Mentor]] = defaultdict(list)
-    if not trainee_ids:
-        return mentors
-    for trainee_id, pk, name in (
-        Allocation.objects.current(today)
-        .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True, trainee_id__in=trainee_ids)
-        .order_by("supporter__full_name", "pk")
-        .values_list("trainee_id", "supporter_id", "supporter__full_name")
-    ):
-        mentors[trainee_id].append(Mentor(pk, name))
-    return mentors
+def _current_mentors(today: datetime.date) -> FilteredRelation:
+    """An enrolment's trainee's mentor allocations in force today, as Allocation.objects.current
+    picks them, for a join: each mentor a row of its own."""
+    allocation = "trainee__supported_by__"
+    return FilteredRelation(
+        "trainee__supported_by",
+        condition=Q(
+            **{f"{allocation}kind": Allocation.Kind.MENTOR, f"{allocation}start_date__lte": today}
+        )
+        & (
+            Q(**{f"{allocation}end_date__isnull": True})
+            | Q(**{f"{allocation}end_date__gte": today})
+        ),
+    )
 
 
 # The enrolment columns a row needs, as values() names them.
@@ -310,16 +327,41 @@ _ROW_VALUES = (
     "record__clinical_area_id",
     "record__clinical_area__name",
 )
+_MENTOR_VALUES = (
+    "mentor__supporter_id",
+    "mentor__supporter__full_name",
+    "mentor__supporter__is_active",
+)
 
 
-def _enrolment_numbers(enrolments: QuerySet, *, today: datetime.date) -> list[dict]:
+def _enrolment_numbers(
+    enrolments: QuerySet, *, today: datetime.date, mentors: bool = False
+) -> list[dict]:
     """Each enrolment's columns and numbers as plain values (no model instances): two queries,
-    the enrolments with their correlated numbers, then the progress numbers grouped by record."""
-    values = list(
-        enrolments.order_by("trainee__full_name", "pk")
-        .values(*_ROW_VALUES)
-        .annotate(**_numbers(today=today, progress=False))
-    )
+    the enrolments with their correlated numbers, then the progress numbers grouped by record.
+
+    With mentors, each value also has "mentors": the trainee's current mentors (active people
+    only) by name, joined in the first query (a row for each mentor) rather than a third."""
+    query = enrolments.order_by("trainee__full_name", "pk")
+    fields = _ROW_VALUES
+    if mentors:
+        query = query.alias(mentor=_current_mentors(today)).order_by(
+            "trainee__full_name", "pk", "mentor__supporter__full_name", "mentor__pk"
+        )
+        fields += _MENTOR_VALUES
+    values: list[dict] = []
+    for v in query.values(*fields).annotate(**_numbers(today=today, progress=False)):
+        if mentors:
+            mentor_pk, name, active = (v.pop(field) for field in _MENTOR_VALUES)
+            if values and values[-1]["pk"] == v["pk"]:
+                v = values[-1]  # the same enrolment: another mentor
+            else:
+                v["mentors"] = []
+                values.append(v)
+            if mentor_pk is not None and active:
+                v["mentors"].append(Mentor(mentor_pk, name))
+        else:
+            values.append(v)
     progress = _progress_numbers({v["record_id"] for v in values}, today=today)
     for v in values:
         v.update(progress.get(v["record_id"], PROGRESS_NUMBERS))
@@ -416,22 +458,16 @@ def _row_from_values(v: dict, *, mentors, cohort: Cohort, milestones, today) -> 
 
 
 def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
-    """Every enrolment of the cohort but the deferred ones: four queries in all (the
-    enrolments with their numbers, their progress numbers, their mentors, the plan)."""
+    """Every enrolment of the cohort but the deferred ones: three queries in all (the
+    enrolments with their numbers and mentors, their progress numbers, the plan)."""
     enrolments = _enrolment_numbers(
         Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
         today=today,
+        mentors=True,
     )
-    mentors = _current_mentors({v["trainee_id"] for v in enrolments}, today=today)
     milestones = _milestones_by_programme([cohort.programme_id])[cohort.programme_id]
     return [
-        _row_from_values(
-            v,
-            mentors=mentors.get(v["trainee_id"], []),
-            cohort=cohort,
-            milestones=milestones,
-            today=today,
-        )
+        _row_from_values(v, mentors=v["mentors"], cohort=cohort, milestones=milestones, today=today)
         for v in enrolments
     ]
 
@@ -571,7 +607,7 @@ def cohort_for_dashboard(pk: int) -> Cohort:
 
 
 def cohort_dashboard(cohort: Cohort, *, today: datetime.date | None = None) -> CohortDashboard:
-    """Every trainee row of the cohort and its summary counts: four queries."""
+    """Every trainee row of the cohort and its summary counts: three queries."""
     today = today or timezone.localdate()
     rows = _fetch_rows(cohort, today=today)
     return CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
@@ -585,7 +621,7 @@ def cohort_rows(
     sort: str = DEFAULT_SORT,
     descending: bool = False,
 ) -> list[TraineeRow]:
-    """One row per enrolment (deferred ones excluded), filtered and sorted: four queries."""
+    """One row per enrolment (deferred ones excluded), filtered and sorted: three queries."""
     today = today or timezone.localdate()
     return filter_and_sort(
         _fetch_rows(cohort, today=today), filters=filters, sort=sort, descending=descending

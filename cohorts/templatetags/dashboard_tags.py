@@ -8,6 +8,7 @@ Colour is never the only signal: every tag carries its label as text.
     {% cohort_status_tag cohort %}
     {% sort_header "Trainee" "name" sort descending %}   {# a <th> with a link and aria-sort #}
     {% trainee_rows rows dashboard.all_rows %}  {# the cohort table's rows, all at once #}
+    {% dashboard_filters form %}              {# the cohort dashboard's filter form #}
     {{ row.attendance_percent|percent }}      {# "75%", or a dash with hidden "no data" text #}
 """
 
@@ -24,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from cohorts.models import Cohort
 from cohorts.progress import Rag
+from pathway.templatetags.nhsuk import NHSField, nhsuk_top_errors
 
 register = template.Library()
 
@@ -307,4 +309,81 @@ def trainee_rows(rows, all_rows) -> str:
             )
             for row in rows
         ),
+    )
+
+
+# The filter form ------------------------------------------------------------------------------
+# Drawn here rather than by {% crispy %}: the same NHS.UK markup as the crispy nhsuk pack gives
+# for its layout (a grid row of four lists, the sort order as hidden fields, then the buttons),
+# at a fraction of the time (docs/performance.md). Labels, error messages and their
+# aria-describedby come from the pack's own NHSField, so errors show as on every other form.
+
+_FILTER_FIELDS = ("area", "mentor", "status", "rag")
+_FILTER_FORM = (
+    '<form class="app-no-print app-dashboard-filters" id="dashboard-filters" method="get"'
+    " novalidate>\n{}"
+    '<div class="nhsuk-grid-row">\n{}</div>\n{}{}'
+    '<div class="nhsuk-button-group">\n'
+    '  <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button"'
+    ' type="submit" name="apply" value="Apply filters" id="submit-id-apply">\n'
+    "  Apply filters\n</button>\n"
+    '<a class="nhsuk-link" href="{}">Clear filters</a>\n</div>\n</form>'
+)
+_FILTER_FIELD = (
+    '  <div class="nhsuk-grid-column-one-quarter">\n'
+    '<div class="{}">\n  <label class="{}" for="{}">{}</label>\n  {}\n  {}\n</div>\n</div>\n'
+)
+_ERROR_MESSAGE = (
+    '<span class="nhsuk-error-message" id="{}">'
+    '<span class="nhsuk-u-visually-hidden">Error: </span>{}</span>'
+)
+
+
+def _messages(errors) -> str:
+    return format_html_join(mark_safe("<br>"), "{}", ((error,) for error in errors))
+
+
+def _top_errors(form) -> str:
+    """Errors not on one list (none today), where the crispy pack shows them."""
+    top = nhsuk_top_errors(form)
+    if not top["errors"]:
+        return ""
+    return format_html(
+        '<div class="nhsuk-form-group nhsuk-form-group--error" id="{}">\n{}</div>\n',
+        top["id"],
+        format_html_join(
+            "",
+            '  <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">'
+            "Error: </span>{}</span>\n",
+            ((error,) for error in top["errors"]),
+        ),
+    )
+
+
+def _filter_field(bound_field) -> str:
+    field = NHSField(bound_field)
+    return format_html(
+        _FILTER_FIELD,
+        field.form_group_class,
+        field.label_class,
+        field.id_for_label,
+        field.label,
+        format_html(_ERROR_MESSAGE, field.error_id, _messages(field.errors))
+        if field.errors
+        else "",
+        field.widget,
+    )
+
+
+@register.simple_tag
+def dashboard_filters(form) -> str:
+    """``{% dashboard_filters form %}``: the cohort dashboard's filter form (GET), its lists
+    with their errors, the sort order kept in hidden fields, and Apply and Clear."""
+    return format_html(
+        _FILTER_FORM,
+        _top_errors(form),
+        format_html_join("", "{}", ((_filter_field(form[name]),) for name in _FILTER_FIELDS)),
+        format_html("{}\n", form["sort"].as_widget()),
+        format_html("{}\n", form["order"].as_widget()),
+        form.clear_url,
     )

@@ -6,8 +6,11 @@ sort header include and Django's select widget templates)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django import forms
 from django.http import QueryDict
 from django.template import Context, Template
@@ -15,6 +18,7 @@ from django.template.defaultfilters import date as date_filter
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 
 from cohorts.forms.dashboards import DashboardFilterForm, Select
 from cohorts.progress import Rag
@@ -223,19 +227,79 @@ def test_lists_with_option_groups_are_left_to_django():
     assert ours.render("area", "2", attrs) == django.render("area", "2", attrs)
 
 
-def test_the_filter_form_shows_errors_on_the_lists_it_draws():
-    form = DashboardFilterForm(
-        QueryDict("mentor=99999&status=active&rag=nonsense"),
-        areas=[(1, "Critical care")],
-        mentors=[(4, "Dev Chapman")],
-        clear_url="/cohorts/1/",
+def _crispy_reference(form) -> str:
+    """The filter form as {% crispy %} drew it with the layout the form used to carry."""
+    form.helper = FormHelper()
+    form.helper.form_method = "get"
+    form.helper.form_id = "dashboard-filters"
+    form.helper.form_class = "app-no-print app-dashboard-filters"
+    quarter = "nhsuk-grid-column-one-quarter"
+    form.helper.layout = Layout(
+        Row(*(Column(name, css_class=quarter) for name in ("area", "mentor", "status", "rag"))),
+        "sort",
+        "order",
+        Div(
+            Submit("apply", "Apply filters", css_class="secondary"),
+            HTML(format_html('<a class="nhsuk-link" href="{}">Clear filters</a>', form.clear_url)),
+            css_class="nhsuk-button-group",
+        ),
     )
-    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+
+def _tags_only(html: str) -> str:
+    """Markup with the whitespace between tags (and runs of it) taken out."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def _filter_form(query: str) -> DashboardFilterForm:
+    return DashboardFilterForm(
+        QueryDict(query),
+        areas=[(1, "Critical care"), (2, "Emergency department (A&E)")],
+        mentors=[(4, "Dev <Chapman>"), (9, "Amir O'Walsh")],
+        clear_url="/cohorts/1/?a=1&b=2",
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "area=2&mentor=9&status=active&rag=behind&sort=core&order=desc",
+        "mentor=99999&status=active&sort=nonsense",
+        "area=x&mentor=&status=gone&rag=nonsense&order=sideways",
+        "area=1&area=2&sort=<b>",
+    ],
+)
+def test_the_filter_form_is_the_markup_crispy_gave(query):
+    html = dashboard_tags.dashboard_filters(_filter_form(query))
+    assert _tags_only(html) == _tags_only(_crispy_reference(_filter_form(query)))
+
+
+def test_errors_not_on_a_list_show_above_the_lists_as_crispy_showed_them():
+    form = _filter_form("mentor=99999")
+    form.add_error(None, "Something about the <whole> form")
+    reference = _filter_form("mentor=99999")
+    reference.add_error(None, "Something about the <whole> form")
+    html = dashboard_tags.dashboard_filters(form)
+    assert "Something about the &lt;whole&gt; form" in html
+    assert _tags_only(html) == _tags_only(_crispy_reference(reference))
+
+
+def test_the_filter_form_shows_errors_on_the_lists_it_draws():
+    html = dashboard_tags.dashboard_filters(_filter_form("mentor=99999&status=active&rag=x"))
     assert (
         '<select name="mentor" class="nhsuk-select nhsuk-select--error" '
         'aria-describedby="id_mentor-error" aria-invalid="true" id="id_mentor">'
     ) in html
+    assert (
+        '<span class="nhsuk-error-message" id="id_mentor-error">'
+        '<span class="nhsuk-u-visually-hidden">Error: </span>Select a mentor from the list</span>'
+    ) in html
     assert '<option value="active" selected>Active</option>' in html
     assert '<option value="" selected>All clinical areas</option>' in html
+    assert '<option value="4">Dev &lt;Chapman&gt;</option>' in html
     assert "Select on track, at risk or behind" in html
     assert '<select name="status" class="nhsuk-select" id="id_status">' in html
+    assert '<input type="hidden" name="sort" id="id_sort">' in html
+    assert '<a class="nhsuk-link" href="/cohorts/1/?a=1&amp;b=2">Clear filters</a>' in html
