@@ -15,11 +15,13 @@ Colour is never the only signal: every tag carries its label as text.
 from __future__ import annotations
 
 import functools
+import html
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -266,6 +268,24 @@ def _requests(row) -> str:
     )
 
 
+def _escaped(value) -> str:
+    """conditional_escape(value), as format_html applies it to each value: safe strings as
+    they are, anything else escaped; without escape()'s lazy-string wrapper, which cost a third
+    of the rows' time (a cohort of 40 is 720 values)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _format_html_rows(format_string: str, rows_values) -> str:
+    """format_html_join("", format_string, rows_values), each value escaped by _escaped."""
+    return mark_safe(  # noqa: S308 - every value is escaped unless it is already safe
+        "".join(format_string.format(*map(_escaped, values)) for values in rows_values)
+    )
+
+
 @register.simple_tag
 def trainee_rows(rows, all_rows) -> str:
     """The cohort dashboard's table body: a row for each TraineeRow in `rows`, or one row that
@@ -281,8 +301,7 @@ def trainee_rows(rows, all_rows) -> str:
     # The link to each trainee's overview, made once: only the enrolment's number changes.
     link = reverse("cohorts:trainee_overview", args=[_LINK_PLACEHOLDER])
     before, after = link.split(str(_LINK_PLACEHOLDER))
-    return format_html_join(
-        "",
+    return _format_html_rows(
         _ROW,
         (
             (
