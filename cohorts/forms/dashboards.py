@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from cohorts.progress import Rag
 from cohorts.selectors.dashboards import DEFAULT_SORT, SHOWN_STATUSES, SORT_KEYS, Filters
@@ -11,40 +13,42 @@ from cohorts.selectors.dashboards import DEFAULT_SORT, SHOWN_STATUSES, SORT_KEYS
 DESCENDING = "desc"
 
 
+def _text(value) -> str:
+    """A value as Django's widget templates write it: conditional_escape (safe strings as they
+    are, anything else escaped), without escape()'s lazy-string wrapper."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """HTML attributes as django/forms/widgets/attrs.html writes them: in order, True as the
     name alone, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
 class Select(forms.Select):
     """Django's select, drawn in Python: the same markup as its widget templates
-    (django/forms/widgets/select.html), without a template include for every option, which
-    made the four lists most of the filter form's time (docs/performance.md)."""
+    (django/forms/widgets/select.html and select_option.html), without a template include for
+    every option, which made the four lists most of the filter form's time
+    (docs/performance.md). Lists with option groups are left to Django."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         if any(group_name for group_name, _choices, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)  # option groups: Django's own
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>\n',
-            (
-                (option["value"], _attrs(option["attrs"]), option["label"])
-                for _group_name, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{_text(option['label'])}</option>\n"
+            for _group_name, choices, _index in widget["optgroups"]
+            for option in choices
         )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options
+        return mark_safe(  # noqa: S308 - every value above is escaped
+            f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
         )
 
 

@@ -26,6 +26,7 @@ Rules the numbers follow:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -189,13 +190,31 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _numbers(*, today: datetime.date, progress: bool) -> dict:
-    """The correlated subqueries that give an enrolment's review, attendance and request
-    numbers (and, with progress, its five progress numbers), by name."""
+@functools.cache
+def _numbers_any_day() -> dict:
+    """The correlated subqueries for an enrolment's review, attendance and open request
+    numbers that do not depend on the day, by name. Built once: they are definitions, like a
+    module's constants (a query copies an expression before it resolves it, so they are never
+    changed); building them for every page cost about a millisecond."""
     attendance = Attendance.objects.filter(enrolment=OuterRef("pk"))
     requests = SignOffRequest.objects.filter(
         record=OuterRef("record"), status=SignOffRequest.Status.OPEN
     )
+    return {
+        "last_review": _aggregate(
+            Review.objects.filter(enrolment__record=OuterRef("record")), "MAX", "held_on"
+        ),
+        "present": _count(attendance.filter(status=Attendance.Status.PRESENT)),
+        "absent": _count(attendance.filter(status=Attendance.Status.ABSENT)),
+        "excused": _count(attendance.filter(status=Attendance.Status.EXCUSED)),
+        "open_requests": _count(requests),
+        "oldest_request_at": _aggregate(requests, "MIN", "created_at"),
+    }
+
+
+def _numbers(*, today: datetime.date, progress: bool) -> dict:
+    """The correlated subqueries that give an enrolment's review, attendance and request
+    numbers (and, with progress, its five progress numbers), by name."""
     stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
     numbers = {}
     if progress:
@@ -212,15 +231,14 @@ def _numbers(*, today: datetime.date, progress: bool) -> dict:
         }
     return {
         **numbers,
-        "last_review": _aggregate(
-            Review.objects.filter(enrolment__record=OuterRef("record")), "MAX", "held_on"
+        **_numbers_any_day(),
+        "stale_requests": _count(
+            SignOffRequest.objects.filter(
+                record=OuterRef("record"),
+                status=SignOffRequest.Status.OPEN,
+                created_at__lt=stale_before,
+            )
         ),
-        "present": _count(attendance.filter(status=Attendance.Status.PRESENT)),
-        "absent": _count(attendance.filter(status=Attendance.Status.ABSENT)),
-        "excused": _count(attendance.filter(status=Attendance.Status.EXCUSED)),
-        "open_requests": _count(requests),
-        "oldest_request_at": _aggregate(requests, "MIN", "created_at"),
-        "stale_requests": _count(requests.filter(created_at__lt=stale_before)),
     }
 
 

@@ -200,10 +200,16 @@ def test_sort_headers_give_the_markup_the_include_gave(query, key, sort, descend
 
 # The filter form's lists ------------------------------------------------------------------------
 
-CHOICES = [("", "All mentors"), (4, "Dev <Chapman>"), (9, "Amir O'Walsh & co"), (10, "Farah")]
+CHOICES = [
+    ("", "All mentors"),
+    (4, "Dev <Chapman>"),
+    (9, "Amir O'Walsh & co"),
+    (10, mark_safe("<b>Farah</b>")),
+    ("x&y", gettext_lazy("Not applicable")),
+]
 
 
-@pytest.mark.parametrize("value", [None, "", "4", 9, "99999"])
+@pytest.mark.parametrize("value", [None, "", "4", 9, "99999", "x&y"])
 @pytest.mark.parametrize(
     "attrs",
     [
@@ -215,6 +221,8 @@ CHOICES = [("", "All mentors"), (4, "Dev <Chapman>"), (9, "Amir O'Walsh & co"), 
             "id": "id_mentor",
             "required": True,
             "disabled": False,
+            "data-note": mark_safe('<i title="x">safe</i>'),
+            "data-n": 3,
         },
     ],
 )
