@@ -360,15 +360,14 @@ def _enrolment_numbers(
 
     With mentors, each value also has "mentors": the trainee's current mentors (active people
     only) by name, joined in the first query (a row for each mentor) rather than a third."""
-    query = enrolments.order_by("trainee__full_name", "pk")
-    fields = _ROW_VALUES
+    fields, order = _ROW_VALUES, ("trainee__full_name", "pk")
     if mentors:
-        query = query.alias(mentor=_current_mentors(today)).order_by(
-            "trainee__full_name", "pk", "mentor__supporter__full_name", "mentor__pk"
-        )
+        enrolments = enrolments.alias(mentor=_current_mentors(today))
         fields += _MENTOR_VALUES
+        order += ("mentor__supporter__full_name", "mentor__pk")
+    query = enrolments.order_by(*order).values(*fields)
     values: list[dict] = []
-    for v in query.values(*fields).annotate(**_numbers(today=today, progress=False)):
+    for v in query.annotate(**_numbers(today=today, progress=False)):
         if mentors:
             mentor_pk, name, active = (v.pop(field) for field in _MENTOR_VALUES)
             if values and values[-1]["pk"] == v["pk"]:
