@@ -34,8 +34,8 @@ def _attrs(attrs: dict) -> str:
 class Select(forms.Select):
     """Django's select, drawn in Python: the same markup as its widget templates
     (django/forms/widgets/select.html and select_option.html), without a template include for
-    every option, which made the four lists most of the filter form's time
-    (docs/performance.md). Lists with option groups are left to Django."""
+    every option, which made the four lists most of the filter form's time. Lists with option
+    groups are left to Django."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -173,8 +173,8 @@ def _whole(planned: float) -> int:
 def _count(queryset: QuerySet):
     """A correlated COUNT of `queryset` (already filtered on an OuterRef): 0 when none match.
 
-    A bare COUNT, with no GROUP BY or LIMIT, always gives one row; it is also much cheaper for
-    Django to build and compile than values().annotate(Count()) (docs/performance.md)."""
+    A bare COUNT, with no GROUP BY or LIMIT, always gives one row; it is also cheaper for Django
+    to build and compile than values().annotate(Count())."""
     return Subquery(
         queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
         output_field=IntegerField(),

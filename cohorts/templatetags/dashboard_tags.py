@@ -127,10 +127,10 @@ def current_query(context, **changes) -> str:
 
 
 # The trainee table ----------------------------------------------------------------------------
-# One tag call for all the header cells and one for all the rows: a cohort of 40 took about 40
-# per-row template tags, includes and 120 `date` filter calls a page (docs/performance.md). The
-# markup is what the row template made: the same cells, tags with their text, links and
-# visually hidden words.
+# One tag call draws all the rows, and each header cell is a tag without an include: a cohort
+# of 40 took about 200 template tags and includes and 120 `date` filter calls a page. The
+# markup is what the templates made: the same cells, tags with their text, links and visually
+# hidden words (tests/cohorts/test_dashboard_rendering.py keeps the templates to compare).
 
 _NOT_APPLICABLE = _none("Not applicable")
 _OVERDUE = mark_safe(  # noqa: S308 - a constant
@@ -337,8 +337,8 @@ def trainee_rows(rows, all_rows) -> str:
 # The filter form ------------------------------------------------------------------------------
 # Drawn here rather than by {% crispy %}: the same NHS.UK markup as the crispy nhsuk pack gives
 # for its layout (a grid row of four lists, the sort order as hidden fields, then the buttons),
-# at a fraction of the time (docs/performance.md). Labels, error messages and their
-# aria-describedby come from the pack's own NHSField, so errors show as on every other form.
+# at a fraction of the time. Labels, error messages and their aria-describedby come from the
+# pack's own NHSField, so errors show as on every other form.
 
 _FILTER_FIELDS = ("area", "mentor", "status", "rag")
 _FILTER_FORM = (

@@ -1,7 +1,7 @@
-"""The cohort dashboard's table and filter form are drawn in Python for speed
-(docs/performance.md): they must give exactly the markup the templates gave, which these tests
-keep as the reference (the row loop of templates/cohorts/includes/dashboard_table.html, the
-sort header include and Django's select widget templates)."""
+"""The cohort dashboard's table and filter form are drawn in Python for speed: they must give
+exactly the markup the templates gave, which these tests keep as the reference (the row loop of
+templates/cohorts/includes/dashboard_table.html, the sort header include, crispy's nhsuk pack
+and Django's select widget templates)."""
 
 from __future__ import annotations
 

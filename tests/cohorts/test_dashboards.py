@@ -324,6 +324,18 @@ def test_only_current_mentors_who_are_active_are_shown(world):
     assert len(dashboards.cohort_rows(world.cohort, today=today)) == 5
 
 
+def test_the_subqueries_built_once_are_never_changed_by_the_queries_that_use_them(world):
+    def sql():
+        numbers = dashboards._numbers_any_day()
+        return str(world.cohort.enrolments.order_by("pk").values("pk").annotate(**numbers).query)
+
+    before = sql()
+    for day in (timezone.localdate(), timezone.localdate() + _days(40)):
+        dashboards.cohort_rows(world.cohort, today=day)
+        dashboards.programme_overview(today=day)
+    assert sql() == before
+
+
 def test_the_dashboards_plain_values_agree_with_the_annotated_enrolments(world):
     """The dashboards read plain values (_enrolment_numbers); other apps (support) read model
     instances with every number as a correlated subquery. Both must give the same rows."""
