@@ -69,33 +69,90 @@ class RecordOverview:
     counts: dict
 
 
-_COMPETENCY_DETAIL = (
-    "description",
-    "performance_criteria",
-    "underpinning_knowledge",
-    "assessment_methods",
-)
+@dataclass(frozen=True, slots=True)
+class CompetencySummary:
+    code: str
+    title: str
+    is_core: bool
+    supervised_practices_required: int
+    domain_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    """One competency on the progress page: what the page shows, read as plain values. About
+    130 rows a record, and building three model instances for each was most of the page's
+    reading time."""
+
+    competency_id: int
+    competency: CompetencySummary
+    state: str
+    display_state: str
+    practice_count: int
+    achieved_on: datetime.date | None
+    expires_on: datetime.date | None
+
+
+def _progress_rows(record: TrainingRecord, today: datetime.date):
+    """The record's rows in the framework's order, each with its domain's title."""
+    values = (
+        record.progress.with_display_state(today)
+        .order_by("competency__domain__order", "competency__domain_id", "competency__order")
+        .values_list(
+            "competency_id",
+            "competency__code",
+            "competency__title",
+            "competency__is_core",
+            "competency__supervised_practices_required",
+            "competency__domain_id",
+            "competency__domain__title",
+            "state",
+            "display_state",
+            "practice_count",
+            "achieved_on",
+            "expires_on",
+        )
+    )
+    for (
+        competency_id,
+        code,
+        title,
+        is_core,
+        required,
+        domain_id,
+        domain_title,
+        state,
+        display_state,
+        practice_count,
+        achieved_on,
+        expires_on,
+    ) in values:
+        competency = CompetencySummary(code, title, is_core, required, domain_id)
+        row = ProgressRow(
+            competency_id,
+            competency,
+            state,
+            display_state,
+            practice_count,
+            achieved_on,
+            expires_on,
+        )
+        yield row, domain_title
 
 
 def record_overview(
     record: TrainingRecord, *, today: datetime.date | None = None
 ) -> RecordOverview:
-    """Everything the progress page shows, in four queries."""
+    """Everything the progress page shows, in three queries."""
     today = today or timezone.localdate()
-    rows = list(
-        record.progress.with_display_state(today)
-        .select_related("competency__domain")
-        # The page shows codes, titles and counts; the long texts and JSON lists of ~130
-        # competencies were most of the work of reading the rows.
-        .defer(*(f"competency__{name}" for name in _COMPETENCY_DETAIL))
-        .order_by("competency__domain__order", "competency__domain_id", "competency__order")
-    )
+    rows = []
     domains: OrderedDict[int, DomainProgress] = OrderedDict()
     core, specific = Tally(), Tally()
     counts = {state: 0 for state in ProgressState.values}
-    for row in rows:
+    for row, domain_title in _progress_rows(record, today):
+        rows.append(row)
         competency = row.competency
-        domain = domains.setdefault(competency.domain_id, DomainProgress(competency.domain.title))
+        domain = domains.setdefault(competency.domain_id, DomainProgress(domain_title))
         domain.rows.append(row)
         achieved = row.display_state == ProgressState.ACHIEVED
         for tally in (
