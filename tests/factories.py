@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 from faker import Faker
 
+from competencies import services
 from competencies.models import (
     AssessmentMethod,
     Competency,
@@ -253,6 +254,23 @@ def enrolled_trainee(*, competencies=3, practices_required=0, mentor=None, **rec
     mentor = mentor or MentorFactory()
     AllocationFactory(trainee=record.trainee, supporter=mentor, kind=Allocation.Kind.MENTOR)
     return record, mentor, items
+
+
+def ask_for_sign_off(record, competency, mentor):
+    """The trainee logs the supervised practice the competency needs, through the services,
+    then asks `mentor` to sign it off. Returns the open request."""
+    for _ in range(competency.supervised_practices_required):
+        services.practice_log(
+            actor=record.trainee,
+            record=record,
+            competencies=[competency],
+            practised_on=timezone.localdate(),
+            supervisor_name="Sam Patel",
+            activity="Observations",
+        )
+    return services.sign_off_request_create(
+        actor=record.trainee, record=record, competency=competency, mentor=mentor
+    )
 
 
 def published_framework_with(*, core=3, specific=0, area=None, practices_required=0):

@@ -22,25 +22,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _ask(record, competency, mentor):
-    for _ in range(competency.supervised_practices_required):
-        services.practice_log(
-            actor=record.trainee,
-            record=record,
-            competencies=[competency],
-            practised_on=timezone.localdate(),
-            supervisor_name="Sam Patel",
-            activity="Observations",
-        )
-    return services.sign_off_request_create(
-        actor=record.trainee, record=record, competency=competency, mentor=mentor
-    )
-
-
 def _sign_off_queries(client, password, decided_before: int) -> int:
     record, mentor, competencies = factories.enrolled_trainee(competencies=decided_before + 1)
     for competency in competencies[:decided_before]:
-        request = _ask(record, competency, mentor)
+        request = factories.ask_for_sign_off(record, competency, mentor)
         services.sign_off_record(
             request=request,
             assessor=mentor,
@@ -49,7 +34,7 @@ def _sign_off_queries(client, password, decided_before: int) -> int:
             assessed_on=timezone.localdate(),
         )
     competency = competencies[-1]
-    request = _ask(record, competency, mentor)
+    request = factories.ask_for_sign_off(record, competency, mentor)
     client.force_login(mentor)
     # The mentor opens the form first, as they do (and the session is marked as in use).
     assert client.get(reverse("competencies:sign_off", args=[request.pk])).status_code == 200
@@ -85,7 +70,7 @@ def test_sign_off_post_queries_do_not_grow_with_the_chain(client, password):
 
 def test_a_page_asks_about_allocations_once():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
-    request = _ask(record, competency, mentor)
+    request = factories.ask_for_sign_off(record, competency, mentor)
     remember_allocations(mentor)
     with CaptureQueriesContext(connection) as captured:
         assert mentor.has_perm("competencies.view_record", record)
@@ -97,7 +82,7 @@ def test_a_page_asks_about_allocations_once():
 
 def test_without_remembering_an_ended_allocation_is_seen_at_once():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
-    request = _ask(record, competency, mentor)
+    request = factories.ask_for_sign_off(record, competency, mentor)
     assert mentor.has_perm("competencies.decide_request", request)
     Allocation.objects.filter(supporter=mentor).update(
         end_date=timezone.localdate() - datetime.timedelta(days=1)

@@ -9,7 +9,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from competencies import services
 from competencies.models import Assessment
 from pathway import settings as production
 from tests import factories
@@ -78,18 +77,7 @@ def test_a_mentor_signs_off_with_a_pbkdf2_password_and_stays_signed_in(client):
     with override_settings(PASSWORD_HASHERS=[PBKDF2]):
         mentor.set_password("mentor-passphrase-2025")
     mentor.save(update_fields=["password"])
-    for _ in range(competency.supervised_practices_required):
-        services.practice_log(
-            actor=record.trainee,
-            record=record,
-            competencies=[competency],
-            practised_on=timezone.localdate(),
-            supervisor_name="Sam Patel",
-            activity="Observations",
-        )
-    request = services.sign_off_request_create(
-        actor=record.trainee, record=record, competency=competency, mentor=mentor
-    )
+    request = factories.ask_for_sign_off(record, competency, mentor)
     client.force_login(mentor)
     today = timezone.localdate()
     response = client.post(
