@@ -18,9 +18,8 @@ from django.template.defaultfilters import date as date_filter
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from cohorts.forms.dashboards import DashboardFilterForm, Select
@@ -314,24 +313,3 @@ def test_the_filter_form_shows_errors_on_the_lists_it_draws():
     assert '<select name="status" class="nhsuk-select" id="id_status">' in html
     assert '<input type="hidden" name="sort" id="id_sort">' in html
     assert '<a class="nhsuk-link" href="/cohorts/1/?a=1&amp;b=2">Clear filters</a>' in html
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "O'Neill & <Sons>",
-        '"quoted"',
-        mark_safe("<strong>safe</strong>"),
-        gettext_lazy("Not applicable"),
-        format_lazy("{} & <{}>", "lazy", "text"),
-        12,
-        3.5,
-        None,
-        datetime.date(2026, 3, 9),
-    ],
-)
-def test_row_values_are_escaped_as_format_html_escapes_them(value):
-    assert dashboard_tags._escaped(value) == conditional_escape(value)
-    assert dashboard_tags._format_html_rows("<td>{}</td>", [(value,)]) == format_html(
-        "<td>{}</td>", value
-    )
