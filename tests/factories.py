@@ -256,6 +256,21 @@ def enrolled_trainee(*, competencies=3, practices_required=0, mentor=None, **rec
     return record, mentor, items
 
 
+def date_fields(name: str, day) -> dict:
+    """A day as the three inputs of an NHS.UK date field called `name`, as a form posts it."""
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+def sign_off_data(competency, password: str, *, outcome: str = "achieved", on=None) -> dict:
+    """What a mentor posts to sign a competency off with its first assessment method."""
+    return {
+        "outcome": outcome,
+        "method": competency.assessment_methods[0],
+        **date_fields("assessed_on", on or timezone.localdate()),
+        "password": password,
+    }
+
+
 def ask_for_sign_off(record, competency, mentor):
     """The trainee logs the supervised practice the competency needs, through the services,
     then asks `mentor` to sign it off. Returns the open request."""

@@ -62,10 +62,6 @@ def _modules(programme, count=2):
     ]
 
 
-def _date_fields(name, day):
-    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
-
-
 def _marks(enrolments, *statuses):
     return {e.pk: s for e, s in zip(enrolments, statuses, strict=True)}
 
@@ -534,7 +530,11 @@ def test_lead_nurse_adds_and_changes_a_training_day_through_the_pages(client, wo
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {**_date_fields("date", _days_ago(1)), "topic": "Tracheostomy care", "location": "Lab 2"},
+        {
+            **factories.date_fields("date", _days_ago(1)),
+            "topic": "Tracheostomy care",
+            "location": "Lab 2",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("cohorts:training_days", args=[cohort.pk])
@@ -542,7 +542,10 @@ def test_lead_nurse_adds_and_changes_a_training_day_through_the_pages(client, wo
 
     response = client.post(
         reverse("cohorts:training_day_edit", args=[day.pk]),
-        {**_date_fields("date", _days_ago(2)), "topic": "Tracheostomy care and emergencies"},
+        {
+            **factories.date_fields("date", _days_ago(2)),
+            "topic": "Tracheostomy care and emergencies",
+        },
     )
     assert response.status_code == 302
     day.refresh_from_db()
@@ -568,7 +571,7 @@ def test_training_day_form_mistakes_are_shown_and_what_was_typed_is_kept(client,
     outside = cohort.planned_end_date + datetime.timedelta(days=1)
     html = client.post(
         reverse("cohorts:training_day_add", args=[cohort.pk]),
-        {**_date_fields("date", outside), "topic": "Blood transfusion"},
+        {**factories.date_fields("date", outside), "topic": "Blood transfusion"},
     ).content.decode()
     assert "between the cohort&#x27;s intake" in html
     assert TrainingDay.objects.filter(topic="Blood transfusion").count() == 0
@@ -601,7 +604,8 @@ def test_moving_a_taken_register_into_the_future_is_refused_on_the_page(client, 
     url = reverse("cohorts:training_day_edit", args=[day.pk])
     assert "The register for this day has been taken" in client.get(url).content.decode()
     response = client.post(
-        url, {**_date_fields("date", TODAY + datetime.timedelta(days=1)), "topic": day.topic}
+        url,
+        {**factories.date_fields("date", TODAY + datetime.timedelta(days=1)), "topic": day.topic},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -718,7 +722,7 @@ def test_tutor_records_a_module_result_through_the_page(client, world):
             "attempt": "1",
             "outcome": "referred",
             "mark": "38",
-            **_date_fields("date", _days_ago(3)),
+            **factories.date_fields("date", _days_ago(3)),
         },
     )
     assert response.status_code == 302
@@ -746,7 +750,7 @@ def test_module_result_mistakes_are_shown_on_the_page(client, world):
             "attempt": "2",
             "outcome": "pass",
             "mark": "64",
-            **_date_fields("date", TODAY + datetime.timedelta(days=2)),
+            **factories.date_fields("date", TODAY + datetime.timedelta(days=2)),
         },
     ).content.decode()
     assert "There is a problem" in html
@@ -758,7 +762,7 @@ def test_module_result_mistakes_are_shown_on_the_page(client, world):
             "attempt": "2",
             "outcome": "pass",
             "mark": "164",
-            **_date_fields("date", _days_ago(1)),
+            **factories.date_fields("date", _days_ago(1)),
         },
     ).content.decode()
     assert "The mark must be between 0 and 100" in html
@@ -768,7 +772,7 @@ def test_module_result_mistakes_are_shown_on_the_page(client, world):
             "module": module.pk,
             "attempt": "2",
             "outcome": "pass",
-            **_date_fields("date", _days_ago(1)),
+            **factories.date_fields("date", _days_ago(1)),
         },
     ).content.decode()
     assert "this is attempt 1" in html and 'href="#id_attempt"' in html
@@ -820,7 +824,7 @@ def test_people_without_the_permission_are_refused(client, world, page, who):
     enrolments = world["enrolments"]
     data = {
         **_post_marks(enrolments, PRESENT, PRESENT, PRESENT),
-        **_date_fields("date", _days_ago(1)),
+        **factories.date_fields("date", _days_ago(1)),
         "topic": "Changed",
         "module": Module.objects.first().pk,
         "attempt": "1",

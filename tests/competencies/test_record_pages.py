@@ -16,10 +16,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _date_fields(name, day):
-    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
-
-
 def test_trainee_logs_practice_asks_and_mentor_signs_off_through_the_pages(client, password):
     record, mentor, (competency, *_) = factories.enrolled_trainee(practices_required=1)
     today = timezone.localdate()
@@ -28,7 +24,7 @@ def test_trainee_logs_practice_asks_and_mentor_signs_off_through_the_pages(clien
         reverse("competencies:practice_add", args=[record.pk]),
         {
             "competencies": [competency.pk],
-            **_date_fields("practised_on", today),
+            **factories.date_fields("practised_on", today),
             "supervisor_name": "Sam Patel, staff nurse",
             "activity": "Took a full set of observations",
         },
@@ -53,7 +49,7 @@ def test_trainee_logs_practice_asks_and_mentor_signs_off_through_the_pages(clien
         {
             "outcome": "achieved",
             "method": competency.assessment_methods[0],
-            **_date_fields("assessed_on", today),
+            **factories.date_fields("assessed_on", today),
             "password": password,
         },
     )
@@ -78,7 +74,7 @@ def test_sign_off_with_wrong_password_records_nothing_and_never_echoes_it(client
         {
             "outcome": "not_yet_competent",
             "method": competency.assessment_methods[0],
-            **_date_fields("assessed_on", timezone.localdate()),
+            **factories.date_fields("assessed_on", timezone.localdate()),
             "feedback": "Practise handover",
             "password": "wrong-password-typed",
         },
@@ -105,7 +101,7 @@ def test_sign_off_form_mistakes_are_listed(client, password):
         {
             "outcome": "not_yet_competent",
             "method": "simulation",
-            **_date_fields("assessed_on", tomorrow),
+            **factories.date_fields("assessed_on", tomorrow),
             "password": password,
         },
     ).content.decode()
@@ -126,7 +122,7 @@ def test_future_assessment_date_is_refused_on_the_page(client, password):
         {
             "outcome": "achieved",
             "method": competency.assessment_methods[0],
-            **_date_fields("assessed_on", tomorrow),
+            **factories.date_fields("assessed_on", tomorrow),
             "password": password,
         },
     ).content.decode()

@@ -38,18 +38,10 @@ def _sign_off_queries(client, password, decided_before: int) -> int:
     client.force_login(mentor)
     # The mentor opens the form first, as they do (and the session is marked as in use).
     assert client.get(reverse("competencies:sign_off", args=[request.pk])).status_code == 200
-    today = timezone.localdate()
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
             reverse("competencies:sign_off", args=[request.pk]),
-            {
-                "outcome": "achieved",
-                "method": competency.assessment_methods[0],
-                "assessed_on_day": today.day,
-                "assessed_on_month": today.month,
-                "assessed_on_year": today.year,
-                "password": password,
-            },
+            factories.sign_off_data(competency, password),
         )
     assert response.status_code == 302
     request.refresh_from_db()

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from competencies.models import Assessment
 from pathway import settings as production
@@ -79,17 +78,9 @@ def test_a_mentor_signs_off_with_a_pbkdf2_password_and_stays_signed_in(client):
     mentor.save(update_fields=["password"])
     request = factories.ask_for_sign_off(record, competency, mentor)
     client.force_login(mentor)
-    today = timezone.localdate()
     response = client.post(
         reverse("competencies:sign_off", args=[request.pk]),
-        {
-            "outcome": "achieved",
-            "method": competency.assessment_methods[0],
-            "assessed_on_day": today.day,
-            "assessed_on_month": today.month,
-            "assessed_on_year": today.year,
-            "password": "mentor-passphrase-2025",
-        },
+        factories.sign_off_data(competency, "mentor-passphrase-2025"),
     )
     assert response.status_code == 302
     assert Assessment.objects.filter(request=request).exists()
