@@ -21,6 +21,11 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from pathway.demo import DEMO_PASSWORD
+from pathway.signatures import Signature
+
+# Demo mentors sign as anyone would, through the signature service, with the demo password.
+DEMO_SIGNATURE = Signature.with_password(DEMO_PASSWORD)
 
 DO, QU, SI, WT, RA = (
     AssessmentMethod.DIRECT_OBSERVATION,
@@ -438,9 +443,10 @@ def _progress(record, share, context, rng):
                 actor=record.trainee, record=record, competency=competency, mentor=mentor
             )
             assessed = min(record.start_date + datetime.timedelta(days=14 + index * 6), today)
-            services.sign_off_record(
-                request=request,
-                assessor=mentor,
+            services.sign_off_request_decide(
+                actor=mentor,
+                sign_off_request=request,
+                signature=DEMO_SIGNATURE,
                 outcome=Assessment.Outcome.ACHIEVED,
                 method=competency.assessment_methods[0],
                 assessed_on=assessed,
@@ -454,27 +460,22 @@ def _progress(record, share, context, rng):
 
 
 def _backfill_complete(record, context, rng):
-    """The first cohort's signed booklets, entered as history: every competency achieved."""
+    """The first cohort's signed paper booklets, copied in by the lead nurse: every competency
+    achieved."""
     mentors = context.mentors
     rows = CompetencyProgress.objects.filter(record=record).select_related("competency")
     for index, row in enumerate(rows):
         competency = row.competency
-        day = record.start_date + datetime.timedelta(days=20 + index * 12)
-        mentor = mentors[index % 3]
-        services._append_assessment(
+        row.practice_count = competency.supervised_practices_required
+        row.save(update_fields=["practice_count"])
+        services.sign_off_transcribe(
+            actor=context.people["lead"],
             record=record,
             competency=competency,
-            outcome=Assessment.Outcome.ACHIEVED,
-            method=competency.assessment_methods[0],
-            assessed_on=day,
-            feedback="Transcribed from the signed paper competency booklet.",
-            **services._assessor_snapshot(mentor, "Mentor"),
+            signature=DEMO_SIGNATURE,
+            assessed_on=record.start_date + datetime.timedelta(days=20 + index * 12),
+            signed_by=mentors[index % 3].full_name,
         )
-        row.state = ProgressState.ACHIEVED
-        row.achieved_on = day
-        row.expires_on = competency.expiry_after(day)
-        row.practice_count = competency.supervised_practices_required
-        row.save()
 
 
 def _allocated_to(trainee, mentor) -> bool:
@@ -540,9 +541,10 @@ def _demo_trainee_story(context, framework):
         request = services.sign_off_request_create(
             actor=trainee, record=record, competency=competency, mentor=mentor
         )
-        services.sign_off_record(
-            request=request,
-            assessor=mentor,
+        services.sign_off_request_decide(
+            actor=mentor,
+            sign_off_request=request,
+            signature=DEMO_SIGNATURE,
             outcome=Assessment.Outcome.NOT_YET_COMPETENT,
             method=competency.assessment_methods[0],
             assessed_on=context.today - datetime.timedelta(days=3),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from crispy_forms.layout import Fieldset
 from django import forms
-from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from competencies.models import Assessment, AssessmentMethod, Evidence
 from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
+from pathway.lockout import Client
+from pathway.signatures import Signature
 
 
 class CompetencyChoiceField(formtools.ModelMultipleChoiceField):
@@ -134,22 +135,26 @@ class SignOffRequestForm(forms.Form):
         self.helper = nhsuk_helper("mentor", "note", submit="Ask for sign-off")
 
 
-class ConfirmPasswordMixin:
-    """The signer re-enters their password, as electronic practice assessment records ask."""
+class SignatureFormMixin:
+    """A form that is signed: the signer re-enters their password, as electronic practice
+    assessment records ask. The form only collects it; the service checks it (through
+    pathway.signatures) and its refusal, on "signature", is shown on the password box."""
 
-    signer = None
+    service_error_fields = {"signature": "password"}
 
-    def clean_password(self):
-        password = self.cleaned_data.get("password", "")
-        # Not User.check_password: that would re-hash an old-style password here, which
-        # changes the session's auth hash and signs the mentor out after signing. The hash is
-        # upgraded at their next sign-in instead (ADR 0018).
-        if self.signer is None or not check_password(password, self.signer.password):
-            raise forms.ValidationError("The password is not correct")
-        return password
+    def signature(self, http_request) -> Signature:
+        return Signature.with_password(
+            self.cleaned_data.get("password", ""), client=Client.of(http_request)
+        )
+
+    def forget_password(self) -> None:
+        """Never send a password back to the browser in a page."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["password"] = ""
 
 
-class SignOffForm(ConfirmPasswordMixin, forms.Form):
+class SignOffForm(SignatureFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[
@@ -187,9 +192,8 @@ class SignOffForm(ConfirmPasswordMixin, forms.Form):
         error_messages={"required": "Enter your password to sign"},
     )
 
-    def __init__(self, *args, competency, signer, **kwargs):
+    def __init__(self, *args, competency, **kwargs):
         super().__init__(*args, **kwargs)
-        self.signer = signer
         labels = dict(AssessmentMethod.choices)
         allowed = [m for m in competency.assessment_methods or [] if m in labels]
         self.fields["method"].choices = [(m, labels[m]) for m in allowed]
@@ -210,7 +214,7 @@ class SignOffForm(ConfirmPasswordMixin, forms.Form):
         return cleaned
 
 
-class RevokeForm(ConfirmPasswordMixin, forms.Form):
+class RevokeForm(SignatureFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you revoking this decision?",
         help_text="This is kept with the record and shown to the trainee",
@@ -225,8 +229,7 @@ class RevokeForm(ConfirmPasswordMixin, forms.Form):
         error_messages={"required": "Enter your password to sign"},
     )
 
-    def __init__(self, *args, signer, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.signer = signer
         self.helper = nhsuk_helper("reason", "password", submit="Revoke decision")
         self.helper.layout[-1].field_classes = "nhsuk-button nhsuk-button--warning"

@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from pathway.models import ClinicalArea
+from competencies.ledger import ledger_hmac, text_digest
+from pathway.models import ClinicalArea, SignatureMethod
 
 
 class AssessmentMethod(models.TextChoices):
@@ -431,9 +432,20 @@ class Assessment(models.Model):
     assessor_role = models.CharField(max_length=50)
     assessor_registration = models.CharField(max_length=60, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # How the signer proved who they were when signing (pathway/signatures.py), and with which
+    # credential (a passkey's id). Part of the hash from hash version 2.
+    signature_method = models.CharField(
+        max_length=12, choices=SignatureMethod.choices, blank=True, default="", db_default=""
+    )
+    signature_credential = models.CharField(max_length=255, blank=True, default="", db_default="")
     sequence = models.PositiveIntegerField(help_text="Position in the trainee's chain, from 1")
     previous_hash = models.CharField(max_length=64, blank=True, default="")
     record_hash = models.CharField(max_length=64)
+    # 1: SHA-256 over the content (records made before keyed hashes). 2: HMAC-SHA256 with the
+    # ledger key named by hash_key_id (competencies/ledger.py), over the content with personal
+    # text (feedback, the signer's name and registration) committed to by digest.
+    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
+    hash_key_id = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -462,6 +474,7 @@ class Assessment(models.Model):
         raise ValidationError("Assessment records are append-only: they cannot be deleted")
 
     def hash_payload(self) -> dict:
+        """Version 1's payload, kept so that records signed with it still verify."""
         return {
             "trainee": self.trainee_id,
             "record": self.record_id,
@@ -481,6 +494,20 @@ class Assessment(models.Model):
             "previous_hash": self.previous_hash,
         }
 
+    def hash_payload_v2(self) -> dict:
+        payload = self.hash_payload()
+        for name in ("feedback", "assessor_name", "assessor_registration"):
+            # The chain commits to a digest of personal text, not the text: it can later be
+            # redacted (with the digest kept) and the chain still proves nothing else changed.
+            payload[name] = text_digest(payload[name])
+        payload["signature_method"] = self.signature_method
+        payload["signature_credential"] = self.signature_credential
+        payload["hash_version"] = 2
+        return payload
+
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.hash_payload(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        if self.hash_version == 1:
+            canonical = json.dumps(self.hash_payload(), sort_keys=True, separators=(",", ":"))
+            return hashlib.sha256(canonical.encode()).hexdigest()
+        canonical = json.dumps(self.hash_payload_v2(), sort_keys=True, separators=(",", ":"))
+        return ledger_hmac(self.hash_key_id, canonical)

@@ -24,7 +24,8 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
-from pathway.models import Allocation, User
+from pathway.models import Allocation, RoleCode, User
+from pathway.selectors import supported_trainee_ids
 
 
 def active_record_for(trainee: User) -> TrainingRecord | None:
@@ -37,6 +38,12 @@ def active_record_for(trainee: User) -> TrainingRecord | None:
 
 def record_by_pk(pk: int) -> TrainingRecord:
     return TrainingRecord.objects.select_related("trainee", "framework", "clinical_area").get(pk=pk)
+
+
+def progress_on_record(record_pk: int, competency_pk: int) -> CompetencyProgress:
+    return CompetencyProgress.objects.select_related(
+        "record__trainee", "record__framework", "record__clinical_area", "competency"
+    ).get(record_id=record_pk, competency_id=competency_pk)
 
 
 @dataclass
@@ -251,10 +258,13 @@ def competency_page(record: TrainingRecord, competency_pk: int) -> CompetencyPag
 
 
 def current_mentors(trainee: User) -> QuerySet[User]:
+    """The trainee's mentors today: allocated as mentor, and still holding the mentor role (as
+    the rules require of whoever decides a request)."""
     return User.objects.filter(
         pk__in=Allocation.objects.current()
         .filter(trainee=trainee, kind=Allocation.Kind.MENTOR)
         .values("supporter_id"),
+        roles__code=RoleCode.MENTOR,
         is_active=True,
     ).order_by("full_name")
 
@@ -279,7 +289,8 @@ def mentor_queue(mentor: User) -> QuerySet[SignOffRequest]:
 def supported_records(supporter: User, *, today: datetime.date | None = None):
     """Active records of the trainees this person supports today, with progress counts."""
     today = today or timezone.localdate()
-    trainee_ids = Allocation.objects.current(today).filter(supporter=supporter).values("trainee_id")
+    # The rules' own definition of supporting a trainee, so every record listed here opens.
+    trainee_ids = supported_trainee_ids(supporter, on=today)
     achieved = Q(progress__state=ProgressState.ACHIEVED) & (
         Q(progress__expires_on__isnull=True) | Q(progress__expires_on__gt=today)
     )
@@ -298,10 +309,10 @@ def supported_records(supporter: User, *, today: datetime.date | None = None):
     )
 
 
-def sign_off_context(request: SignOffRequest) -> dict:
+def sign_off_context(sign_off_request: SignOffRequest) -> dict:
     """What the mentor sees when deciding: the competency, the practice and evidence for it."""
-    record = request.record
-    competency = request.competency
+    record = sign_off_request.record
+    competency = sign_off_request.competency
     return {
         "practice": list(
             PracticeEntry.objects.filter(record=record, competencies=competency).order_by(

@@ -10,11 +10,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from competencies.ledger import current_key_id
 from competencies.models import (
     Competency,
     CompetencyProgress,
@@ -26,6 +27,7 @@ from competencies.tree import CompetencyTree
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
 from pathway.models import ClinicalArea, User
+from pathway.signatures import Signature, Signed, signature_verify
 
 
 def _require(actor: User | None, perm: str, obj=None, message: str = "You cannot do this"):
@@ -519,25 +521,25 @@ def sign_off_request_create(
             f"{'s' if required - progress.practice_count != 1 else ''} before asking for sign-off"
             f" ({progress.practice_count} of {required} logged)"
         )
-    request = SignOffRequest.objects.create(
+    sign_off_request = SignOffRequest.objects.create(
         record=record, competency=competency, mentor=mentor, note=note.strip()
     )
     progress.state = ProgressState.AWAITING_SIGN_OFF
     progress.save(update_fields=["state", "updated_at"])
-    _notify_sign_off_requested(request)
-    return request
+    _notify_sign_off_requested(sign_off_request)
+    return sign_off_request
 
 
-def _notify_sign_off_requested(request) -> None:
-    trainee = request.record.trainee
-    competency = request.competency
+def _notify_sign_off_requested(sign_off_request) -> None:
+    trainee = sign_off_request.record.trainee
+    competency = sign_off_request.competency
     notify(
-        recipient=request.mentor,
+        recipient=sign_off_request.mentor,
         kind=NotificationKind.SIGN_OFF_REQUESTED,
         subject=f"{trainee.full_name} asks you to sign off {competency.code}",
         body=f"{trainee.full_name} asks you to assess {competency.code} {competency.title}."
-        + (f"\n\nTheir note: {request.note}" if request.note else ""),
-        url=reverse("competencies:sign_off", args=[request.pk]),
+        + (f"\n\nTheir note: {sign_off_request.note}" if sign_off_request.note else ""),
+        url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
     )
 
 
@@ -568,29 +570,33 @@ def _state_before_request(progress: CompetencyProgress) -> str:
 
 
 @transaction.atomic
-def sign_off_request_withdraw(*, actor: User, request):
+def sign_off_request_withdraw(*, actor: User, sign_off_request):
     """The trainee withdraws a request that nobody has decided yet."""
     from competencies.models import SignOffRequest
 
-    _require(actor, "competencies.act_on_record", request.record, "Only the trainee can withdraw")
-    closed = SignOffRequest.objects.filter(pk=request.pk, status=SignOffRequest.Status.OPEN).update(
-        status=SignOffRequest.Status.WITHDRAWN, closed_at=timezone.now()
+    _require(
+        actor, "competencies.withdraw_request", sign_off_request, "Only the trainee can withdraw"
     )
+    closed = SignOffRequest.objects.filter(
+        pk=sign_off_request.pk, status=SignOffRequest.Status.OPEN
+    ).update(status=SignOffRequest.Status.WITHDRAWN, closed_at=timezone.now())
     if not closed:
         raise ValidationError("This request has already been decided or withdrawn")
     progress = CompetencyProgress.objects.select_for_update().get(
-        record=request.record, competency=request.competency
+        record=sign_off_request.record, competency=sign_off_request.competency
     )
     progress.state = _state_before_request(progress)
     progress.save(update_fields=["state", "updated_at"])
-    request.refresh_from_db()
-    return request
+    sign_off_request.refresh_from_db()
+    return sign_off_request
 
 
 # Sign-off: decisions and revocations ----------------------------------------------------------
 
 
-def _assessor_snapshot(assessor: User, role: str) -> dict:
+def _assessor_snapshot(signed: Signed, role: str) -> dict:
+    """The signer as they are now, and how they signed: kept in the record and its hash."""
+    assessor = signed.signer
     registration = (
         f"{assessor.registration_body} {assessor.registration_number}"
         if assessor.registration_body
@@ -601,6 +607,8 @@ def _assessor_snapshot(assessor: User, role: str) -> dict:
         "assessor_name": assessor.full_name,
         "assessor_role": role,
         "assessor_registration": registration,
+        "signature_method": signed.method,
+        "signature_credential": signed.credential_id,
     }
 
 
@@ -610,12 +618,17 @@ def _to_milliseconds(moment):
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def _lock_chain(trainee_id: int) -> None:
+    """Lock the trainee's row, so appends to their chain (and checks before them) are serial."""
+    User.objects.select_for_update().filter(pk=trainee_id).values_list("pk", flat=True).get()
+
+
 def _append_assessment(**fields):
     """Append to the trainee's hash chain. Locks the trainee's row so appends are serial."""
     from competencies.models import Assessment
 
     trainee_id = fields["record"].trainee_id
-    User.objects.select_for_update().filter(pk=trainee_id).values_list("pk", flat=True).get()
+    _lock_chain(trainee_id)
     last = (
         Assessment.objects.filter(trainee_id=trainee_id)
         .order_by("-sequence")
@@ -627,6 +640,8 @@ def _append_assessment(**fields):
         sequence=(last["sequence"] + 1) if last else 1,
         previous_hash=last["record_hash"] if last else "",
         created_at=_to_milliseconds(timezone.now()),
+        hash_version=2,
+        hash_key_id=current_key_id(),
         **fields,
     )
     assessment.record_hash = assessment.compute_hash()
@@ -634,56 +649,83 @@ def _append_assessment(**fields):
     return assessment
 
 
-@transaction.atomic
-def sign_off_record(
+def _check_decision(sign_off_request, *, outcome, method, assessed_on, feedback) -> str:
+    """Refuse a decision the record cannot take; returns the feedback, trimmed."""
+    from competencies.models import Assessment
+
+    if outcome not in (Assessment.Outcome.ACHIEVED, Assessment.Outcome.NOT_YET_COMPETENT):
+        raise ValidationError({"outcome": "Select whether the trainee achieved the competency"})
+    if method not in (sign_off_request.competency.assessment_methods or []):
+        raise ValidationError(
+            {"method": "Select one of the assessment methods this competency allows"}
+        )
+    _not_in_future_or_before_start(sign_off_request.record, assessed_on, "assessed_on")
+    feedback = (feedback or "").strip()
+    if outcome == Assessment.Outcome.NOT_YET_COMPETENT and not feedback:
+        raise ValidationError({"feedback": "Give feedback: what the trainee needs to do next"})
+    return feedback
+
+
+def sign_off_request_decide(
     *,
-    request,
-    assessor: User,
+    actor: User,
+    sign_off_request,
+    signature: Signature | None,
     outcome: str,
     method: str,
     assessed_on: datetime.date,
     feedback: str = "",
 ):
-    """A mentor decides a sign-off request: achieved, or not yet competent with feedback.
+    """A mentor decides a sign-off request: achieved, or not yet competent with feedback,
+    signed with a fresh proof of identity (pathway.signatures).
 
-    Exactly one decision is ever recorded for a request: the request is closed with a
-    conditional UPDATE, so a second mentor (or a second tab) deciding at the same moment
-    finds it already closed. The signer's password is confirmed by the form before this runs.
+    The signature is checked here, by the service, whoever calls it: a wrong one raises a
+    ValidationError on "signature" and writes nothing but the failed attempt, which counts
+    towards the account's lockout (so it is checked before, not inside, the transaction that
+    writes the decision). Exactly one decision is ever recorded for a request: the request is
+    closed with a conditional UPDATE, so a second mentor (or a second tab) deciding at the
+    same moment finds it already closed.
     """
-    from competencies.models import Assessment, ProgressState, SignOffRequest
-
-    if not assessor.has_perm("competencies.decide_request", request):
+    if not actor.has_perm("competencies.decide_request", sign_off_request):
         raise PermissionDenied("Only the mentor this request was sent to can decide it")
-    competency = request.competency
-    record = request.record
-    if outcome not in (Assessment.Outcome.ACHIEVED, Assessment.Outcome.NOT_YET_COMPETENT):
-        raise ValidationError({"outcome": "Select whether the trainee achieved the competency"})
-    if method not in (competency.assessment_methods or []):
-        raise ValidationError(
-            {"method": "Select one of the assessment methods this competency allows"}
-        )
-    _not_in_future_or_before_start(record, assessed_on, "assessed_on")
-    feedback = (feedback or "").strip()
-    if outcome == Assessment.Outcome.NOT_YET_COMPETENT and not feedback:
-        raise ValidationError({"feedback": "Give feedback: what the trainee needs to do next"})
-
-    closed_at = timezone.now()
-    closed = SignOffRequest.objects.filter(pk=request.pk, status=SignOffRequest.Status.OPEN).update(
-        status=SignOffRequest.Status.DECIDED, closed_at=closed_at
+    feedback = _check_decision(
+        sign_off_request, outcome=outcome, method=method, assessed_on=assessed_on, feedback=feedback
     )
-    if not closed:
-        raise ValidationError("This request has already been decided or withdrawn")
-    request.status, request.closed_at = SignOffRequest.Status.DECIDED, closed_at
-
-    assessment = _append_assessment(
-        record=record,
-        competency=competency,
-        request=request,
+    signed = signature_verify(signer=actor, signature=signature)
+    return _record_decision(
+        sign_off_request,
+        signed=signed,
         outcome=outcome,
         method=method,
         assessed_on=assessed_on,
         feedback=feedback,
-        **_assessor_snapshot(assessor, "Mentor"),
+    )
+
+
+@transaction.atomic
+def _record_decision(sign_off_request, *, signed: Signed, outcome, method, assessed_on, feedback):
+    from competencies.models import Assessment, ProgressState, SignOffRequest
+
+    competency = sign_off_request.competency
+    record = sign_off_request.record
+    closed_at = timezone.now()
+    closed = SignOffRequest.objects.filter(
+        pk=sign_off_request.pk, status=SignOffRequest.Status.OPEN
+    ).update(status=SignOffRequest.Status.DECIDED, closed_at=closed_at)
+    if not closed:
+        raise ValidationError("This request has already been decided or withdrawn")
+    sign_off_request.status = SignOffRequest.Status.DECIDED
+    sign_off_request.closed_at = closed_at
+
+    assessment = _append_assessment(
+        record=record,
+        competency=competency,
+        request=sign_off_request,
+        outcome=outcome,
+        method=method,
+        assessed_on=assessed_on,
+        feedback=feedback,
+        **_assessor_snapshot(signed, "Mentor"),
     )
     # One UPDATE (it locks the row itself): no read of the row first.
     if outcome == Assessment.Outcome.ACHIEVED:
@@ -701,12 +743,50 @@ def sign_off_record(
     return assessment
 
 
-@transaction.atomic
-def assessment_revoke(*, actor: User, assessment, reason: str):
-    """Correct a mistaken decision with a new record that revokes it. Nothing is edited.
+def sign_off_transcribe(
+    *,
+    actor: User,
+    record: TrainingRecord,
+    competency: Competency,
+    signature: Signature | None,
+    assessed_on: datetime.date,
+    signed_by: str,
+):
+    """The lead nurse enters a sign-off from a signed paper competency booklet, as a true copy
+    signed with her own proof of identity. The record says it is a copy and whose signature
+    the paper carries; the lead nurse is its signer."""
+    from competencies.models import Assessment, ProgressState
 
-    The signer's password is confirmed by the form before this runs.
-    """
+    _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    signed_by = (signed_by or "").strip()
+    if not signed_by:
+        raise ValidationError({"signed_by": "Enter the name of the mentor who signed the paper"})
+    if not record.progress.filter(competency=competency).exists():
+        raise ValidationError("This competency is not part of the trainee's record")
+    _not_in_future_or_before_start(record, assessed_on, "assessed_on")
+    signed = signature_verify(signer=actor, signature=signature)
+    with transaction.atomic():
+        assessment = _append_assessment(
+            record=record,
+            competency=competency,
+            outcome=Assessment.Outcome.ACHIEVED,
+            method=(competency.assessment_methods or [""])[0],
+            assessed_on=assessed_on,
+            feedback=f"Copied from the paper competency booklet signed by {signed_by}.",
+            **_assessor_snapshot(signed, "Lead nurse (copy of a paper record)"),
+        )
+        CompetencyProgress.objects.filter(record=record, competency=competency).update(
+            state=ProgressState.ACHIEVED,
+            achieved_on=assessed_on,
+            expires_on=competency.expiry_after(assessed_on),
+            updated_at=timezone.now(),
+        )
+    return assessment
+
+
+def assessment_revoke(*, actor: User, assessment, reason: str, signature: Signature | None):
+    """Correct a mistaken decision with a new, signed record that revokes it. Nothing is
+    edited. The signature is checked here, as for a decision."""
     from competencies.models import Assessment
 
     if not actor.has_perm("competencies.revoke_assessment", assessment):
@@ -718,18 +798,36 @@ def assessment_revoke(*, actor: User, assessment, reason: str):
         raise ValidationError("A revocation cannot itself be revoked")
     if Assessment.objects.filter(revokes=assessment).exists():
         raise ValidationError("This decision has already been revoked")
+    signed = signature_verify(signer=actor, signature=signature)
     role = (
         "Lead nurse" if actor.has_role("lead_nurse") and actor != assessment.assessor else "Mentor"
     )
-    revocation = _append_assessment(
-        record=assessment.record,
-        competency=assessment.competency,
-        outcome=Assessment.Outcome.REVOKED,
-        assessed_on=timezone.localdate(),
-        feedback=reason,
-        revokes=assessment,
-        **_assessor_snapshot(actor, role),
-    )
+    return _record_revocation(assessment, signed=signed, role=role, reason=reason)
+
+
+@transaction.atomic
+def _record_revocation(assessment, *, signed: Signed, role: str, reason: str):
+    from competencies.models import Assessment
+
+    # Checked again with the trainee's chain locked: two revocations of one decision at the
+    # same moment (a double click) give one revocation and a clear refusal for the other.
+    _lock_chain(assessment.trainee_id)
+    already = ValidationError("This decision has already been revoked")
+    if Assessment.objects.filter(revokes=assessment).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            revocation = _append_assessment(
+                record=assessment.record,
+                competency=assessment.competency,
+                outcome=Assessment.Outcome.REVOKED,
+                assessed_on=timezone.localdate(),
+                feedback=reason,
+                revokes=assessment,
+                **_assessor_snapshot(signed, role),
+            )
+    except IntegrityError as race:  # SQLite takes no row locks: the database's own rule held
+        raise already from race
     _recompute_progress(record=assessment.record, competency=assessment.competency)
     return revocation
 

@@ -23,6 +23,12 @@ class Kind(models.TextChoices):
         "Someone you manage asks you to support their application",
     )
     APPLICATION_DECIDED = "application_decided", "Your application to the programme moves on"
+    ACCOUNT_LOCKED = "account_locked", "Your account is locked after too many wrong attempts"
+
+
+# Security notices: always emailed, never offered as an email choice. The holder of an account
+# must hear that someone has been guessing at it.
+ALWAYS_EMAILED = frozenset({Kind.ACCOUNT_LOCKED})
 
 
 class NotificationQuerySet(models.QuerySet):

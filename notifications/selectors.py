@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifications.models import EmailPreference, Kind, Notification
+from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
 from pathway.models import Band, RoleCode
 
 # Who each kind of notification is for, by role: the email choices offer a person only the
@@ -18,6 +18,7 @@ KIND_ROLES = {
     Kind.COMPETENCY_EXPIRING: (RoleCode.TRAINEE,),
     Kind.SUPPORT_REQUESTED: (RoleCode.MANAGER,),
     Kind.APPLICATION_DECIDED: (),  # band 3 staff, whatever their roles
+    Kind.ACCOUNT_LOCKED: (),  # always emailed: not a choice
 }
 
 
@@ -48,8 +49,9 @@ def kinds_for(person) -> list[str]:
     kinds = [
         kind
         for kind in Kind.values
-        if person.has_role(*KIND_ROLES[kind])
+        if kind not in ALWAYS_EMAILED
+        and person.has_role(*KIND_ROLES[kind])
         or kind in received
         or (kind == Kind.APPLICATION_DECIDED and person.band == Band.BAND_3)
     ]
-    return kinds or list(Kind.values)
+    return kinds or [kind for kind in Kind.values if kind not in ALWAYS_EMAILED]

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import EmailPreference, Kind, Notification
+from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 def _wants_email(recipient, kind: str) -> bool:
     if not recipient.is_active or not recipient.email:
         return False
+    if kind in ALWAYS_EMAILED:
+        return True
     choice = EmailPreference.objects.filter(person=recipient, kind=kind).first()
     return choice is None or choice.email
 
@@ -121,3 +123,32 @@ def email_preferences_save(*, actor, email_kinds, offered_kinds=None) -> None:
             EmailPreference.objects.update_or_create(
                 person=actor, kind=kind, defaults={"email": kind in email_kinds}
             )
+
+
+def notify_account_locked(sender, request=None, username=None, **kwargs) -> None:
+    """Receiver of axes' user_locked_out: tell the account's holder, by email whatever their
+    choices, that their account is locked and what to do if it was not them."""
+    from pathway.models import User
+
+    person = User.objects.filter(email__iexact=username or "", is_active=True).first()
+    if person is None:
+        return
+    # Each attempt during a lockout is reported again: tell the holder once per lockout period.
+    period = int(timezone.now().timestamp() // settings.AXES_COOLOFF_TIME.total_seconds())
+    notify(
+        recipient=person,
+        kind=Kind.ACCOUNT_LOCKED,
+        key=f"locked-{period}",
+        subject="Your Pathway account is locked",
+        body=(
+            "Your account was locked after too many wrong passwords, and any place you were "
+            "signed in has been signed out. It unlocks by itself after "
+            f"{_cooloff_minutes()} minutes, or an administrator can unlock it now. If the "
+            "wrong passwords were not yours, tell your lead nurse or the trust's IT service "
+            "desk: someone may have tried to use your account."
+        ),
+    )
+
+
+def _cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

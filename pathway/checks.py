@@ -13,3 +13,18 @@ def secret_key_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def ledger_key_set(app_configs, **kwargs):
+    if getattr(settings, "LEDGER_KEY_IS_DEVELOPMENT", False):
+        return [
+            Error(
+                "PATHWAY_LEDGER_KEYS is not set: sign-off records are hashed with Pathway's "
+                "development key, which anyone with the source code knows.",
+                hint="Set PATHWAY_LEDGER_KEYS to id:secret with a long random secret, kept "
+                "outside the database (docs/operations.md: the ledger key and rotating it).",
+                id="pathway.E002",
+            )
+        ]
+    return []

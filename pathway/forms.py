@@ -5,15 +5,18 @@ from __future__ import annotations
 from crispy_forms.layout import HTML
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 
 from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
+from pathway.lockout import Client
 from pathway.models import Allocation, RoleCode, User
 from pathway.preparation import confirmation_message
 from pathway.selectors import allocation_check_day, mentor_preparation_status
+from pathway.signatures import password_verify
 
 UNPREPARED_LABEL = (
     "I understand that this mentor's preparation is missing or out of date, and I still want "
@@ -60,7 +63,8 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client: Client | None = None, **kwargs):
+        self.client = client
         super().__init__(*args, **kwargs)
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
@@ -68,6 +72,18 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.helper = nhsuk_helper(
             "old_password", "new_password1", "new_password2", submit="Change password"
         )
+
+    def clean_old_password(self):
+        # Checked by the signature service, so a wrong guess here counts towards the same
+        # lockout as signing in and signing a record.
+        old_password = self.cleaned_data["old_password"]
+        try:
+            password_verify(person=self.user, password=old_password, client=self.client)
+        except ValidationError as wrong:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            ) from wrong
+        return old_password
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

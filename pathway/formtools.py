@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
@@ -26,15 +30,54 @@ def nhsuk_helper(*fields, submit: str, css_class: str = "", form_tag: bool = Tru
 
 
 def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when it names one, else
-    above the form, so the error summary lists it."""
+    """Show a service's ValidationError on the form: on its field when it names one (or the
+    field the form shows it on: `service_error_fields`, e.g. a service's "signature" on the
+    password box), else above the form, so the error summary lists it."""
     if hasattr(error, "error_dict"):
+        aliases = getattr(form, "service_error_fields", {})
         for name, problems in error.message_dict.items():
+            name = aliases.get(name, name)
             for problem in problems:
                 form.add_error(name if name in form.fields else None, problem)
     else:
         for problem in error.messages:
             form.add_error(None, problem)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A form was submitted and its service accepted it; `result` is what the service gave."""
+
+    result: Any
+
+
+def submit(request, form, perform: Callable[[dict], Any]) -> Done | None:
+    """The form page's one shape. On a POST whose form is valid, call `perform` with the
+    cleaned data (a service call) and return Done with its result. When the form or the
+    service refuses (a ValidationError, shown on the form), or on a GET, return None: the view
+    renders the form again, with what was typed kept and the errors in the summary.
+
+        if done := submit(request, form, lambda data: services.thing_create(actor=..., **data)):
+            messages.success(request, "Saved")
+            return redirect(...)
+        return render(request, "...", {"form": form})
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Done(perform(form.cleaned_data))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's one button. A service's refusal shows above it, in the error
+    summary. `warning` makes it the red button of an action that removes something."""
+
+    def __init__(self, *args, submit: str, warning: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = nhsuk_helper(submit=submit, css_class="warning" if warning else "")
 
 
 BIGGEST_ID = 2**63 - 1

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import time
 
+from django.contrib.auth import logout
+from django.shortcuts import render
+
+from pathway.memo import request_memo
+from pathway.signatures import AccountLocked
+
 # How often activity pushes the idle timeout on. Saving the session on every request (Django's
 # SESSION_SAVE_EVERY_REQUEST) costs several queries per page; once a minute is as good for a
 # 30-minute timeout, which then falls between 29 and 30 minutes after the last page.
@@ -33,3 +39,32 @@ class SessionActivityMiddleware:
             if now - int(session.get(SEEN_KEY, 0)) >= TOUCH_EVERY_SECONDS:
                 session[SEEN_KEY] = now
         return response
+
+
+class RequestMemoMiddleware:
+    """Opens pathway.memo's memory for the length of one request (permission checks ask the
+    database about allocations once a page, not once a check)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_memo():
+            return self.get_response(request)
+
+
+class AccountLockedMiddleware:
+    """When a wrong password (at sign-off, or changing it) locks the account, the person is
+    signed out there and then and told why; the lock has ended their other sessions too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, AccountLocked):
+            logout(request)
+            return render(request, "registration/locked_out.html", status=429)
+        return None

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 
@@ -21,6 +22,14 @@ class RoleCode(models.TextChoices):
     LEAD_NURSE = "lead_nurse", "Lead nurse"
     MANAGER = "manager", "Ward or unit manager"
     ADMINISTRATOR = "administrator", "Administrator"
+
+
+class SignatureMethod(models.TextChoices):
+    """How a signer proved who they were at the moment of signing (pathway/signatures.py)."""
+
+    PASSWORD = "password", "password"
+    PASSKEY = "passkey", "passkey"
+    SSO = "sso", "single sign-on"
 
 
 class Band(models.TextChoices):
@@ -142,9 +151,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         "admin site access", default=False, help_text="May sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session the person has (pathway/lockout.py: an account that locks).
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
-    history = PersonHistory(excluded_fields=["password", "last_login"], m2m_fields=[roles])
+    history = PersonHistory(
+        excluded_fields=["password", "last_login", "session_generation"], m2m_fields=[roles]
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -181,6 +194,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         if rules.perm_exists(perm):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with a hash of the password, so a new password ends the
+        # other sessions. The generation does the same without a new password: raising it ends
+        # them all. At 0 the hash is Django's own, so sessions made before it still hold.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "pathway.User.session_auth_hash",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -324,6 +350,14 @@ class Allocation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
+
+    # The role a supporter must hold for an allocation of each kind to count.
+    ROLE_FOR_KIND = {
+        Kind.MENTOR: RoleCode.MENTOR,
+        Kind.TUTOR: RoleCode.TUTOR,
+        Kind.PRACTICE_EDUCATOR: RoleCode.PRACTICE_EDUCATOR,
+        Kind.MANAGER: RoleCode.MANAGER,
+    }
 
     objects = AllocationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -3,6 +3,7 @@
 import rules
 
 from pathway.models import Allocation, RoleCode
+from pathway.selectors import allocation_kinds
 
 
 def _has_role(code):
@@ -23,25 +24,33 @@ is_administrator = _has_role(RoleCode.ADMINISTRATOR)
 
 
 def _currently_allocated(kind):
+    """Allocated today, in this capacity, holding its role (pathway.selectors'
+    counting_allocations: the same definition every list of supported trainees uses). Asked
+    of the database once per request, however many checks a page makes."""
+
     @rules.predicate(name=f"is_current_{kind}_of")
     def predicate(user, trainee):
         if not (user and user.is_authenticated and trainee is not None):
             return False
         if user.pk == trainee.pk:
             return False
-        return (
-            Allocation.objects.current().filter(supporter=user, trainee=trainee, kind=kind).exists()
-        )
+        return kind in allocation_kinds(user, trainee.pk)
 
     return predicate
 
 
-is_current_mentor_of = _currently_allocated(Allocation.Kind.MENTOR) & is_mentor
-is_current_tutor_of = _currently_allocated(Allocation.Kind.TUTOR) & is_tutor
-is_current_educator_of = (
-    _currently_allocated(Allocation.Kind.PRACTICE_EDUCATOR) & is_practice_educator
-)
-is_current_manager_of = _currently_allocated(Allocation.Kind.MANAGER) & is_manager
+is_current_mentor_of = _currently_allocated(Allocation.Kind.MENTOR)
+is_current_tutor_of = _currently_allocated(Allocation.Kind.TUTOR)
+is_current_educator_of = _currently_allocated(Allocation.Kind.PRACTICE_EDUCATOR)
+is_current_manager_of = _currently_allocated(Allocation.Kind.MANAGER)
+
+
+@rules.predicate
+def supports_trainee(user, trainee):
+    """Supports this trainee today in any capacity."""
+    if not (user and user.is_authenticated and trainee is not None) or user.pk == trainee.pk:
+        return False
+    return bool(allocation_kinds(user, trainee.pk))
 
 
 @rules.predicate

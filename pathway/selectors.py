@@ -9,8 +9,45 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from pathway.memo import remembered
 from pathway.models import Allocation, MentorPreparation, RoleCode, User
 from pathway.preparation import PreparationStatus, preparation_status, update_due_on
+
+# Who supports whom ---------------------------------------------------------------------------
+# One definition of "supports a trainee today", used both by the rules (may this person open
+# that record?) and by every list of supported trainees, so that a list never shows what its
+# detail page would refuse.
+
+
+def counting_allocations(
+    supporter: User, *, kinds=None, on: datetime.date | None = None
+) -> QuerySet[Allocation]:
+    """The supporter's allocations that give them a part in a trainee's training on a day
+    (today by default): in force, and of a kind whose role they still hold. An allocation as
+    mentor stops counting when the mentor role is taken away, until it is given back."""
+    held = [kind for kind, role in Allocation.ROLE_FOR_KIND.items() if supporter.has_role(role)]
+    if kinds is not None:
+        held = [kind for kind in held if kind in kinds]
+    return Allocation.objects.current(on).filter(supporter=supporter, kind__in=held)
+
+
+def supported_trainee_ids(supporter: User, *, kinds=None, on: datetime.date | None = None):
+    """A subquery of the trainees this person supports (in any of `kinds`, or any capacity)."""
+    return counting_allocations(supporter, kinds=kinds, on=on).values("trainee_id")
+
+
+def allocation_kinds(supporter: User, trainee_id: int) -> frozenset[str]:
+    """How this person supports this trainee today (remembered for the rest of the request)."""
+    today = timezone.localdate()
+
+    def ask() -> frozenset[str]:
+        return frozenset(
+            counting_allocations(supporter, on=today)
+            .filter(trainee_id=trainee_id)
+            .values_list("kind", flat=True)
+        )
+
+    return remembered(("allocations", supporter.pk, trainee_id, today), ask)
 
 
 def people_supported_by(

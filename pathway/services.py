@@ -8,16 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pathway.memo import forget
 from pathway.models import Allocation, MentorPreparation, RoleCode, User
 from pathway.preparation import confirmation_message
 from pathway.selectors import allocation_check_day, mentor_preparation_status
-
-ROLE_FOR_ALLOCATION = {
-    Allocation.Kind.MENTOR: RoleCode.MENTOR,
-    Allocation.Kind.TUTOR: RoleCode.TUTOR,
-    Allocation.Kind.PRACTICE_EDUCATOR: RoleCode.PRACTICE_EDUCATOR,
-    Allocation.Kind.MANAGER: RoleCode.MANAGER,
-}
 
 
 @transaction.atomic
@@ -41,7 +35,7 @@ def allocation_create(
         raise PermissionDenied("Only the lead nurse can allocate supporters")
     if not trainee.has_role(RoleCode.TRAINEE):
         raise ValidationError({"trainee": "This person is not a trainee"})
-    if not supporter.has_role(ROLE_FOR_ALLOCATION[kind]):
+    if not supporter.has_role(Allocation.ROLE_FOR_KIND[kind]):
         raise ValidationError(
             {"supporter": f"{supporter} does not hold the role of {kind.replace('_', ' ')}"}
         )
@@ -65,6 +59,7 @@ def allocation_create(
     )
     allocation.full_clean()
     allocation.save()
+    forget("allocations")
     return allocation
 
 
@@ -75,6 +70,7 @@ def allocation_end(*, actor: User | None, allocation: Allocation, end_date: date
     allocation.end_date = end_date
     allocation.full_clean()
     allocation.save(update_fields=["end_date"])
+    forget("allocations")
     return allocation
 
 

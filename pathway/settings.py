@@ -35,6 +35,20 @@ SECRET_KEY_IS_DEVELOPMENT = not SECRET_KEY
 if SECRET_KEY_IS_DEVELOPMENT:
     SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
 
+# The sign-off ledger's keys (competencies/ledger.py): "id:secret,id:secret", the first signs
+# new records and the others verify older ones. Without it a development key is used, which
+# `check --deploy` refuses (pathway.E002) and the WSGI app refuses with debug off.
+PATHWAY_LEDGER_KEYS = {
+    key_id.strip(): secret.strip().encode()
+    for key_id, _, secret in (
+        item.partition(":") for item in env_list("PATHWAY_LEDGER_KEYS") if ":" in item
+    )
+}
+LEDGER_KEY_IS_DEVELOPMENT = not PATHWAY_LEDGER_KEYS
+if LEDGER_KEY_IS_DEVELOPMENT:
+    PATHWAY_LEDGER_KEYS = {"development": b"pathway-development-ledger-key-not-for-production"}
+PATHWAY_LEDGER_KEY_ID = next(iter(PATHWAY_LEDGER_KEYS))
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -66,11 +80,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pathway.middleware.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pathway.middleware.SessionActivityMiddleware",
+    "pathway.middleware.AccountLockedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -237,6 +253,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # above does not depend on cookies or user agents, which is what W006 guards against.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# One count per account however the address is typed (pathway/lockout.py).
+AXES_USERNAME_CALLABLE = "pathway.lockout.account_key"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -11,7 +11,11 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
-os.environ.setdefault("PATHWAY_MEDIA_ROOT", tempfile.mkdtemp(prefix="pathway-test-media-"))
+# A folder of evidence files per test process: with pytest-xdist each worker has its own (the
+# workers inherit the first process's environment, so a shared one would mix their files).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker or "PATHWAY_MEDIA_ROOT" not in os.environ:
+    os.environ["PATHWAY_MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"pathway-test-media-{_worker}")
 
 from pathway.settings import *  # noqa: E402,F403
 from pathway.settings import STORAGES  # noqa: E402

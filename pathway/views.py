@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from pathway import forms, selectors, services
+from pathway.lockout import Client
 from pathway.models import RoleCode, User
 from pathway.navigation import items_for
 from pathway.permissions import require_perm
@@ -116,6 +117,9 @@ class SignInView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("pathway:account")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "client": Client.of(self.request)}
 
     def form_valid(self, form):
         messages.success(self.request, "Your password has been changed")

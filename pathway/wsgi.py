@@ -10,3 +10,5 @@ application = get_wsgi_application()
 
 if not settings.DEBUG and settings.SECRET_KEY_IS_DEVELOPMENT:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY before serving Pathway with DEBUG off.")
+if not settings.DEBUG and settings.LEDGER_KEY_IS_DEVELOPMENT:
+    raise ImproperlyConfigured("Set PATHWAY_LEDGER_KEYS before serving Pathway with DEBUG off.")

@@ -27,6 +27,7 @@ from pathway.models import (
     Site,
     User,
 )
+from pathway.signatures import Signature
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -269,6 +270,11 @@ def sign_off_data(competency, password: str, *, outcome: str = "achieved", on=No
         **date_fields("assessed_on", on or timezone.localdate()),
         "password": password,
     }
+
+
+def signature(password: str = PASSWORD):
+    """What a signer offers to sign in tests: their password, checked by the real service."""
+    return Signature.with_password(password)
 
 
 def ask_for_sign_off(record, competency, mentor):

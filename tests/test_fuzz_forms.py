@@ -676,9 +676,10 @@ class World:
         decided = competency_services.sign_off_request_create(
             actor=self.trainee, record=self.record, competency=self.core_b, mentor=self.mentor
         )
-        self.assessment = competency_services.sign_off_record(
-            request=decided,
-            assessor=self.mentor,
+        self.assessment = competency_services.sign_off_request_decide(
+            actor=self.mentor,
+            sign_off_request=decided,
+            signature=factories.signature(),
             outcome="achieved",
             method=AssessmentMethod.DIRECT_OBSERVATION,
             assessed_on=today - datetime.timedelta(days=3),

@@ -569,9 +569,10 @@ class World:
         decided = competency_services.sign_off_request_create(
             actor=self.trainee, record=self.record, competency=achieved, mentor=self.mentor
         )
-        self.assessment = competency_services.sign_off_record(
-            request=decided,
-            assessor=self.mentor,
+        self.assessment = competency_services.sign_off_request_decide(
+            actor=self.mentor,
+            sign_off_request=decided,
+            signature=factories.signature(),
             outcome=Assessment.Outcome.ACHIEVED,
             method=achieved.assessment_methods[0],
             assessed_on=today,

@@ -5,35 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from competencies import forms, selectors, services
-from competencies.models import (
-    Competency,
-    CompetencyProgress,
-    Evidence,
-    SignOffRequest,
-    TrainingRecord,
+from competencies.access import (
+    ACT_ON_RECORD,
+    access_evidence_file,
+    access_progress,
+    access_record,
+    access_sign_off_request,
 )
-from competencies.rules import remember_allocations
-from pathway.formtools import add_service_errors, parse_id
-
-
-def _record(request, record_pk, perm="competencies.view_record") -> TrainingRecord:
-    """The record, if this person may see it. Others get 404: a trainee's record is private."""
-    remember_allocations(request.user)
-    try:
-        record = selectors.record_by_pk(record_pk)
-    except TrainingRecord.DoesNotExist as missing:
-        raise Http404 from missing
-    if not request.user.has_perm("competencies.view_record", record):
-        raise Http404
-    if perm != "competencies.view_record" and not request.user.has_perm(perm, record):
-        raise PermissionDenied
-    return record
+from pathway.access import fetch_or_404
+from pathway.formtools import get_or_post, parse_id, posted_data, submit
 
 
 @login_required
@@ -48,7 +34,7 @@ def my_progress(request):
 
 @login_required
 def record_detail(request, record_pk):
-    record = _record(request, record_pk)
+    record = access_record(request.user, record_pk)
     return _render_progress(request, record, own=record.trainee_id == request.user.pk)
 
 
@@ -63,11 +49,8 @@ def _render_progress(request, record, *, own):
 
 @login_required
 def competency_detail(request, record_pk, competency_pk):
-    record = _record(request, record_pk)
-    try:
-        page = selectors.competency_page(record, competency_pk)
-    except CompetencyProgress.DoesNotExist as missing:
-        raise Http404 from missing
+    record = access_record(request.user, record_pk)
+    page = fetch_or_404(lambda: selectors.competency_page(record, competency_pk))
     user = request.user
     return render(
         request,
@@ -85,45 +68,47 @@ def competency_detail(request, record_pk, competency_pk):
     )
 
 
+def _chosen_competency(request) -> dict:
+    competency_id = parse_id(request.GET.get("competency"))
+    return {} if competency_id is None else {"competencies": [competency_id]}
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def practice_add(request, record_pk):
-    record = _record(request, record_pk, "competencies.act_on_record")
-    competencies = selectors.applicable_competencies_for(record)
-    initial = {}
-    if (competency_id := parse_id(request.GET.get("competency"))) is not None:
-        initial["competencies"] = [competency_id]
-    form = forms.PracticeForm(request.POST or None, competencies=competencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practice_log(actor=request.user, record=record, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Supervised practice saved")
-            return _back_to(record, form.cleaned_data["competencies"])
+    record = access_record(request.user, record_pk, act=ACT_ON_RECORD)
+    form = forms.PracticeForm(
+        posted_data(request),
+        competencies=selectors.applicable_competencies_for(record),
+        initial=_chosen_competency(request),
+    )
+    if submit(
+        request,
+        form,
+        lambda data: services.practice_log(actor=request.user, record=record, **data),
+    ):
+        messages.success(request, "Supervised practice saved")
+        return _back_to(record, form.cleaned_data["competencies"])
     return render(request, "competencies/practice_form.html", {"form": form, "record": record})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def evidence_add(request, record_pk):
-    record = _record(request, record_pk, "competencies.act_on_record")
-    competencies = selectors.applicable_competencies_for(record)
-    initial = {}
-    if (competency_id := parse_id(request.GET.get("competency"))) is not None:
-        initial["competencies"] = [competency_id]
+    record = access_record(request.user, record_pk, act=ACT_ON_RECORD)
     form = forms.EvidenceForm(
-        request.POST or None, request.FILES or None, competencies=competencies, initial=initial
+        posted_data(request),
+        request.FILES or None,
+        competencies=selectors.applicable_competencies_for(record),
+        initial=_chosen_competency(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_add(actor=request.user, record=record, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Evidence saved")
-            return _back_to(record, form.cleaned_data["competencies"])
+    if submit(
+        request,
+        form,
+        lambda data: services.evidence_add(actor=request.user, record=record, **data),
+    ):
+        messages.success(request, "Evidence saved")
+        return _back_to(record, form.cleaned_data["competencies"])
     return render(request, "competencies/evidence_form.html", {"form": form, "record": record})
 
 
@@ -136,12 +121,7 @@ def _back_to(record, competencies):
 
 @login_required
 def evidence_download(request, uuid):
-    try:
-        evidence = selectors.evidence_by_uuid(uuid)
-    except Evidence.DoesNotExist as missing:
-        raise Http404 from missing
-    if not request.user.has_perm("competencies.view_record", evidence.record) or not evidence.file:
-        raise Http404
+    evidence = access_evidence_file(request.user, uuid)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -154,23 +134,21 @@ def evidence_download(request, uuid):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def request_sign_off(request, record_pk, competency_pk):
-    record = _record(request, record_pk, "competencies.act_on_record")
-    competency = get_object_or_404(Competency, pk=competency_pk, progress__record=record)
+    progress = access_progress(request.user, record_pk, competency_pk, act=ACT_ON_RECORD)
+    record, competency = progress.record, progress.competency
     mentors = selectors.current_mentors(record.trainee)
-    form = forms.SignOffRequestForm(request.POST or None, mentors=mentors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_off_request_create(
-                actor=request.user, record=record, competency=competency, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            mentor = form.cleaned_data["mentor"]
-            messages.success(request, f"Sign-off requested from {mentor.full_name}")
-            return redirect("competencies:competency_detail", record.pk, competency.pk)
+    form = forms.SignOffRequestForm(posted_data(request), mentors=mentors)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.sign_off_request_create(
+            actor=request.user, record=record, competency=competency, **data
+        ),
+    ):
+        messages.success(request, f"Sign-off requested from {done.result.mentor.full_name}")
+        return redirect("competencies:competency_detail", record.pk, competency.pk)
     return render(
         request,
         "competencies/request_form.html",
@@ -181,15 +159,18 @@ def request_sign_off(request, record_pk, competency_pk):
 @login_required
 @require_POST
 def request_withdraw(request, pk):
-    sign_off_request = get_object_or_404(SignOffRequest.objects.select_related("record"), pk=pk)
-    record = _record(request, sign_off_request.record_id, "competencies.act_on_record")
+    sign_off_request = access_sign_off_request(
+        request.user, pk, act="competencies.withdraw_request"
+    )
     try:
-        services.sign_off_request_withdraw(actor=request.user, request=sign_off_request)
+        services.sign_off_request_withdraw(actor=request.user, sign_off_request=sign_off_request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Your request has been withdrawn")
-    return redirect("competencies:competency_detail", record.pk, sign_off_request.competency_id)
+    return redirect(
+        "competencies:competency_detail", sign_off_request.record_id, sign_off_request.competency_id
+    )
 
 
 urlpatterns = [

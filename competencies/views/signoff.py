@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from competencies import forms, selectors, services
-from competencies.models import Assessment, SignOffRequest
-from competencies.rules import remember_allocations
-from pathway.formtools import add_service_errors
+from competencies.access import access_assessment, access_sign_off_request
+from competencies.models import SignOffRequest
+from pathway.formtools import get_or_post, posted_data, submit
 from pathway.models import RoleCode
 
 SUPPORT_ROLES = (RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER)
@@ -38,52 +36,36 @@ def my_trainees(request):
     )
 
 
-def _open_request(request, pk) -> SignOffRequest:
-    remember_allocations(request.user)
-    try:
-        sign_off_request = selectors.request_by_pk(pk)
-    except SignOffRequest.DoesNotExist as missing:
-        raise Http404 from missing
-    if not request.user.has_perm("competencies.view_record", sign_off_request.record):
-        raise Http404
-    return sign_off_request
-
-
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def sign_off(request, pk):
-    sign_off_request = _open_request(request, pk)
+    sign_off_request = access_sign_off_request(request.user, pk)
     record, competency = sign_off_request.record, sign_off_request.competency
     if sign_off_request.status != SignOffRequest.Status.OPEN:
         messages.error(request, "This request has already been decided or withdrawn")
-        return redirect("competencies:competency_detail", record.pk, sign_off_request.competency_id)
+        return redirect("competencies:competency_detail", record.pk, competency.pk)
     if not request.user.has_perm("competencies.decide_request", sign_off_request):
         raise PermissionDenied
-    form = forms.SignOffForm(
-        request.POST or None, competency=sign_off_request.competency, signer=request.user
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment = services.sign_off_record(
-                request=sign_off_request,
-                assessor=request.user,
-                outcome=data["outcome"],
-                method=data["method"],
-                assessed_on=data["assessed_on"],
-                feedback=data["feedback"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            trainee = record.trainee.full_name
-            verdict = assessment.get_outcome_display().lower()
-            messages.success(request, f"Signed: {competency.code} {verdict} for {trainee}")
-            return redirect("competencies:my_trainees")
-    # Never send the password back to the browser.
-    if form.is_bound:
-        form.data = form.data.copy()
-        form.data["password"] = ""
+    form = forms.SignOffForm(posted_data(request), competency=competency)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.sign_off_request_decide(
+            actor=request.user,
+            sign_off_request=sign_off_request,
+            signature=form.signature(request),
+            outcome=data["outcome"],
+            method=data["method"],
+            assessed_on=data["assessed_on"],
+            feedback=data["feedback"],
+        ),
+    ):
+        verdict = done.result.get_outcome_display().lower()
+        messages.success(
+            request, f"Signed: {competency.code} {verdict} for {record.trainee.full_name}"
+        )
+        return redirect("competencies:my_trainees")
+    form.forget_password()
     return render(
         request,
         "competencies/sign_off.html",
@@ -91,40 +73,32 @@ def sign_off(request, pk):
             "form": form,
             "sign_off_request": sign_off_request,
             "record": record,
-            "competency": sign_off_request.competency,
+            "competency": competency,
             **selectors.sign_off_context(sign_off_request),
         },
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def revoke(request, pk):
-    remember_allocations(request.user)
-    try:
-        assessment = selectors.assessment_by_pk(pk)
-    except Assessment.DoesNotExist as missing:
-        raise Http404 from missing
-    if not request.user.has_perm("competencies.view_record", assessment.record):
-        raise Http404
-    if not request.user.has_perm("competencies.revoke_assessment", assessment):
-        raise PermissionDenied
-    form = forms.RevokeForm(request.POST or None, signer=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_revoke(
-                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The decision has been revoked")
-            return redirect(
-                "competencies:competency_detail", assessment.record_id, assessment.competency_id
-            )
-    if form.is_bound:
-        form.data = form.data.copy()
-        form.data["password"] = ""
+    assessment = access_assessment(request.user, pk, act="competencies.revoke_assessment")
+    form = forms.RevokeForm(posted_data(request))
+    if submit(
+        request,
+        form,
+        lambda data: services.assessment_revoke(
+            actor=request.user,
+            assessment=assessment,
+            reason=data["reason"],
+            signature=form.signature(request),
+        ),
+    ):
+        messages.success(request, "The decision has been revoked")
+        return redirect(
+            "competencies:competency_detail", assessment.record_id, assessment.competency_id
+        )
+    form.forget_password()
     return render(request, "competencies/revoke.html", {"form": form, "assessment": assessment})
 
 

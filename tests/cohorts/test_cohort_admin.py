@@ -226,9 +226,10 @@ def test_deferral_keeps_the_whole_record(lead_nurse):
     request = competency_services.sign_off_request_create(
         actor=enrolment.trainee, record=record, competency=competency, mentor=mentor
     )
-    competency_services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    competency_services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=factories.signature(),
         outcome="achieved",
         method=competency.assessment_methods[0],
         assessed_on=TODAY(),

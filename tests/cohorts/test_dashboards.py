@@ -385,9 +385,10 @@ def test_a_real_sign_off_counts_and_a_finished_trainee_is_predicted_on_the_last_
         )
         row = dashboards.cohort_rows(cohort, today=today)[0]
         assert row.open_requests == 1
-        competency_services.sign_off_record(
-            request=request,
-            assessor=mentor,
+        competency_services.sign_off_request_decide(
+            actor=mentor,
+            sign_off_request=request,
+            signature=factories.signature(),
             outcome="achieved",
             method=competency.assessment_methods[0],
             assessed_on=day,

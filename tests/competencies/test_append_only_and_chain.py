@@ -21,9 +21,10 @@ def _signed(record, mentor, competency, outcome="achieved", feedback=""):
     request = services.sign_off_request_create(
         actor=record.trainee, record=record, competency=competency, mentor=mentor
     )
-    return services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    return services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=factories.signature(),
         outcome=outcome,
         method=competency.assessment_methods[0],
         assessed_on=timezone.localdate(),
@@ -140,9 +141,10 @@ def test_two_mentors_deciding_at_once_record_exactly_one_decision(postgres_only)
                 pk=request.pk
             )
             barrier.wait(timeout=10)
-            services.sign_off_record(
-                request=own_request,
-                assessor=mentor,
+            services.sign_off_request_decide(
+                actor=mentor,
+                sign_off_request=own_request,
+                signature=factories.signature(),
                 outcome=outcome,
                 method=competency.assessment_methods[0],
                 assessed_on=timezone.localdate(),
@@ -190,9 +192,10 @@ def test_many_sign_offs_at_once_lose_none_and_duplicate_none(postgres_only):
                 pk=request_pk
             )
             barrier.wait(timeout=10)
-            services.sign_off_record(
-                request=request,
-                assessor=mentor,
+            services.sign_off_request_decide(
+                actor=mentor,
+                sign_off_request=request,
+                signature=factories.signature(),
                 outcome="achieved",
                 method=request.competency.assessment_methods[0],
                 assessed_on=timezone.localdate(),
@@ -212,3 +215,50 @@ def test_many_sign_offs_at_once_lose_none_and_duplicate_none(postgres_only):
     assert [a.sequence for a in assessments] == list(range(1, 9))
     assert sorted(a.request_id for a in assessments) == sorted(r.pk for r in requests)
     assert verify_chains() == (8, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_revoke_gives_one_revocation_and_a_clear_refusal(postgres_only):
+    """Two revocations of one decision at the same moment: before the chain was locked for the
+    check, the second failed on the database's unique rule and the page was a 500."""
+    record, mentor, (competency, *_) = factories.enrolled_trainee()
+    decision = services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=factories.ask_for_sign_off(record, competency, mentor),
+        signature=factories.signature(),
+        outcome="achieved",
+        method=competency.assessment_methods[0],
+        assessed_on=timezone.localdate(),
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def revoke():
+        try:
+            own = Assessment.objects.select_related("record", "competency", "assessor").get(
+                pk=decision.pk
+            )
+            barrier.wait(timeout=10)
+            services.assessment_revoke(
+                actor=mentor,
+                assessment=own,
+                reason="Wrong trainee",
+                signature=factories.signature(),
+            )
+            outcomes.append("revoked")
+        except ValidationError as refusal:
+            outcomes.append(" ".join(refusal.messages))
+        except Exception as error:  # noqa: BLE001 - reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=revoke) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["This decision has already been revoked", "revoked"], outcomes
+    assert Assessment.objects.filter(revokes=decision).count() == 1
+    _, breaks = verify_chains()
+    assert breaks == []

@@ -274,9 +274,10 @@ def test_trainee_withdraws_a_request_on_the_page(client):
 
 def test_revoke_through_the_page_keeps_both_records(client, password):
     record, mentor, competency, request = _open_request()
-    assessment = services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    assessment = services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=factories.signature(),
         outcome="achieved",
         method=competency.assessment_methods[0],
         assessed_on=timezone.localdate(),
@@ -318,9 +319,10 @@ def _grow_record(record, mentor, competencies, entries_each):
         request = services.sign_off_request_create(
             actor=record.trainee, record=record, competency=competency, mentor=mentor
         )
-        services.sign_off_record(
-            request=request,
-            assessor=mentor,
+        services.sign_off_request_decide(
+            actor=mentor,
+            sign_off_request=request,
+            signature=factories.signature(),
             outcome="not_yet_competent",
             method=competency.assessment_methods[0],
             assessed_on=today,

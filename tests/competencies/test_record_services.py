@@ -42,9 +42,10 @@ def _request(record, competency, mentor):
 
 
 def _decide(request, mentor, outcome="achieved", feedback="", day=None, method=None):
-    return services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    return services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=factories.signature(),
         outcome=outcome,
         method=method or request.competency.assessment_methods[0],
         assessed_on=day or TODAY(),
@@ -142,10 +143,10 @@ def test_withdraw_returns_to_previous_state_and_only_once():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
     _practise(record, competency)
     request = _request(record, competency, mentor)
-    services.sign_off_request_withdraw(actor=record.trainee, request=request)
+    services.sign_off_request_withdraw(actor=record.trainee, sign_off_request=request)
     assert _state(record, competency) == ProgressState.IN_PROGRESS
     with pytest.raises(ValidationError, match="already been decided or withdrawn"):
-        services.sign_off_request_withdraw(actor=record.trainee, request=request)
+        services.sign_off_request_withdraw(actor=record.trainee, sign_off_request=request)
 
 
 def test_decided_request_cannot_be_withdrawn_or_decided_again():
@@ -153,7 +154,7 @@ def test_decided_request_cannot_be_withdrawn_or_decided_again():
     request = _request(record, competency, mentor)
     _decide(request, mentor)
     with pytest.raises(ValidationError):
-        services.sign_off_request_withdraw(actor=record.trainee, request=request)
+        services.sign_off_request_withdraw(actor=record.trainee, sign_off_request=request)
     with pytest.raises(PermissionDenied):
         _decide(request, mentor)  # no longer open: the rule refuses first
     assert Assessment.objects.count() == 1
@@ -273,14 +274,19 @@ def test_revocation_by_signer_restores_previous_state_and_keeps_history():
     _practise(record, competency)
     achieved = _decide(_request(record, competency, mentor), mentor)
     revocation = services.assessment_revoke(
-        actor=mentor, assessment=achieved, reason="Signed the wrong competency"
+        actor=mentor,
+        assessment=achieved,
+        reason="Signed the wrong competency",
+        signature=factories.signature(),
     )
     assert revocation.revokes == achieved
     assert revocation.outcome == Assessment.Outcome.REVOKED
     assert _state(record, competency) == ProgressState.IN_PROGRESS
     assert Assessment.objects.filter(record=record).count() == 2
     with pytest.raises(ValidationError, match="already been revoked"):
-        services.assessment_revoke(actor=mentor, assessment=achieved, reason="again")
+        services.assessment_revoke(
+            actor=mentor, assessment=achieved, reason="again", signature=factories.signature()
+        )
 
 
 def test_lead_nurse_may_revoke_but_another_mentor_may_not(lead_nurse):
@@ -289,10 +295,16 @@ def test_lead_nurse_may_revoke_but_another_mentor_may_not(lead_nurse):
     other = factories.MentorFactory()
     factories.AllocationFactory(trainee=record.trainee, supporter=other)
     with pytest.raises(PermissionDenied):
-        services.assessment_revoke(actor=other, assessment=achieved, reason="x")
+        services.assessment_revoke(
+            actor=other, assessment=achieved, reason="x", signature=factories.signature()
+        )
     with pytest.raises(PermissionDenied):
-        services.assessment_revoke(actor=record.trainee, assessment=achieved, reason="x")
-    revocation = services.assessment_revoke(actor=lead_nurse, assessment=achieved, reason="Audit")
+        services.assessment_revoke(
+            actor=record.trainee, assessment=achieved, reason="x", signature=factories.signature()
+        )
+    revocation = services.assessment_revoke(
+        actor=lead_nurse, assessment=achieved, reason="Audit", signature=factories.signature()
+    )
     assert revocation.assessor_role == "Lead nurse"
     assert _state(record, competency) == ProgressState.NOT_STARTED
 
@@ -301,4 +313,6 @@ def test_revocation_needs_a_reason():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
     achieved = _decide(_request(record, competency, mentor), mentor)
     with pytest.raises(ValidationError, match="reason"):
-        services.assessment_revoke(actor=mentor, assessment=achieved, reason=" ")
+        services.assessment_revoke(
+            actor=mentor, assessment=achieved, reason=" ", signature=factories.signature()
+        )

@@ -1,5 +1,5 @@
 """The sign-off POST takes the same queries however long the trainee's chain and record are, and
-permission checks on one page ask about allocations once (competencies.rules.remember_allocations)
+permission checks on one page ask about allocations once (pathway.memo: one memory a request)
 without ever answering from a stale memory outside a request."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from competencies import services
 from competencies.models import Assessment, ProgressState, SignOffRequest
-from competencies.rules import remember_allocations
+from pathway.memo import request_memo
 from pathway.models import Allocation
 from tests import factories
 
@@ -26,9 +26,10 @@ def _sign_off_queries(client, password, decided_before: int) -> int:
     record, mentor, competencies = factories.enrolled_trainee(competencies=decided_before + 1)
     for competency in competencies[:decided_before]:
         request = factories.ask_for_sign_off(record, competency, mentor)
-        services.sign_off_record(
-            request=request,
-            assessor=mentor,
+        services.sign_off_request_decide(
+            actor=mentor,
+            sign_off_request=request,
+            signature=factories.signature(),
             outcome="achieved",
             method=competency.assessment_methods[0],
             assessed_on=timezone.localdate(),
@@ -63,8 +64,7 @@ def test_sign_off_post_queries_do_not_grow_with_the_chain(client, password):
 def test_a_page_asks_about_allocations_once():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
     request = factories.ask_for_sign_off(record, competency, mentor)
-    remember_allocations(mentor)
-    with CaptureQueriesContext(connection) as captured:
+    with request_memo(), CaptureQueriesContext(connection) as captured:
         assert mentor.has_perm("competencies.view_record", record)
         assert mentor.has_perm("competencies.decide_request", request)
         assert mentor.has_perm("competencies.decide_request", request)
@@ -81,9 +81,10 @@ def test_without_remembering_an_ended_allocation_is_seen_at_once():
     )
     assert not mentor.has_perm("competencies.decide_request", request)
     with pytest.raises(PermissionDenied):
-        services.sign_off_record(
-            request=request,
-            assessor=mentor,
+        services.sign_off_request_decide(
+            actor=mentor,
+            sign_off_request=request,
+            signature=factories.signature(),
             outcome="achieved",
             method=competency.assessment_methods[0],
             assessed_on=timezone.localdate(),
@@ -93,7 +94,7 @@ def test_without_remembering_an_ended_allocation_is_seen_at_once():
 def test_remembered_answers_are_per_trainee_and_per_kind():
     record, mentor, _ = factories.enrolled_trainee()
     other, _other_mentor, _ = factories.enrolled_trainee()
-    remember_allocations(mentor)
-    assert mentor.has_perm("competencies.view_record", record)
-    assert not mentor.has_perm("competencies.view_record", other)
-    assert not mentor.has_perm("competencies.act_on_record", record)
+    with request_memo():
+        assert mentor.has_perm("competencies.view_record", record)
+        assert not mentor.has_perm("competencies.view_record", other)
+        assert not mentor.has_perm("competencies.act_on_record", record)

@@ -69,6 +69,7 @@ def test_check_deploy_is_clean_with_production_settings():
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "k8#2nT!q9vLx$3pR7wZ^b1mY&6cF0hJ4sD@5gK*8eU+aQ-rV7yW2zN9",
             "DJANGO_ALLOWED_HOSTS": "pathway.example.nhs.uk",
+            "PATHWAY_LEDGER_KEYS": "2026-12:Qm9va2xldHMgYXJlIG5vdCBrZXlzLCBidXQgdGhpcyBpcyBsb25n",
         }
     )
     result = subprocess.run(
@@ -96,3 +97,25 @@ def test_check_deploy_fails_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "pathway.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_a_ledger_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PATHWAY_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "pathway.settings",
+            "DJANGO_SECRET_KEY": "k8#2nT!q9vLx$3pR7wZ^b1mY&6cF0hJ4sD@5gK*8eU+aQ-rV7yW2zN9",
+            "DJANGO_ALLOWED_HOSTS": "x",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "pathway.E002" in result.stderr + result.stdout
+    assert "pathway.E001" not in result.stderr + result.stdout

@@ -113,9 +113,10 @@ def test_workload_counts_trainees_waiting_requests_and_decisions_per_month(clien
     request = competency_services.sign_off_request_create(
         actor=first.trainee, record=first.record, competency=competencies[0], mentor=mentor
     )
-    competency_services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    competency_services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=factories.signature(),
         outcome="achieved",
         method=competencies[0].assessment_methods[0],
         assessed_on=today,

@@ -1,0 +1,66 @@
+"""Fetch-and-authorise for the trainee's record and sign-off (pathway/access.py's policy).
+
+A record, its requests, decisions and evidence are private: whoever has no part in the
+trainee's training gets 404 for all of them.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from competencies import selectors
+from competencies.models import (
+    Assessment,
+    CompetencyProgress,
+    Evidence,
+    SignOffRequest,
+    TrainingRecord,
+)
+from pathway.access import reach, require
+
+VIEW_RECORD = "competencies.view_record"
+ACT_ON_RECORD = "competencies.act_on_record"
+
+
+def _record_of(thing):
+    return thing.record
+
+
+def access_record(viewer, pk, *, act: str | None = None) -> TrainingRecord:
+    return reach(viewer, lambda: selectors.record_by_pk(pk), see=VIEW_RECORD, act=act)
+
+
+def access_progress(viewer, record_pk, competency_pk, *, act=None) -> CompetencyProgress:
+    """One competency on one record (404 when the competency is not part of it); `act` is a
+    permission on the record."""
+    progress = reach(
+        viewer,
+        lambda: selectors.progress_on_record(record_pk, competency_pk),
+        see=VIEW_RECORD,
+        within=_record_of,
+    )
+    if act is not None:
+        require(viewer, act, progress.record)
+    return progress
+
+
+def access_sign_off_request(viewer, pk, *, act: str | None = None) -> SignOffRequest:
+    return reach(
+        viewer, lambda: selectors.request_by_pk(pk), see=VIEW_RECORD, act=act, within=_record_of
+    )
+
+
+def access_assessment(viewer, pk, *, act: str | None = None) -> Assessment:
+    return reach(
+        viewer, lambda: selectors.assessment_by_pk(pk), see=VIEW_RECORD, act=act, within=_record_of
+    )
+
+
+def access_evidence_file(viewer, uuid) -> Evidence:
+    """A piece of evidence with a file, to download."""
+    evidence = reach(
+        viewer, lambda: selectors.evidence_by_uuid(uuid), see=VIEW_RECORD, within=_record_of
+    )
+    if not evidence.file:
+        raise Http404
+    return evidence
