@@ -398,6 +398,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """A decision on a competency, or the revocation of one. Never edited, never deleted."""
 
+    append_only = True
+
     class Outcome(models.TextChoices):
         ACHIEVED = "achieved", "Achieved"
         NOT_YET_COMPETENT = "not_yet_competent", "Not yet competent"

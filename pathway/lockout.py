@@ -81,3 +81,31 @@ def end_sessions_on_lock(sender, request=None, username=None, **kwargs) -> None:
         User.objects.filter(email__iexact=username).update(
             session_generation=F("session_generation") + 1
         )
+
+
+# Password reset requests: at most this many an hour for one address, and from one place.
+RESETS_PER_ADDRESS_PER_HOUR = 3
+RESETS_PER_CLIENT_PER_HOUR = 20
+
+
+def reset_requests_throttled(*, email: str, client: Client) -> bool:
+    """Count a password reset request; True when it is one too many this hour (it is then
+    quietly not sent). Kept in the cache, which production shares between servers."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    hour = int(timezone.now().timestamp() // 3600)
+    keys = [
+        (f"reset:address:{email.strip().lower()[:254]}:{hour}", RESETS_PER_ADDRESS_PER_HOUR),
+        (f"reset:client:{client.ip_address}:{hour}", RESETS_PER_CLIENT_PER_HOUR),
+    ]
+    throttled = False
+    for key, limit in keys:
+        cache.add(key, 0, timeout=3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=3600)
+            count = 1
+        throttled = throttled or count > limit
+    return throttled

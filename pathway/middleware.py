@@ -6,6 +6,7 @@ import time
 
 from django.contrib.auth import logout
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from pathway.memo import request_memo
 from pathway.signatures import AccountLocked
@@ -68,3 +69,23 @@ class AccountLockedMiddleware:
             logout(request)
             return render(request, "registration/locked_out.html", status=429)
         return None
+
+
+class PrivatePagesMiddleware:
+    """A signed-in person's pages are never kept by the browser or anything between: on a
+    shared ward computer, Back after sign-out must not show the last person's page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not response.has_header("Cache-Control")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,7 +14,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from pathway import forms, selectors, services
-from pathway.lockout import Client
+from pathway.lockout import Client, reset_requests_throttled
 from pathway.models import RoleCode, User
 from pathway.navigation import items_for
 from pathway.permissions import require_perm
@@ -127,7 +130,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links are built from PATHWAY_BASE_URL, never from the Host header a request
+    claims (which an attacker could point at their own site), and requests are throttled."""
+
     form_class = forms.PasswordResetForm
+
+    def form_valid(self, form):
+        if reset_requests_throttled(
+            email=form.cleaned_data["email"], client=Client.of(self.request)
+        ):
+            # The same page as for a sent link: nobody learns whether the address exists.
+            return redirect(self.get_success_url())
+        base = urlsplit(settings.PATHWAY_BASE_URL)
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

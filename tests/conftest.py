@@ -38,3 +38,13 @@ def sign_in(client):
         return c
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (password reset throttling) start afresh for each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
