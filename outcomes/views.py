@@ -12,11 +12,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts import exports
 from cohorts.models import Cohort
 from outcomes import forms, selectors, services
 from outcomes.exports import outcomes_table
 from outcomes.models import BridgingEnrolment, BridgingModule, PathwayMove, Stage
+from pathway import spreadsheets as exports
 from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.models import User
 from pathway.permissions import require_perm
