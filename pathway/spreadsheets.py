@@ -136,6 +136,12 @@ def source_name(source) -> str:
     return Path(str(getattr(source, "name", "") or "")).name
 
 
+def check_size(source, limits: Limits) -> None:
+    """Refuse a file over the size limit, or empty, without reading it."""
+    with _opened(source, limits.max_bytes) as (_file, size):
+        _check_opened_size(size, limits)
+
+
 def _check_opened_size(size: int, limits: Limits) -> None:
     if size > limits.max_bytes:
         raise SpreadsheetError(too_large_message(limits.max_bytes), code="too_large")
