@@ -214,77 +214,11 @@ def parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | 
     records = [(n, cells) for n, cells in records if not is_blank(cells)]
     if not records:
         raise FrameworkImportError([(None, "The file is empty")])
-    header_row, header = records[0]
-    problem = moodle_header_problem(header)
-    if problem:
-        if "row type" in {words(c) for c in header}:
-            problem = "this is a Pathway CSV, not a Moodle one: choose the Pathway CSV layout"
-        raise FrameworkImportError(
-            [
-                (
-                    header_row,
-                    f"this is not Moodle's header row: {problem}. The first row must be: "
-                    + ", ".join(MOODLE_HEADER),
-                )
-            ]
-        )
-
+    _check_moodle_header(*records[0])
     nodes: list[_MoodleNode] = []
     framework_node: _MoodleNode | None = None
     for row, cells in records[1:]:
-        if any(cells[len(MOODLE_HEADER) :]):
-            check.error(row, f"this row has more than Moodle's {len(MOODLE_HEADER)} columns")
-        cells = (cells + [""] * len(MOODLE_HEADER))[: len(MOODLE_HEADER)]
-        (
-            parent,
-            idnumber,
-            shortname,
-            description,
-            description_format,
-            _scale_values,
-            scale_configuration,
-            _rule_type,
-            rule_outcome,
-            rule_config,
-            _related,
-            _exported_id,
-            is_framework,
-            _taxonomy,
-        ) = cells
-        if description_format not in _DESCRIPTION_FORMATS:
-            check.error(
-                row,
-                f"Description format must be 0 (Moodle), 1 (HTML), 2 (plain text) or "
-                f"4 (Markdown), not '{description_format}'",
-            )
-        for label, value in (
-            ("Scale configuration", scale_configuration),
-            ("Rule config", rule_config),
-        ):
-            if value:
-                try:
-                    json.loads(value)
-                except json.JSONDecodeError as exc:
-                    check.error(
-                        row, f"{label} is not valid JSON ({exc.msg} at character {exc.pos + 1})"
-                    )
-        check.number(row, rule_outcome, "Rule outcome")
-        if is_framework.lower() not in ("", "0", "1", "true", "false"):
-            check.error(row, f"Is framework must be 1 or empty, not '{is_framework}'")
-        if not idnumber:
-            check.error(row, "missing ID number")
-        elif len(idnumber) > CODE_MAX:
-            check.error(row, f"ID number '{idnumber[:20]}…' is longer than {CODE_MAX} characters")
-        if not shortname:
-            check.error(row, "missing short name")
-        node = _MoodleNode(
-            row=row,
-            parent=parent,
-            idnumber=idnumber,
-            shortname=shortname,
-            description=_moodle_text(description, description_format),
-            is_framework=is_framework.lower() in ("1", "true"),
-        )
+        node = _moodle_row(check, row, cells)
         if not node.is_framework:
             nodes.append(node)
         elif framework_node is not None:
@@ -295,52 +229,171 @@ def parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | 
             )
         else:
             framework_node = node
+    framework = _moodle_framework(check, framework_node)
+    tree = _MoodleTree.of(check, nodes, framework_node)
+    domains = tree.domains()
+    tree.report_loops(check)
+    if framework is not None:
+        framework.domains = domains
+    return framework, check.errors
 
-    framework = None
+
+def _check_moodle_header(header_row: int, header: list[str]) -> None:
+    problem = moodle_header_problem(header)
+    if not problem:
+        return
+    if "row type" in {words(c) for c in header}:
+        problem = "this is a Pathway CSV, not a Moodle one: choose the Pathway CSV layout"
+    raise FrameworkImportError(
+        [
+            (
+                header_row,
+                f"this is not Moodle's header row: {problem}. The first row must be: "
+                + ", ".join(MOODLE_HEADER),
+            )
+        ]
+    )
+
+
+def _moodle_row(check: RowChecker, row: int, cells: list[str]) -> _MoodleNode:
+    """One row as a node of the tree, adding what is wrong with it to `check`."""
+    if any(cells[len(MOODLE_HEADER) :]):
+        check.error(row, f"this row has more than Moodle's {len(MOODLE_HEADER)} columns")
+    cells = (cells + [""] * len(MOODLE_HEADER))[: len(MOODLE_HEADER)]
+    (
+        parent,
+        idnumber,
+        shortname,
+        description,
+        description_format,
+        _scale_values,
+        scale_configuration,
+        _rule_type,
+        rule_outcome,
+        rule_config,
+        _related,
+        _exported_id,
+        is_framework,
+        _taxonomy,
+    ) = cells
+    _check_moodle_settings(
+        check, row, description_format, scale_configuration, rule_outcome, rule_config
+    )
+    if is_framework.lower() not in ("", "0", "1", "true", "false"):
+        check.error(row, f"Is framework must be 1 or empty, not '{is_framework}'")
+    if not idnumber:
+        check.error(row, "missing ID number")
+    elif len(idnumber) > CODE_MAX:
+        check.error(row, f"ID number '{idnumber[:20]}…' is longer than {CODE_MAX} characters")
+    if not shortname:
+        check.error(row, "missing short name")
+    return _MoodleNode(
+        row=row,
+        parent=parent,
+        idnumber=idnumber,
+        shortname=shortname,
+        description=_moodle_text(description, description_format),
+        is_framework=is_framework.lower() in ("1", "true"),
+    )
+
+
+def _check_moodle_settings(
+    check: RowChecker,
+    row: int,
+    description_format: str,
+    scale_configuration: str,
+    rule_outcome: str,
+    rule_config: str,
+) -> None:
+    """Moodle's own columns, which Pathway does not keep but Moodle would refuse."""
+    if description_format not in _DESCRIPTION_FORMATS:
+        check.error(
+            row,
+            f"Description format must be 0 (Moodle), 1 (HTML), 2 (plain text) or "
+            f"4 (Markdown), not '{description_format}'",
+        )
+    for label, value in (
+        ("Scale configuration", scale_configuration),
+        ("Rule config", rule_config),
+    ):
+        if value:
+            try:
+                json.loads(value)
+            except json.JSONDecodeError as exc:
+                check.error(
+                    row, f"{label} is not valid JSON ({exc.msg} at character {exc.pos + 1})"
+                )
+    check.number(row, rule_outcome, "Rule outcome")
+
+
+def _moodle_framework(
+    check: RowChecker, framework_node: _MoodleNode | None
+) -> FrameworkData | None:
     if framework_node is None:
         check.error(None, "There is no framework row: one row must have 'Is framework' set to 1")
-    else:
-        code = framework_node.idnumber
-        try:
-            validate_slug(code)
-        except ValidationError:
-            code = slugify(code)
-        if framework_node.idnumber and not code:
-            check.error(
-                framework_node.row,
-                f"the framework's ID number '{framework_node.idnumber}' cannot be made into a "
-                "Pathway ID number: use letters, numbers and hyphens",
-            )
-        framework = FrameworkData(
-            code=code,
-            name=framework_node.shortname,
-            description=framework_node.description,
-            source_id_number=framework_node.idnumber,
-            row=framework_node.row,
+        return None
+    code = framework_node.idnumber
+    try:
+        validate_slug(code)
+    except ValidationError:
+        code = slugify(code)
+    if framework_node.idnumber and not code:
+        check.error(
+            framework_node.row,
+            f"the framework's ID number '{framework_node.idnumber}' cannot be made into a "
+            "Pathway ID number: use letters, numbers and hyphens",
         )
+    return FrameworkData(
+        code=code,
+        name=framework_node.shortname,
+        description=framework_node.description,
+        source_id_number=framework_node.idnumber,
+        row=framework_node.row,
+    )
 
-    # The tree. Rows may come in any order: a child before its parent is fine.
-    by_id: dict[str, _MoodleNode] = {}
-    for node in nodes:
-        if not node.idnumber:
-            continue
-        if node.idnumber in by_id:
-            check.error(
-                node.row,
-                f"duplicate ID number '{node.idnumber}' (also in row {by_id[node.idnumber].row})",
-            )
-        else:
-            by_id[node.idnumber] = node
-    children: dict[str, list[_MoodleNode]] = defaultdict(list)
-    tops: list[_MoodleNode] = []
-    placed = [n for n in nodes if n.idnumber and by_id.get(n.idnumber) is n]
-    for node in placed:
+
+@dataclass
+class _MoodleTree:
+    """The nodes by ID number and parent. Rows may come in any order: a child before its
+    parent is fine."""
+
+    by_id: dict[str, _MoodleNode]
+    children: dict[str, list[_MoodleNode]]
+    tops: list[_MoodleNode]
+    placed: list[_MoodleNode]  # the nodes with an ID number of their own
+    reached: set[str]
+
+    @classmethod
+    def of(
+        cls, check: RowChecker, nodes: list[_MoodleNode], framework_node: _MoodleNode | None
+    ) -> _MoodleTree:
+        by_id: dict[str, _MoodleNode] = {}
+        for node in nodes:
+            if not node.idnumber:
+                continue
+            if node.idnumber in by_id:
+                check.error(
+                    node.row,
+                    f"duplicate ID number '{node.idnumber}' (also in row "
+                    f"{by_id[node.idnumber].row})",
+                )
+            else:
+                by_id[node.idnumber] = node
+        placed = [n for n in nodes if n.idnumber and by_id.get(n.idnumber) is n]
+        tree = cls(by_id, defaultdict(list), [], placed, set())
+        for node in placed:
+            tree._place(check, node, framework_node)
+        return tree
+
+    def _place(
+        self, check: RowChecker, node: _MoodleNode, framework_node: _MoodleNode | None
+    ) -> None:
         if not node.parent:
-            tops.append(node)
+            self.tops.append(node)
         elif node.parent == node.idnumber:
             check.error(node.row, f"'{node.idnumber}' cannot be its own parent")
-        elif node.parent in by_id:
-            children[node.parent].append(node)
+        elif node.parent in self.by_id:
+            self.children[node.parent].append(node)
         elif framework_node is not None and node.parent == framework_node.idnumber:
             check.error(
                 node.row,
@@ -350,9 +403,11 @@ def parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | 
         else:
             check.error(node.row, f"unknown parent '{node.parent}'")
 
-    domains: list[DomainData] = []
-    reached: set[str] = set()
-    for order, top in enumerate(tops, start=1):
+    def domains(self) -> list[DomainData]:
+        """A domain for each top-level node, holding it and everything beneath it."""
+        return [self._domain(order, top) for order, top in enumerate(self.tops, start=1)]
+
+    def _domain(self, order: int, top: _MoodleNode) -> DomainData:
         domain = DomainData(
             code=top.idnumber,
             title=top.shortname,
@@ -360,16 +415,9 @@ def parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | 
             order=order,
             row=top.row,
         )
-        domains.append(domain)
         # The top-level Moodle competency is a competency too (Moodle can rate it).
-        subtree = [(top, None)]
-        stack = [(child, top) for child in reversed(children[top.idnumber])]
-        while stack:  # depth first, siblings in file order
-            node, parent = stack.pop()
-            subtree.append((node, parent))
-            stack.extend((child, node) for child in reversed(children[node.idnumber]))
-        for position, (node, parent) in enumerate(subtree, start=1):
-            reached.add(node.idnumber)
+        for position, (node, parent) in enumerate(self._subtree(top), start=1):
+            self.reached.add(node.idnumber)
             domain.competencies.append(
                 CompetencyData(
                     code=node.idnumber,
@@ -382,20 +430,34 @@ def parse_moodle(records: list[tuple[int, list[str]]]) -> tuple[FrameworkData | 
                     row=node.row,
                 )
             )
-    # Rows never reached from the top hang below a loop. Report the rows that form it.
-    for node in placed:
-        if node.idnumber in reached or node.parent not in by_id or node.parent == node.idnumber:
-            continue
-        chain, current = [node.idnumber], node
-        while current.parent in by_id and current.parent not in chain:
-            current = by_id[current.parent]
-            chain.append(current.idnumber)
-        if current.parent == node.idnumber:  # the walk came back: this row is in the loop
-            loop = " → ".join(f"'{c}'" for c in [*chain, node.idnumber])
-            check.error(node.row, f"parent loop: {loop} never reaches a top-level competency")
-    if framework is not None:
-        framework.domains = domains
-    return framework, check.errors
+        return domain
+
+    def _subtree(self, top: _MoodleNode) -> list[tuple[_MoodleNode, _MoodleNode | None]]:
+        """(node, its parent) depth first, siblings in file order, the top first."""
+        subtree = [(top, None)]
+        stack = [(child, top) for child in reversed(self.children[top.idnumber])]
+        while stack:
+            node, parent = stack.pop()
+            subtree.append((node, parent))
+            stack.extend((child, node) for child in reversed(self.children[node.idnumber]))
+        return subtree
+
+    def report_loops(self, check: RowChecker) -> None:
+        """Rows never reached from the top hang below a loop: report the rows that form it."""
+        for node in self.placed:
+            if (
+                node.idnumber in self.reached
+                or node.parent not in self.by_id
+                or node.parent == node.idnumber
+            ):
+                continue
+            chain, current = [node.idnumber], node
+            while current.parent in self.by_id and current.parent not in chain:
+                current = self.by_id[current.parent]
+                chain.append(current.idnumber)
+            if current.parent == node.idnumber:  # the walk came back: this row is in the loop
+                loop = " → ".join(f"'{c}'" for c in [*chain, node.idnumber])
+                check.error(node.row, f"parent loop: {loop} never reaches a top-level competency")
 
 
 def _moodle_nodes(data: FrameworkData) -> tuple[list[tuple[str, str, str, str]], int]:

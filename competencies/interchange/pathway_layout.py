@@ -3,6 +3,8 @@ competency (docs/framework-file-format.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -85,11 +87,38 @@ _METHODS = {m.value: m.value for m in AssessmentMethod} | {
 def parse_pathway(
     records: list[tuple[int, list[str]]], *, unprotect: bool
 ) -> tuple[FrameworkData | None, list]:
+    """Read Pathway's layout. `unprotect` (CSV only: a spreadsheet stores text cells as text)
+    undoes the formula guard the export adds."""
     check = RowChecker()
     records = [(n, cells) for n, cells in records if not is_blank(cells)]
     if not records:
         raise FrameworkImportError([(None, "The file is empty")])
     header_row, header = records[0]
+    columns = _pathway_columns(header_row, header)
+    found = _Found()
+    width = max(columns.values()) + 1
+    for row, cells in records[1:]:
+        if any(cells[width:]):
+            check.error(row, "this row has more cells than the header has columns")
+        values = _row_values(cells, columns, unprotect=unprotect)
+        row_type = _row_type(check, row, values)
+        if row_type is not None:
+            _ROW_READERS[row_type](check, row, values, found)
+    return _assemble(check, found), check.errors
+
+
+@dataclass
+class _Found:
+    """What the rows hold, before the tree is put together."""
+
+    framework: FrameworkData | None = None
+    domains: list[DomainData] = field(default_factory=list)
+    competencies: list[CompetencyData] = field(default_factory=list)
+
+
+def _pathway_columns(header_row: int, header: list[str]) -> dict[str, int]:
+    """Which cell holds which column. Raises for a Moodle header, and for unknown, repeated or
+    missing columns."""
     if looks_like_moodle(header):
         problem = moodle_header_problem(header)
         raise FrameworkImportError(
@@ -103,6 +132,7 @@ def parse_pathway(
                 )
             ]
         )
+    check = RowChecker()
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
@@ -129,92 +159,134 @@ def parse_pathway(
             )
         )
         raise FrameworkImportError(check.errors)
+    return columns
 
-    framework: FrameworkData | None = None
-    domains: list[DomainData] = []
-    competencies: list[CompetencyData] = []
-    width = max(columns.values()) + 1
-    for row, cells in records[1:]:
-        if any(cells[width:]):
-            check.error(row, "this row has more cells than the header has columns")
-        values = {key: "" for key in OPTIONAL_COLUMNS}
-        values |= {key: (cells[i] if i < len(cells) else "") for key, i in columns.items()}
-        if unprotect:  # CSV only: a spreadsheet stores text cells as text
-            for key in _TEXT_KEYS:
-                values[key] = spreadsheets.revive(values[key])
-        row_type = values["row_type"].lower()
-        if row_type not in _APPLIES:
-            if row_type:
-                check.error(
-                    row,
-                    f"unknown row type '{values['row_type']}': use framework, domain or competency",
-                )
-            else:
-                check.error(row, "missing row type: use framework, domain or competency")
-            continue
-        for key, value in values.items():
-            if value and key not in _APPLIES[row_type] | {"row_type", "parent"}:
-                check.error(row, f"'{HEADERS[key]}' does not apply to a {row_type} row")
-        code, title = values["id_number"], values["title"]
-        if not code:
-            check.error(row, "missing ID number")
-        if not title:
-            check.error(row, "missing title")
-        if row_type == "framework":
-            if values["parent"]:
-                check.error(row, "the framework row has no parent: leave it empty")
-            if code:
-                try:
-                    validate_slug(code)
-                except ValidationError:
-                    check.error(
-                        row,
-                        f"bad framework ID number '{code}': use only letters, numbers, "
-                        "hyphens and underscores",
-                    )
-            version = check.number(row, values["version"], "Version", minimum=1, default=1)
-            if framework is not None:
-                check.error(
-                    row,
-                    f"a second framework row (the first is row {framework.row}): "
-                    "a file holds one framework",
-                )
-                continue
-            framework = FrameworkData(
-                code=code,
-                name=title,
-                description=values["description"],
-                version=version or 1,
-                row=row,
-            )
-        elif row_type == "domain":
-            order = check.number(row, values["order"], "Order")
-            domains.append(
-                DomainData(
-                    code=code,
-                    title=title,
-                    description=values["description"],
-                    row=row,
-                    order=-1 if order is None else order,
-                    parent=values["parent"],
-                )
+
+def _row_values(cells: list[str], columns: dict[str, int], *, unprotect: bool) -> dict[str, str]:
+    values = {key: "" for key in OPTIONAL_COLUMNS}
+    values |= {key: (cells[i] if i < len(cells) else "") for key, i in columns.items()}
+    if unprotect:
+        for key in _TEXT_KEYS:
+            values[key] = spreadsheets.revive(values[key])
+    return values
+
+
+def _row_type(check: RowChecker, row: int, values: dict) -> str | None:
+    """The row's type, once its columns are checked to apply to it; None for a bad type."""
+    row_type = values["row_type"].lower()
+    if row_type not in _APPLIES:
+        if row_type:
+            check.error(
+                row,
+                f"unknown row type '{values['row_type']}': use framework, domain or competency",
             )
         else:
-            competencies.append(_pathway_competency(check, row, values, code, title))
+            check.error(row, "missing row type: use framework, domain or competency")
+        return None
+    for key, value in values.items():
+        if value and key not in _APPLIES[row_type] | {"row_type", "parent"}:
+            check.error(row, f"'{HEADERS[key]}' does not apply to a {row_type} row")
+    if not values["id_number"]:
+        check.error(row, "missing ID number")
+    if not values["title"]:
+        check.error(row, "missing title")
+    return row_type
 
+
+def _read_framework_row(check: RowChecker, row: int, values: dict, found: _Found) -> None:
+    code = values["id_number"]
+    if values["parent"]:
+        check.error(row, "the framework row has no parent: leave it empty")
+    if code:
+        try:
+            validate_slug(code)
+        except ValidationError:
+            check.error(
+                row,
+                f"bad framework ID number '{code}': use only letters, numbers, "
+                "hyphens and underscores",
+            )
+    version = check.number(row, values["version"], "Version", minimum=1, default=1)
+    if found.framework is not None:
+        check.error(
+            row,
+            f"a second framework row (the first is row {found.framework.row}): "
+            "a file holds one framework",
+        )
+        return
+    found.framework = FrameworkData(
+        code=code,
+        name=values["title"],
+        description=values["description"],
+        version=version or 1,
+        row=row,
+    )
+
+
+def _read_domain_row(check: RowChecker, row: int, values: dict, found: _Found) -> None:
+    order = check.number(row, values["order"], "Order")
+    found.domains.append(
+        DomainData(
+            code=values["id_number"],
+            title=values["title"],
+            description=values["description"],
+            row=row,
+            order=-1 if order is None else order,
+            parent=values["parent"],
+        )
+    )
+
+
+def _read_competency_row(check: RowChecker, row: int, values: dict, found: _Found) -> None:
+    found.competencies.append(
+        _pathway_competency(check, row, values, values["id_number"], values["title"])
+    )
+
+
+_ROW_READERS = {
+    "framework": _read_framework_row,
+    "domain": _read_domain_row,
+    "competency": _read_competency_row,
+}
+
+
+def _assemble(check: RowChecker, found: _Found) -> FrameworkData | None:
+    """Put the tree together: domains under the framework, competencies under their domains and
+    parent competencies, all in order. Adds what does not fit to `check`."""
+    framework, domains, competencies = found.framework, found.domains, found.competencies
     if framework is None:
         check.error(None, "There is no framework row: add one row with row type 'framework'")
     _check_unique(check, domains, "domain")
     _check_unique(check, competencies, "competency")
     by_code = {d.code: d for d in domains if d.code}
-    competency_codes = {c.code for c in competencies}
+    if framework is not None:
+        _check_domain_parents(check, domains, framework)
+    _place_competencies(check, competencies, by_code)
+    _check_parent_competencies(check, competencies, by_code)
+    if framework is not None:
+        framework.domains = _ordered(domains)
+        for domain in framework.domains:
+            domain.competencies = _ordered(domain.competencies)
+    return framework
+
+
+def _check_domain_parents(
+    check: RowChecker, domains: list[DomainData], framework: FrameworkData
+) -> None:
     for domain in domains:
-        if domain.parent and framework is not None and domain.parent != framework.code:
+        if domain.parent and domain.parent != framework.code:
             check.error(
                 domain.row,
                 f"unknown parent '{domain.parent}': a domain's parent is the framework's "
                 f"ID number '{framework.code}' (or leave it empty)",
             )
+
+
+def _place_competencies(
+    check: RowChecker, competencies: list[CompetencyData], by_code: dict[str, DomainData]
+) -> None:
+    """Each competency into the domain its parent names."""
+    competency_codes = {c.code for c in competencies}
     for competency in competencies:
         parent = competency.parent
         if not parent:
@@ -228,12 +300,6 @@ def parse_pathway(
             )
         else:
             check.error(competency.row, f"unknown parent '{parent}'")
-    _check_parent_competencies(check, competencies, by_code)
-    if framework is not None:
-        framework.domains = _ordered(domains)
-        for domain in framework.domains:
-            domain.competencies = _ordered(domain.competencies)
-    return framework, check.errors
 
 
 def _pathway_competency(check: RowChecker, row: int, values: dict, code: str, title: str):
