@@ -15,44 +15,12 @@ from hypothesis import strategies as st
 
 from pathway import spreadsheets
 from pathway.spreadsheets import Column, Kind, SpreadsheetError, Table
+from tests.uploads import CountingFile, bomb_xlsx, two_million_row_xlsx, workbook_bytes
 
 LIMITS = spreadsheets.Limits(max_bytes=10 * 1024 * 1024, max_rows=1000)
 
 
-class CountingFile(io.BytesIO):
-    """A binary file that remembers how many bytes were read from it."""
-
-    def __init__(self, data: bytes, *, size: int | None = None):
-        super().__init__(data)
-        self.bytes_read = 0
-        if size is not None:
-            self.size = size  # as an upload says its size
-
-    def read(self, n=-1):
-        data = super().read(n)
-        self.bytes_read += len(data)
-        return data
-
-    def readinto(self, buffer):
-        count = super().readinto(buffer)
-        self.bytes_read += count
-        return count
-
-    def read1(self, n=-1):
-        data = super().read1(n)
-        self.bytes_read += len(data)
-        return data
-
-
-def workbook(rows, title="Sheet") -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+workbook = workbook_bytes
 
 
 # Reading CSV -------------------------------------------------------------------------------
@@ -253,41 +221,8 @@ def test_not_a_workbook():
     assert caught.value.messages == ["The selected file is not an Excel spreadsheet (.xlsx)"]
 
 
-SHEET_START = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    b'<dimension ref="A1"/><sheetData>'
-)
-
-
-def bomb(rows: int) -> bytes:
-    """A real small workbook whose one sheet holds `rows` rows: it compresses about a thousand
-    times, as the one in the trust issue did (280 KB for 2 million rows)."""
-    template = workbook([["Name"]])
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(template)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                target.writestr(info.filename, source.read(info))
-        with target.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(SHEET_START)
-            row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
-            block = row * 10_000
-            for _ in range(rows // 10_000):
-                sheet.write(block)
-            sheet.write(b"</sheetData></worksheet>")
-    return out.getvalue()
-
-
-@pytest.fixture(scope="session")
-def two_million_rows() -> bytes:
-    return bomb(2_000_000)
-
-
-def test_a_small_xlsx_that_unpacks_to_two_million_rows_is_refused_unopened(two_million_rows):
+def test_a_small_xlsx_that_unpacks_to_two_million_rows_is_refused_unopened():
+    two_million_rows = two_million_row_xlsx()
     assert len(two_million_rows) < 400_000
     upload = CountingFile(two_million_rows)
     with pytest.raises(SpreadsheetError) as caught:
@@ -301,7 +236,7 @@ def test_a_small_xlsx_that_unpacks_to_two_million_rows_is_refused_unopened(two_m
 
 def test_a_sheet_with_more_elements_than_its_rows_allow_is_refused_before_parsing():
     # Grows less than the ratio allows, but holds far more than 1,000 rows' worth of XML.
-    data = bomb(60_000)
+    data = bomb_xlsx(60_000)
     limits = dataclasses.replace(LIMITS, max_ratio=10_000)
     with pytest.raises(SpreadsheetError) as caught:
         spreadsheets.read_xlsx(data, limits=limits)
