@@ -12,6 +12,12 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("PATHWAY_MEDIA_ROOT", tempfile.mkdtemp(prefix="pathway-test-media-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers inherit the first process's folder: each gets its own inside it, or a test
+    # checking that no file was left behind sees the files another worker's test is writing.
+    os.environ["PATHWAY_MEDIA_ROOT"] = os.path.join(
+        os.environ["PATHWAY_MEDIA_ROOT"], os.environ["PYTEST_XDIST_WORKER"]
+    )
 
 from pathway.settings import *  # noqa: E402,F403
 from pathway.settings import STORAGES  # noqa: E402
