@@ -174,7 +174,7 @@ def looks_like_old_excel(first_bytes: bytes) -> bool:
 
 
 def other_file_kind(first_bytes: bytes) -> str | None:
-    """ "PNG", "PDF"... when the bytes are plainly some other kind of file; None otherwise."""
+    """The kind of file ("PNG", "PDF"...) the bytes plainly are; None if no known kind."""
     kind = filetype.guess(first_bytes[:8192])
     return kind.extension.upper() if kind is not None else None
 
