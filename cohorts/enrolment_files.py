@@ -1,6 +1,7 @@
 """The enrolment file: a CSV file or an Excel spreadsheet (.xlsx) with one row per trainee.
 
-This module reads the file and checks what can be checked without the database: the header,
+This module reads the file (with the shared reader, pathway/spreadsheets.py) and checks what can
+be checked without the database: the header,
 names, email addresses, and repeats within the file. It also writes the downloadable templates.
 cohorts.services.enrolment_import checks the rows against the database and enrols.
 
@@ -10,24 +11,17 @@ A CSV cell may hold line breaks; a row is still one row. Blank rows are skipped.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass
-from os import PathLike
 from pathlib import Path
 
-import filetype
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from pathway import spreadsheets
 
 # Errors -------------------------------------------------------------------------------------
 
@@ -153,8 +147,6 @@ _HEADER_KEYS = {_words(column.header): column.key for column in COLUMNS} | {
 NAME_MAX = 150
 EMAIL_MAX = 254
 EMPLOYEE_NUMBER_MAX = 32
-MAX_ROWS = 1000
-UNZIPPED_MAX = 100 * 1024 * 1024
 ACCEPTED = "a CSV file or an Excel spreadsheet (.xlsx)"
 
 
@@ -171,148 +163,63 @@ class RowData:
     tutor_email: str  # lower case, or ""
 
 
-# Reading bytes ------------------------------------------------------------------------------
+# Reading the file ---------------------------------------------------------------------------
 
-
-def read_source(source) -> tuple[bytes, str]:
-    """The bytes and file name of a path, bytes or a (binary or uploaded) file object."""
-    if isinstance(source, str | PathLike):
-        path = Path(source)
-        return path.read_bytes(), path.name
-    if isinstance(source, bytes | bytearray):
-        return bytes(source), ""
-    name = Path(str(getattr(source, "name", "") or "")).name
-    if hasattr(source, "seek"):
-        with contextlib.suppress(OSError, ValueError):
-            source.seek(0)
-    data = b"".join(source.chunks()) if hasattr(source, "chunks") else source.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return data, name
+LIMITS_USE = "enrolment"  # PATHWAY_SPREADSHEET_LIMITS["enrolment"]
+ROWS_CALLED = "trainees"
 
 
 def too_large_message() -> str:
-    limit = filesizeformat(settings.PATHWAY_MAX_UPLOAD_BYTES)
-    return f"The selected file must be smaller than {limit}"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ZIP = b"PK\x03\x04"
-_OLE = bytes.fromhex("d0cf11e0a1b11ae1")  # old Office files: .xls, .doc
+    return spreadsheets.too_large_message(spreadsheets.limits(LIMITS_USE).max_bytes)
 
 
 def _fail(message: str):
     raise EnrolmentImportError([(None, message)])
 
 
-def _clean_cell(value) -> str:
-    """A cell as text: whole-number floats without ".0", control characters dropped, outer
-    spaces trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif hasattr(value, "isoformat"):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+# The shared reader's refusals, said for this page where it has its own words.
+_REFUSALS = {
+    "not_xlsx": f"The selected file must be {ACCEPTED}: this file is not an Excel spreadsheet",
+    "binary": f"The selected file must be {ACCEPTED}: this file holds binary data",
+}
 
 
-def _collect(rows, records: list[tuple[int, list[str]]]) -> None:
-    """Append (row number, cells) for each row to `records`. Stops once there are more rows
-    than an import may have: parse() then says so without reading the rest."""
-    filled = 0
-    for number, values in enumerate(rows, start=1):
-        cells = [_clean_cell(v) for v in values]
-        records.append((number, cells))
-        filled += any(cells)
-        if filled > MAX_ROWS + 1:
-            break
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
-    elif b"\x00" in data:
-        _fail(f"The selected file must be {ACCEPTED}: this file holds binary data")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel's plain "CSV (Comma delimited)" on Windows.
-            text = data.decode("cp1252", errors="replace")
-    if len(_CONTROL.findall(text)) > len(text) // 100:  # a stray one is tidied away
-        _fail(f"The selected file must be {ACCEPTED}: this file holds binary data")
-    return text
-
-
-def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
-    """(row number, cells) for each CSV record. Spreadsheets in some countries save with
-    semicolons: the first line tells which separator the file uses."""
-    text = _decode_text(data)
-    first_line = text.lstrip("\n").split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        _collect(reader, records)
-    except csv.Error as exc:
-        raise EnrolmentImportError(
-            [(len(records) + 1, f"this row cannot be read as CSV ({exc})")]
-        ) from None
-    return records
-
-
-def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
-    # A small file may unzip to a huge one: refuse that before openpyxl unzips anything.
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except Exception:  # noqa: BLE001 - a damaged zip fails in many ways; all mean "not a workbook"
-        _fail(f"The selected file must be {ACCEPTED}: this file is not an Excel spreadsheet")
-    if unzipped > UNZIPPED_MAX:
-        _fail("The spreadsheet is too large to read: copy the trainees into a new spreadsheet")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
-        _fail(f"The selected file must be {ACCEPTED}: this file is not an Excel spreadsheet")
-    try:
-        if not workbook.worksheets:
-            _fail("The spreadsheet has no sheets")
-        sheet = (
-            workbook["Trainees"] if "Trainees" in workbook.sheetnames else workbook.worksheets[0]
-        )
-        records: list[tuple[int, list[str]]] = []
-        _collect(sheet.iter_rows(values_only=True), records)
-    finally:
-        workbook.close()
-    return records
-
-
-def read_records(data: bytes, filename: str = "") -> list[tuple[int, list[str]]]:
-    """The file's rows as (row number, cells). The file's content decides whether it is read
-    as a spreadsheet or as CSV; its name only has to say it is one of the two."""
-    if len(data) > settings.PATHWAY_MAX_UPLOAD_BYTES:
-        _fail(too_large_message())
-    if not data.strip():
-        _fail("The selected file is empty")
+def _check_kind(source, filename: str) -> None:
+    """The file's first bytes, and its name, must say it is CSV or XLSX: the rest is read only
+    once it does."""
+    first_bytes = spreadsheets.head(source, 8192)
     suffix = Path(filename).suffix.lower()
-    if suffix == ".xls" or data.startswith(_OLE):
+    if suffix == ".xls" or spreadsheets.looks_like_old_excel(first_bytes):
         _fail(
             f"The selected file must be {ACCEPTED}: this is an old Excel file (.xls), "
             "so open it in Excel and save it as .xlsx"
         )
     if suffix not in ("", ".csv", ".xlsx", ".txt"):
         _fail(f"The selected file must be {ACCEPTED}")
-    if data.startswith(_ZIP):
-        return _xlsx_records(data)
+    if spreadsheets.looks_like_xlsx(first_bytes):
+        return
     if suffix == ".xlsx":
-        _fail(f"The selected file must be {ACCEPTED}: this file is not an Excel spreadsheet")
-    kind = filetype.guess(data[:8192])
+        _fail(_REFUSALS["not_xlsx"])
+    kind = spreadsheets.other_file_kind(first_bytes)
     if kind is not None:
-        _fail(f"The selected file must be {ACCEPTED}: this is a {kind.extension.upper()} file")
-    return _csv_records(data)
+        _fail(f"The selected file must be {ACCEPTED}: this is a {kind} file")
+
+
+def read_records(source, filename: str = "") -> list[tuple[int, list[str]]]:
+    """The file's non-blank rows as (row number, cells). `source` is a path, bytes, or an
+    uploaded or open binary file. The file's content decides whether it is read as a
+    spreadsheet or as CSV; its name only has to say it is one of the two. The shared reader
+    (pathway/spreadsheets.py) checks the size before reading and stops at the row limit."""
+    limits = spreadsheets.limits(LIMITS_USE)
+    filename = filename or spreadsheets.source_name(source)
+    try:
+        spreadsheets.check_size(source, limits)
+        _check_kind(source, filename)
+        return spreadsheets.read_table(
+            source, limits=limits, sheet="Trainees", rows_called=ROWS_CALLED
+        )
+    except spreadsheets.SpreadsheetError as error:
+        _fail(_REFUSALS.get(error.code, error.messages[0]))
 
 
 # Reading rows -------------------------------------------------------------------------------
@@ -368,8 +275,6 @@ def parse(records: list[tuple[int, list[str]]]) -> tuple[list[RowData], list]:
     positions = _header(header_row, header_cells)
     if not body:
         _fail("The file has no trainees in it: add a row for each trainee below the header row")
-    if len(body) > MAX_ROWS:
-        _fail(f"The file has more than {MAX_ROWS} trainees: split it into smaller files")
 
     errors: list[tuple[int | None, str]] = []
     rows: list[RowData] = []
@@ -463,10 +368,7 @@ def template_rows() -> list[list[str]]:
 
 
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(template_rows())
-    # With a byte order mark, Excel opens the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(template_rows())
 
 
 def template_xlsx(areas=()) -> bytes:
@@ -477,8 +379,7 @@ def template_xlsx(areas=()) -> bytes:
     sheet.title = "Trainees"
     for r, values in enumerate(template_rows(), start=1):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            cell.data_type = "s"  # text, never a formula or a number
+            cell = spreadsheets.set_cell(sheet, r, c, value)  # text, never a formula
             if r == 1:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(vertical="top")
@@ -490,14 +391,12 @@ def template_xlsx(areas=()) -> bytes:
     if areas:
         codes = workbook.create_sheet("Clinical areas")
         codes.append(["Clinical area code", "Clinical area"])
-        for area in areas:
-            codes.append([area.code, area.name])
+        for row, area in enumerate(areas, start=2):
+            spreadsheets.set_cell(codes, row, 1, area.code)
+            spreadsheets.set_cell(codes, row, 2, area.name)
         for cell in codes[1]:
             cell.font = Font(bold=True)
         codes.column_dimensions["A"].width = 26
         codes.column_dimensions["B"].width = 50
 
-    workbook.properties.creator = "Pathway"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)

@@ -1,69 +1,48 @@
-"""The dashboards as CSV and Excel files: the same columns as the pages, typed values.
+"""The dashboards and the competency grid as CSV and Excel files: the same columns as the
+pages, typed values, written by the shared writer (pathway/spreadsheets.py).
 
 In the Excel file the header row is bold and frozen, columns have widths, dates are real dates
 and percentages are numbers (a share from 0 to 1, shown as a percentage). In the CSV file dates
-are ISO dates (2026-03-27) and percentages numbers from 0 to 100.
-
-Text that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
-return) gets a leading apostrophe, so a name typed as a formula stays text.
+are ISO dates (2026-03-27) and percentages numbers from 0 to 100. Text that a spreadsheet would
+run as a formula is kept as text (the shared formula guard).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import openpyxl
+from django.utils.text import slugify
+from openpyxl.styles import Font
 
 from cohorts.models import Cohort
 from cohorts.progress import Rag
 from cohorts.selectors.dashboards import CohortOverview, ProgrammeOverview, TraineeRow
+from pathway.spreadsheets import (
+    FORMATS,
+    Column,
+    Kind,
+    Table,
+    csv_bytes,
+    filename,
+    render,
+    set_cell,
+    workbook_bytes,
+)
 
-
-class Kind(StrEnum):
-    TEXT = "text"
-    NUMBER = "number"
-    DATE = "date"
-    PERCENT = "percent"  # a share from 0 to 1
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Any], Any]
-    kind: Kind = Kind.TEXT
-    width: int = 14
-
-
-@dataclass
-class Table:
-    title: str
-    columns: Sequence[Column]
-    rows: Sequence[Any]
-
-    def values(self) -> Iterable[list]:
-        for row in self.rows:
-            yield [column.value(row) for column in self.columns]
-
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+__all__ = [
+    "FORMATS",
+    "Column",
+    "Kind",
+    "Table",
+    "cohort_table",
+    "filename",
+    "grid_file",
+    "grid_filename",
+    "programme_table",
+    "render",
+]
 
 
 def _rag_label(value: Rag | None) -> str:
@@ -149,80 +128,30 @@ def programme_table(overview: ProgrammeOverview) -> Table:
     )
 
 
-# Writers -------------------------------------------------------------------------------------
+# The competency grid -------------------------------------------------------------------------
 
 
-def _csv_value(value, kind: Kind):
-    if value is None:
-        return ""
-    if kind == Kind.DATE:
-        return value.isoformat()
-    if kind == Kind.PERCENT:
-        return round(100 * value, 1)
-    if kind == Kind.NUMBER:
-        return value
-    return _safe_text(value)
-
-
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel reads names with accents correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in table.columns])
-    for values in table.values():
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(values, table.columns, strict=True)])
-    return out.getvalue().encode("utf-8-sig")
-
-
-_XLSX_FORMATS = {Kind.DATE: "dd/mm/yyyy", Kind.PERCENT: "0%", Kind.NUMBER: "0"}
-
-
-def _sheet_title(title: str) -> str:
-    for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    return title.strip()[:31] or "Sheet"
-
-
-def to_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(table.title)
-    sheet.append([c.header for c in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for values in table.values():
-        sheet.append(
-            [
-                _safe_text(v) if c.kind == Kind.TEXT and v is not None else v
-                for v, c in zip(values, table.columns, strict=True)
-            ]
-        )
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(column.width, 8)
-        number_format = _XLSX_FORMATS.get(column.kind)
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def render(table: Table, fmt: str) -> bytes:
+def grid_file(rows: list[list[str]], fmt: str, *, title: str) -> bytes:
+    """The grid's table (cohorts.selectors.charts.grid_table) as CSV, or as a workbook whose
+    every cell is text, with the trainee columns frozen."""
     if fmt == "csv":
-        return to_csv(table)
-    if fmt == "xlsx":
-        return to_xlsx(table)
-    raise ValueError(f"Unknown export format: {fmt}")
+        return csv_bytes(rows)
+    if fmt != "xlsx":
+        raise ValueError(f"Unknown export format: {fmt}")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Competencies"
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = set_cell(sheet, r, c, value)
+            if r == 1:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "E2"
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["C"].width = 20
+    workbook.properties.title = f"{title}: competencies"
+    return workbook_bytes(workbook)
 
 
-def filename(stem: str, fmt: str, day: datetime.date) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in stem.lower()).strip("-")
-    while "--" in safe:
-        safe = safe.replace("--", "-")
-    return f"{safe or 'export'}-{day.isoformat()}.{fmt}"
+def grid_filename(cohort: Cohort, fmt: str, day) -> str:
+    return f"{slugify(cohort.name) or 'cohort'}-competencies-{day}.{fmt}"

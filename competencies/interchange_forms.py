@@ -5,10 +5,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from competencies.interchange import FORMAT_LABELS, FORMATS, FrameworkImportError
+from competencies.interchange.reading import LIMITS_USE
+from pathway import spreadsheets
 
 # How many row problems go into the error summary; the page lists them all in a table.
 SUMMARY_LIMIT = 10
@@ -38,7 +39,7 @@ class FrameworkImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.PATHWAY_MAX_UPLOAD_BYTES
+        limit = spreadsheets.limits(LIMITS_USE).max_bytes
         if upload.size > limit:
             raise forms.ValidationError(
                 f"The selected file must be smaller than {filesizeformat(limit)}"

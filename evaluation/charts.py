@@ -1,12 +1,12 @@
-"""The results' bar charts, drawn by cohorts/charts.py. Each chart sits beside a table with the
+"""The results' bar charts, drawn by pathway/charts.py. Each chart sits beside a table with the
 same numbers on the page (templates/evaluation/includes/question_result.html)."""
 
 from __future__ import annotations
 
-from cohorts import charts
-from cohorts.charts import number
 from evaluation.models import QuestionKind
 from evaluation.selectors import Comparison, IssueResults
+from pathway import charts
+from pathway.charts import number
 
 
 def question_chart(item, chart_id: str):

@@ -1,4 +1,4 @@
-"""An issue's results as CSV and Excel, with the cohorts' export writers (cohorts/exports.py).
+"""An issue's results as CSV and Excel, with the shared writer (pathway/spreadsheets.py).
 
 One row per answer choice of each question (its count and share of the people who answered
 it), one row per question with its number of answers and, for agreement scales, the mean and
@@ -6,14 +6,11 @@ median, and one row per free-text answer (sorted by text, never in order of subm
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-
-from cohorts.exports import Column, Kind, Table, render
 from evaluation.models import QuestionKind
 from evaluation.selectors import IssueResults
+from pathway.spreadsheets import Column, Kind, Table, render
 
 
 @dataclass
@@ -39,8 +36,9 @@ COLUMNS = [
     Column("Answer", lambda r: r.answer, width=40),
     Column("Count", lambda r: r.count, Kind.NUMBER, width=10),
     Column("Share of answers (%)", lambda r: r.share, Kind.PERCENT, width=12),
-    Column("Mean", lambda r: r.mean, Kind.NUMBER, width=8),
-    Column("Median", lambda r: r.median, Kind.NUMBER, width=8),
+    # Mean and median: two decimals, not the whole-number format.
+    Column("Mean", lambda r: r.mean, Kind.NUMBER, width=8, number_format="0.00"),
+    Column("Median", lambda r: r.median, Kind.NUMBER, width=8, number_format="0.00"),
 ]
 
 
@@ -89,18 +87,5 @@ def results_table(results: IssueResults) -> Table:
     return Table(title="Results", columns=COLUMNS, rows=results_rows(results))
 
 
-DECIMAL_COLUMNS = ("I", "J")  # mean and median: two decimals, not the whole-number format
-
-
 def results_file(results: IssueResults, fmt: str) -> bytes:
-    content = render(results_table(results), fmt)
-    if fmt != "xlsx":
-        return content
-    workbook = load_workbook(io.BytesIO(content))
-    sheet = workbook.active
-    for letter in DECIMAL_COLUMNS:
-        for cell in sheet[letter][1:]:
-            cell.number_format = "0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return render(results_table(results), fmt)

@@ -11,11 +11,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cohorts.exports import FORMATS, filename
 from evaluation import charts, exports, forms, selectors, services
 from evaluation.models import Issue, Question, Questionnaire, Section
 from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.permissions import require_perm
+from pathway.spreadsheets import FORMATS, filename
 
 
 def _get(loader, pk):

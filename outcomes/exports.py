@@ -1,6 +1,6 @@
 """The outcomes dashboard as a CSV or Excel file: one row per cohort, typed values.
 
-Written with the cohorts app's export helpers (cohorts/exports.py), so the files look like the
+Written with the shared writer (pathway/spreadsheets.py), so the files look like the
 other dashboards' downloads: bold frozen header, real dates, shares as percentages, text that
 looks like a formula kept as text. A retention figure that is "not yet" is left blank, with
 the number of qualifiers eligible so far (0) beside it.
@@ -8,9 +8,9 @@ the number of qualifiers eligible so far (0) beside it.
 
 from __future__ import annotations
 
-from cohorts.exports import Column, Kind, Table
 from outcomes.calculations import RETENTION_MONTHS
 from outcomes.selectors import Dashboard
+from pathway.spreadsheets import Column, Kind, Table
 
 
 def _retention(months: int, attribute: str):

@@ -12,11 +12,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cohorts import exports
 from cohorts.models import Cohort
 from outcomes import forms, selectors, services
 from outcomes.exports import outcomes_table
 from outcomes.models import BridgingEnrolment, BridgingModule, PathwayMove, Stage
+from pathway import spreadsheets
 from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.models import User
 from pathway.permissions import require_perm
@@ -39,12 +39,12 @@ def dashboard(request):
 @require_perm("outcomes.view_dashboard")
 @require_GET
 def dashboard_export(request, fmt):
-    if fmt not in exports.FORMATS:
+    if fmt not in spreadsheets.FORMATS:
         raise Http404
     today = timezone.localdate()
-    content = exports.render(outcomes_table(selectors.dashboard(today=today)), fmt)
-    response = HttpResponse(content, content_type=exports.FORMATS[fmt])
-    name = exports.filename("pathway-outcomes", fmt, today)
+    content = spreadsheets.render(outcomes_table(selectors.dashboard(today=today)), fmt)
+    response = HttpResponse(content, content_type=spreadsheets.FORMATS[fmt])
+    name = spreadsheets.filename("pathway-outcomes", fmt, today)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -201,6 +201,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# What each import of a spreadsheet accepts (pathway/spreadsheets.py, ADR 0019). A key left out
+# takes the default there: the file up to PATHWAY_MAX_UPLOAD_BYTES, an .xlsx file unpacking to
+# at most 30 MB with no part growing more than 100 times, cells up to 32,767 characters (as in
+# Excel), at most 100 columns. Rows are counted below the header, blank rows left out.
+PATHWAY_SPREADSHEET_LIMITS = {
+    "enrolment": {"max_rows": int(os.environ.get("PATHWAY_ENROLMENT_MAX_ROWS", "1000"))},
+    "framework": {"max_rows": int(os.environ.get("PATHWAY_FRAMEWORK_MAX_ROWS", "5000"))},
+    "task": {
+        "max_rows": int(os.environ.get("PATHWAY_TASK_MAX_ROWS", "500")),
+        "max_bytes": 2 * 1024 * 1024,
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from competencies import services as competency_services
 from competencies.models import Competency, Domain, Framework
 from pathway.models import ClinicalArea, User
+from roledesign import task_import as task_file
 from roledesign.models import (
     CriterionCategory,
     DelegationDecision,
@@ -434,3 +435,30 @@ def task_link_competency(
         )
     link, _ = TaskCompetencyLink.objects.get_or_create(task=task, competency=competency)
     return link
+
+
+@transaction.atomic
+def task_import(*, actor: User | None, project: RoleDesignProject, upload) -> list[Task]:
+    """Add every task in the file (roledesign/task_import.py) to the project, or none of them."""
+    _require(actor)
+    items = task_file.parse(upload)
+    existing = {n.lower() for n in project.tasks.values_list("name", flat=True)}
+    errors, tasks = [], []
+    for number, values in items:
+        task = Task(project=project, **{k: v for k, v in values.items() if v is not None})
+        if task.name.lower() in existing:
+            errors.append(f"Row {number}: the project already has a task called {task.name}")
+            continue
+        try:
+            task.full_clean(exclude=["project"])
+        except ValidationError as error:
+            errors.extend(
+                f"Row {number}: {field.replace('_', ' ')}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            )
+            continue
+        tasks.append(task)
+    if errors:
+        raise ValidationError({"file": errors})
+    return Task.objects.bulk_create(tasks)

@@ -1,4 +1,5 @@
-"""Import a project's task analysis from a CSV file or an Excel spreadsheet (.xlsx).
+"""Reading a project's task analysis from a CSV file or an Excel spreadsheet (.xlsx); the
+service roledesign.services.task_import writes it.
 
 The first row is the header. Column names (any order, any letter case):
 
@@ -18,19 +19,12 @@ example tasks (one for each delegation decision) that import as they are.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import openpyxl
 import openpyxl.styles
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 
-from pathway.models import User
-from roledesign.models import DelegationDecision, RoleDesignProject, Task
-
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 500
+from pathway import spreadsheets
+from roledesign.models import DelegationDecision
 
 COLUMNS = {
     "task": "name",
@@ -118,11 +112,7 @@ def template_file(fmt: str) -> bytes:
     accents right) or an Excel workbook. KeyError for any other format."""
     content_type, _filename = TEMPLATE_FORMATS[fmt]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(TEMPLATE_HEADER)
-        writer.writerows(TEMPLATE_ROWS)
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return spreadsheets.csv_bytes([TEMPLATE_HEADER, *TEMPLATE_ROWS])
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Tasks"
@@ -136,35 +126,33 @@ def template_file(fmt: str) -> bytes:
         "ABCDEFGHIJK", (40, 50, 30, 25, 30, 25, 50, 12, 10, 35, 30), strict=True
     ):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
-def _rows(upload) -> list[list[str]]:
+LIMITS_USE = "task"  # PATHWAY_SPREADSHEET_LIMITS["task"]
+
+
+def _file_error(message) -> ValidationError:
+    return ValidationError({"file": message})
+
+
+def _records(upload) -> list[tuple[int, list[str]]]:
+    """The file's non-blank rows, read by the shared reader (pathway/spreadsheets.py): the size
+    is checked before reading, and reading stops at the first row over the limit."""
     name = (getattr(upload, "name", "") or "").lower()
-    data = upload.read()
-    if len(data) > MAX_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 2 MB"})
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError({"file": "The CSV file must be saved as UTF-8"}) from error
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    if name.endswith(".xlsx"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError(
-                {"file": "The file could not be read as a spreadsheet"}
-            ) from error
-        sheet = book.worksheets[0]
-        return [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    raise ValidationError({"file": "The selected file must be a CSV or an Excel (.xlsx) file"})
+    limits = spreadsheets.limits(LIMITS_USE)
+    try:
+        if name.endswith(".csv"):
+            return spreadsheets.read_csv(upload, limits=limits, rows_called="tasks")
+        if name.endswith(".xlsx"):
+            return spreadsheets.read_xlsx(upload, limits=limits, rows_called="tasks")
+    except spreadsheets.SpreadsheetError as error:
+        if error.code == "not_xlsx":
+            raise _file_error("The file could not be read as a spreadsheet") from None
+        if error.code == "empty":
+            raise _file_error("The file is empty") from None
+        raise _file_error(error.messages[0]) from None
+    raise _file_error("The selected file must be a CSV or an Excel (.xlsx) file")
 
 
 def _int(value: str):
@@ -175,75 +163,58 @@ def _int(value: str):
     return int(number) if number.is_integer() else None
 
 
-def parse(upload) -> list[dict]:
-    """The rows as task fields, or a ValidationError listing every problem."""
-    rows = _rows(upload)
-    if not rows or not any(rows[0]):
-        raise ValidationError({"file": "The file is empty"})
-    header = [h.strip().lower() for h in rows[0]]
+def _header_index(cells: list[str]) -> dict[str, int]:
+    """Which cell holds which task field. Raises when a required column is missing."""
+    header = [h.strip().lower() for h in cells]
     missing = [name for name in REQUIRED if name.lower() not in header]
     if missing:
-        raise ValidationError({"file": f"The header is missing: {', '.join(missing)}"})
-    index = {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
+        raise _file_error(f"The header is missing: {', '.join(missing)}")
+    return {COLUMNS[h]: i for i, h in enumerate(header) if h in COLUMNS}
+
+
+def _row_values(cells: list[str], index: dict[str, int]) -> dict:
+    return {f: (cells[i] if i < len(cells) else "") for f, i in index.items()}
+
+
+def _row_problems(number: int, values: dict, seen: dict[str, int]) -> list[str]:
+    """What is wrong with one row on its own, or repeated from an earlier row. Turns the
+    decision and the numbers in `values` into what a Task holds."""
+    problems = []
+    name = values["name"].lower()
+    if not name:
+        problems.append("enter the task")
+    elif name in seen:
+        problems.append(f"the task repeats row {seen[name]}")
+    else:
+        seen[name] = number
+    decision = DECISIONS.get(values["decision"].lower())
+    if decision is None:
+        problems.append(
+            "the delegation decision must be Suitable, Suitable with conditions or Not suitable"
+        )
+    for field in ("likelihood", "impact"):
+        number_value = _int(values[field])
+        if number_value is None or not 1 <= number_value <= 5:
+            problems.append(f"the {field} must be a whole number from 1 to 5")
+        values[field] = number_value
+    if decision == DelegationDecision.WITH_CONDITIONS and not values.get("conditions"):
+        problems.append("enter the conditions for a task suitable with conditions")
+    values["decision"] = decision
+    return problems
+
+
+def parse(upload) -> list[tuple[int, dict]]:
+    """The rows as (row number, task fields), or a ValidationError listing every problem."""
+    records = _records(upload)
+    (_, header), body = records[0], records[1:]
+    index = _header_index(header)
     items, errors, seen = [], [], {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        values = {f: (row[i] if i < len(row) else "") for f, i in index.items()}
-        problems = []
-        if not values["name"]:
-            problems.append("enter the task")
-        elif values["name"].lower() in seen:
-            problems.append(f"the task repeats row {seen[values['name'].lower()]}")
-        else:
-            seen[values["name"].lower()] = number
-        decision = DECISIONS.get(values["decision"].lower())
-        if decision is None:
-            problems.append(
-                "the delegation decision must be Suitable, Suitable with conditions or Not suitable"
-            )
-        for field in ("likelihood", "impact"):
-            number_value = _int(values[field])
-            if number_value is None or not 1 <= number_value <= 5:
-                problems.append(f"the {field} must be a whole number from 1 to 5")
-            values[field] = number_value
-        if decision == DelegationDecision.WITH_CONDITIONS and not values.get("conditions"):
-            problems.append("enter the conditions for a task suitable with conditions")
-        values["decision"] = decision
-        errors.extend(f"Row {number}: {problem}" for problem in problems)
+    for number, cells in body:
+        values = _row_values(cells, index)
+        errors.extend(f"Row {number}: {problem}" for problem in _row_problems(number, values, seen))
         items.append((number, values))
-    if len(items) > MAX_ROWS:
-        raise ValidationError({"file": f"The file can have at most {MAX_ROWS} tasks"})
-    if not items and not errors:
-        raise ValidationError({"file": "The file has no tasks"})
+    if not items:
+        raise _file_error("The file has no tasks")
     if errors:
-        raise ValidationError({"file": errors})
+        raise _file_error(errors)
     return items
-
-
-@transaction.atomic
-def task_import(*, actor: User | None, project: RoleDesignProject, upload) -> list[Task]:
-    """Add every task in the file to the project, or none of them."""
-    if actor is not None and not actor.has_perm("roledesign.manage"):
-        raise PermissionDenied("Only the lead nurse can do this")
-    items = parse(upload)
-    existing = {n.lower() for n in project.tasks.values_list("name", flat=True)}
-    errors, tasks = [], []
-    for number, values in items:
-        task = Task(project=project, **{k: v for k, v in values.items() if v is not None})
-        if task.name.lower() in existing:
-            errors.append(f"Row {number}: the project already has a task called {task.name}")
-            continue
-        try:
-            task.full_clean(exclude=["project"])
-        except ValidationError as error:
-            errors.extend(
-                f"Row {number}: {field.replace('_', ' ')}: {message}"
-                for field, messages in error.message_dict.items()
-                for message in messages
-            )
-            continue
-        tasks.append(task)
-    if errors:
-        raise ValidationError({"file": errors})
-    return Task.objects.bulk_create(tasks)

@@ -19,7 +19,6 @@ from roledesign import forms, selectors, services
 from roledesign.docx_export import jd_docx
 from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
 from roledesign.task_import import TEMPLATE_FORMATS, template_file
-from roledesign.task_import import task_import as import_tasks
 
 
 def _jd(pk) -> JobDescription:
@@ -307,7 +306,7 @@ def task_import(request, pk):
     form = forms.TaskImportForm(posted_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tasks = import_tasks(
+            tasks = services.task_import(
                 actor=request.user, project=project, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:

@@ -13,6 +13,7 @@ from django.utils.text import get_text_list
 
 from cohorts import enrolment_files
 from cohorts.enrolment_files import EnrolmentImportError
+from pathway import spreadsheets
 
 # How many problems go into the error summary; the page lists them all in a table.
 SUMMARY_LIMIT = 20
@@ -68,7 +69,7 @@ class EnrolmentImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.PATHWAY_MAX_UPLOAD_BYTES:
+        if upload.size > spreadsheets.limits(enrolment_files.LIMITS_USE).max_bytes:
             raise forms.ValidationError(enrolment_files.too_large_message())
         return upload
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -83,12 +82,9 @@ def enrolment_import(
     `needs_confirmation` set so the page can ask."""
     if actor is not None and not actor.has_perm("cohorts.manage_cohorts"):
         raise PermissionDenied("Only the lead nurse can enrol trainees")
-    size = getattr(source, "size", None)
-    if isinstance(size, int) and size > settings.PATHWAY_MAX_UPLOAD_BYTES:
-        raise EnrolmentImportError([(None, enrolment_files.too_large_message())])
-    data, name = enrolment_files.read_source(source)
+    records = enrolment_files.read_records(source, filename)
     _check_cohort(cohort)
-    rows, errors = enrolment_files.parse(enrolment_files.read_records(data, filename or name))
+    rows, errors = enrolment_files.parse(records)
     plans = _check_against_database(cohort, rows, errors)
     if errors:
         raise EnrolmentImportError(errors)
@@ -226,70 +222,111 @@ def _supporter(role: str, email: str, people: dict[str, User], problems: list[st
     return person
 
 
+@dataclass
+class _Lookups:
+    """What the database holds about the people a file names, read in a handful of queries."""
+
+    people: dict[str, User]  # by lower-case email: trainees, mentors and tutors
+    number_owners: dict[str, User]  # by employee number
+    current: dict[int, Enrolment]  # trainee id -> their current enrolment on any cohort
+    here: dict[int, Enrolment]  # trainee id -> their enrolment on this cohort
+    other_records: dict[int, TrainingRecord]  # trainee id -> active record on another framework
+    already_allocated: set[tuple[int, int, str]]  # (trainee id, supporter id, kind)
+    areas: _Areas
+
+    @classmethod
+    def for_rows(cls, cohort: Cohort, rows: list[RowData]) -> _Lookups:
+        people = _people_by_email(
+            {r.email for r in rows if r.email}
+            | {r.mentor_email for r in rows if r.mentor_email}
+            | {r.tutor_email for r in rows if r.tutor_email}
+        )
+        numbers = {r.employee_number for r in rows if r.employee_number}
+        trainees = [people[r.email] for r in rows if r.email in people]
+        return cls(
+            people=people,
+            number_owners={
+                person.employee_number: person
+                for person in User.objects.filter(employee_number__in=numbers).only(
+                    "email", "full_name", "employee_number"
+                )
+            },
+            current={
+                e.trainee_id: e
+                for e in Enrolment.objects.filter(
+                    trainee__in=trainees, status__in=CURRENT_STATUSES
+                ).select_related("cohort")
+            },
+            here={
+                e.trainee_id: e
+                for e in Enrolment.objects.filter(cohort=cohort, trainee__in=trainees)
+            },
+            other_records={
+                r.trainee_id: r
+                for r in TrainingRecord.objects.filter(trainee__in=trainees, is_active=True)
+                .exclude(framework_id=cohort.framework_id)
+                .select_related("framework")
+            },
+            already_allocated=set(
+                Allocation.objects.current(_allocation_start(cohort))
+                .filter(trainee__in=trainees)
+                .values_list("trainee_id", "supporter_id", "kind")
+            ),
+            areas=_Areas.for_cohort(cohort),
+        )
+
+
 def _check_against_database(
     cohort: Cohort, rows: list[RowData], errors: list[tuple[int | None, str]]
 ) -> list[_Plan]:
     """Look every row up (a handful of queries for the whole file) and add its problems."""
-    people = _people_by_email(
-        {r.email for r in rows if r.email}
-        | {r.mentor_email for r in rows if r.mentor_email}
-        | {r.tutor_email for r in rows if r.tutor_email}
-    )
-    numbers = {r.employee_number for r in rows if r.employee_number}
-    number_owners = {
-        person.employee_number: person
-        for person in User.objects.filter(employee_number__in=numbers).only(
-            "email", "full_name", "employee_number"
-        )
-    }
-    trainees = [people[r.email] for r in rows if r.email in people]
-    current = {
-        e.trainee_id: e
-        for e in Enrolment.objects.filter(
-            trainee__in=trainees, status__in=CURRENT_STATUSES
-        ).select_related("cohort")
-    }
-    here = {e.trainee_id: e for e in Enrolment.objects.filter(cohort=cohort, trainee__in=trainees)}
-    other_records = {
-        r.trainee_id: r
-        for r in TrainingRecord.objects.filter(trainee__in=trainees, is_active=True)
-        .exclude(framework_id=cohort.framework_id)
-        .select_related("framework")
-    }
-    already_allocated = set(
-        Allocation.objects.current(_allocation_start(cohort))
-        .filter(trainee__in=trainees)
-        .values_list("trainee_id", "supporter_id", "kind")
-    )
-    areas = _Areas.for_cohort(cohort)
-
+    lookups = _Lookups.for_rows(cohort, rows)
     plans = []
     for data in rows:
         problems: list[str] = []
-        person = people.get(data.email)
-        if person is not None:
-            problems += _matched_person_problems(
-                data, person, number_owners, current, here, other_records
-            )
-        elif data.name and enrolment_files.is_email(data.email):
-            problems += _new_person_problems(data, number_owners)
-        area = _find_area(data, areas, problems)
-        plan = _Plan(data=data, person=person, area=area)
-        for role, kind, email in (
-            (RoleCode.MENTOR, Allocation.Kind.MENTOR, data.mentor_email),
-            (RoleCode.TUTOR, Allocation.Kind.TUTOR, data.tutor_email),
-        ):
-            if email == data.email:
-                continue  # reported while reading the file
-            supporter = _supporter(role, email, people, problems)
-            if supporter is None:
-                continue
-            if person is not None and (person.pk, supporter.pk, kind) in already_allocated:
-                continue  # already their mentor or tutor: nothing to add
-            plan.supporters.append((kind, supporter))
+        plans.append(_plan_row(data, lookups, problems))
         errors.extend((data.row, message) for message in problems)
-        plans.append(plan)
     return plans
+
+
+def _plan_row(data: RowData, lookups: _Lookups, problems: list[str]) -> _Plan:
+    """What to write for one row, adding what is wrong with it to `problems`."""
+    person = lookups.people.get(data.email)
+    if person is not None:
+        problems += _matched_person_problems(
+            data,
+            person,
+            lookups.number_owners,
+            lookups.current,
+            lookups.here,
+            lookups.other_records,
+        )
+    elif data.name and enrolment_files.is_email(data.email):
+        problems += _new_person_problems(data, lookups.number_owners)
+    area = _find_area(data, lookups.areas, problems)
+    plan = _Plan(data=data, person=person, area=area)
+    plan.supporters = _supporters_to_allocate(data, person, lookups, problems)
+    return plan
+
+
+def _supporters_to_allocate(
+    data: RowData, person: User | None, lookups: _Lookups, problems: list[str]
+) -> list[tuple[str, User]]:
+    """The row's mentor and tutor, less any they already have."""
+    supporters = []
+    for role, kind, email in (
+        (RoleCode.MENTOR, Allocation.Kind.MENTOR, data.mentor_email),
+        (RoleCode.TUTOR, Allocation.Kind.TUTOR, data.tutor_email),
+    ):
+        if email == data.email:
+            continue  # reported while reading the file
+        supporter = _supporter(role, email, lookups.people, problems)
+        if supporter is None:
+            continue
+        if person is not None and (person.pk, supporter.pk, kind) in lookups.already_allocated:
+            continue  # already their mentor or tutor: nothing to add
+        supporters.append((kind, supporter))
+    return supporters
 
 
 def _new_person_problems(data: RowData, number_owners: dict[str, User]) -> list[str]:

@@ -3,7 +3,7 @@
 The grid: each progress state has a short code shown in the NHS.UK tag colour of that state,
 and every cell carries the state's name for screen readers, so colour is never the only signal
 (the codes print too).
-The charts: selector results turned into SVG by cohorts.charts.
+The charts: selector results turned into SVG by pathway.charts.
 
     {% load chart_tags %}
     {% grid_key as key %}                 {# [{"code": "A", "label": "Achieved", "badge": ...}] #}
@@ -21,9 +21,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from cohorts import charts
 from competencies.models import ProgressState
 from competencies.templatetags.competency_tags import progress_state_tag
+from pathway import charts
 
 register = template.Library()
 

@@ -3,10 +3,6 @@ staff view of one trainee. Thin: check permission, call a selector, render."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-import openpyxl
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
@@ -16,18 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
-from openpyxl.styles import Font
 
+from cohorts import exports
 from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import charts as selectors
 from pathway.permissions import require_perm
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_WEEK = 104
 
 
@@ -54,50 +45,17 @@ def cohort_grid(request, pk):
 @require_perm("cohorts.view_cohort", fn=_cohort)
 @require_GET
 def cohort_grid_export(request, pk, fmt):
-    if fmt not in EXPORT_TYPES:
+    if fmt not in exports.FORMATS:
         raise Http404("No such file type")
     cohort = _get_cohort(pk)
-    rows = selectors.grid_table(selectors.competency_grid(cohort, today=timezone.localdate()))
-    data = _csv(rows) if fmt == "csv" else _xlsx(rows, title=cohort.name)
-    filename = f"{slugify(cohort.name) or 'cohort'}-competencies-{timezone.localdate()}.{fmt}"
-    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    today = timezone.localdate()
+    rows = selectors.grid_table(selectors.competency_grid(cohort, today=today))
+    data = exports.grid_file(rows, fmt, title=cohort.name)
+    filename = exports.grid_filename(cohort, fmt, today)
+    response = HttpResponse(data, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _protect(text: str) -> str:
-    """Stop a spreadsheet running a cell as a formula: text starting = + - @ gets a '."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_protect(value) for value in row])
-    # With a byte order mark, Excel opens the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx(rows: list[list[str]], *, title: str) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Competencies"
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            cell.data_type = "s"  # text, never a formula
-            if r == 1:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "E2"
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["C"].width = 20
-    workbook.properties.creator = "Pathway"
-    workbook.properties.title = f"{title}: competencies"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @require_perm("cohorts.view_cohort", fn=_cohort)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from cohorts.charts import number
+from pathway.charts import number
 
 register = template.Library()
 

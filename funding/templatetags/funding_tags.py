@@ -60,7 +60,7 @@ def cost_chart(finances):
     """Cost per trainee beside cost per qualified assistant practitioner, by cohort (bars; a
     cohort where nobody has qualified yet has no second bar). The table after it has the
     numbers."""
-    from cohorts import charts
+    from pathway import charts
 
     rows = [f for f in finances if f.costs]
     parts = [

@@ -1,5 +1,5 @@
 """How outcomes look: stage and result tags, percentages, and the dashboard's SVG charts (drawn
-with cohorts/charts.py; the page puts each chart's data table beside it).
+with pathway/charts.py; the page puts each chart's data table beside it).
 
     {% load outcome_tags %}
     {% stage_tag stage %}  {% bridging_result_tag enrolment %}  {{ share|percent }}
@@ -12,8 +12,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from cohorts.charts import Series, bar_chart
 from outcomes.models import BridgingResult, StageCode
+from pathway.charts import Series, bar_chart
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from cohorts import charts
+from pathway import charts
 from recruitment.models import ApplicationStatus
 
 register = template.Library()

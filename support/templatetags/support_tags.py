@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from cohorts import charts
+from pathway import charts
 from pathway.preparation import PreparationStatus
 from support.models import SupportKind, format_minutes
 

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import charts
 from cohorts.models import (
     Attendance,
     EnrolmentStatus,
@@ -33,6 +32,7 @@ from cohorts.selectors.charts import (
     default_comparison_week,
 )
 from competencies.models import Assessment, CompetencyProgress, ProgressState
+from pathway import charts
 from pathway.models import Allocation, Module
 from tests import factories
 

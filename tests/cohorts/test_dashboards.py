@@ -707,8 +707,12 @@ def test_export_keeps_a_formula_like_name_as_text(client, lead_nurse):
     client.force_login(lead_nurse)
     url = reverse("cohorts:cohort_export", args=[cohort.pk, "xlsx"])
     sheet = load_workbook(io.BytesIO(client.get(url).content)).active
-    assert sheet["A2"].value == "'=HYPERLINK(1)"
+    # A text cell, never a formula, with Excel's quote prefix: the name shows as it was typed.
+    assert sheet["A2"].value == "=HYPERLINK(1)"
     assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].quotePrefix
+    csv_url = reverse("cohorts:cohort_export", args=[cohort.pk, "csv"])
+    assert "\r\n'=HYPERLINK(1)," in client.get(csv_url).content.decode("utf-8-sig")
 
 
 def test_programme_export_xlsx_and_csv(client, lead_nurse, world):

@@ -433,10 +433,8 @@ def test_other_row_problems(cohort, people, text, expected):
     assert counts() == before
 
 
-def test_a_spreadsheet_that_unzips_to_something_huge_is_refused(
-    cohort, people, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(enrolment_files, "UNZIPPED_MAX", 1000)
+def test_a_spreadsheet_that_unzips_to_something_huge_is_refused(cohort, people, tmp_path, settings):
+    settings.PATHWAY_SPREADSHEET_LIMITS = {"enrolment": {"max_unzipped_bytes": 1000}}
     source = write_xlsx(tmp_path / "cohort.xlsx", GOOD_ROWS)
     with pytest.raises(EnrolmentImportError) as caught:
         enrolment_import(actor=None, cohort=cohort, source=source)

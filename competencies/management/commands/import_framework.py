@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"No such file: {source}")
         if format is None:
-            format = guess_format(source.read_bytes(), source.name)
+            format = guess_format(source)
         try:
             framework = framework_import(actor=None, source=source, format=format, name=name)
         except FrameworkImportError as exc:

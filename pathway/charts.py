@@ -279,25 +279,8 @@ def _category_axis_line(frame: Frame, x_title: str) -> SafeString:
     )
 
 
-def line_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    x_title: str,
-    y_title: str,
-    xs: Sequence[float],
-    series: Sequence[Series],
-    x_tick_label: Callable[[float], str] = number,
-    integer_y: bool = True,
-    width: float = 720,
-    height: float = 420,
-) -> SafeString:
-    """Lines over a numeric x axis (weeks, say). Plan series are dashed and have no markers.
-
-    The x axis runs from the first to the last x; the y axis from 0 to a round number at or
-    above the largest value (its top tick).
-    """
+def _line_styles(series: Sequence[Series]) -> list[LineStyle]:
+    """Plan series share the dashed plan style; the others take the line styles in turn."""
     styles, solid = [], 0
     for item in series:
         if item.plan:
@@ -305,32 +288,43 @@ def line_chart(
         else:
             styles.append(LINE_STYLES[solid % len(LINE_STYLES)])
             solid += 1
-    labels = [item.label for item in series]
-    left = 72
-    top = _legend_height(labels, width, left) + 14
-    frame = Frame(width, height, left, width - 24, top, height - 58)
+    return styles
 
-    values = [v for item in series for v in item.values if v is not None]
-    ticks = value_ticks(max(values, default=0), integer=integer_y)
-    y_top = ticks[-1]
-    x_min = min(xs, default=0)
-    x_max = max(xs, default=1)
-    if x_max == x_min:
-        x_max = x_min + 1
 
-    def to_x(x: float) -> float:
-        return frame.left + (x - x_min) / (x_max - x_min) * frame.plot_width
+@dataclass(frozen=True)
+class _LineScale:
+    """Maps data to drawing coordinates: x from the first to the last x, y from 0 to the top
+    tick."""
 
-    def to_y(y: float) -> float:
-        return frame.bottom - (y / y_top) * frame.plot_height
+    frame: Frame
+    x_min: float
+    x_max: float
+    y_top: float
 
-    parts = [_open(chart_id, frame, title, description, "line")]
-    parts.append(_value_axis(frame, ticks, y_title, to_y))
+    @classmethod
+    def fitting(cls, frame: Frame, xs: Sequence[float], y_top: float) -> _LineScale:
+        x_min = min(xs, default=0)
+        x_max = max(xs, default=1)
+        if x_max == x_min:
+            x_max = x_min + 1
+        return cls(frame, x_min, x_max, y_top)
 
-    x_step = nice_step(x_max - x_min, count=8, integer=True)
-    tick = math.ceil(x_min / x_step) * x_step
-    while tick <= x_max + 1e-9:
-        x = to_x(tick)
+    def to_x(self, x: float) -> float:
+        return self.frame.left + (x - self.x_min) / (self.x_max - self.x_min) * (
+            self.frame.plot_width
+        )
+
+    def to_y(self, y: float) -> float:
+        return self.frame.bottom - (y / self.y_top) * self.frame.plot_height
+
+
+def _x_ticks(scale: _LineScale, x_tick_label: Callable[[float], str]) -> list[SafeString]:
+    frame = scale.frame
+    x_step = nice_step(scale.x_max - scale.x_min, count=8, integer=True)
+    tick = math.ceil(scale.x_min / x_step) * x_step
+    parts = []
+    while tick <= scale.x_max + 1e-9:
+        x = scale.to_x(tick)
         parts.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>'
@@ -348,42 +342,57 @@ def line_chart(
             )
         )
         tick += x_step
-    parts.append(_category_axis_line(frame, x_title))
+    return parts
 
-    for index, (item, style) in enumerate(zip(series, styles, strict=True)):
-        runs, run = [], []
-        for x, y in zip(xs, item.values, strict=False):
-            if y is None:
-                if run:
-                    runs.append(run)
-                run = []
-            else:
-                run.append((to_x(x), to_y(y)))
-        if run:
-            runs.append(run)
-        group = [
+
+def _runs(
+    xs: Sequence[float], values: Sequence[float | None], scale: _LineScale
+) -> list[list[tuple[float, float]]]:
+    """The unbroken stretches of a series, as drawing points: a missing value breaks the line."""
+    runs, run = [], []
+    for x, y in zip(xs, values, strict=False):
+        if y is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append((scale.to_x(x), scale.to_y(y)))
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _line_series(
+    index: int, item: Series, style: LineStyle, xs: Sequence[float], scale: _LineScale
+) -> SafeString:
+    group = [
+        format_html(
+            '<g class="app-chart__series{}" data-series="{}">',
+            " app-chart__series--plan" if item.plan else "",
+            index,
+        )
+    ]
+    for points in _runs(xs, item.values, scale):
+        group.append(
             format_html(
-                '<g class="app-chart__series{}" data-series="{}">',
-                " app-chart__series--plan" if item.plan else "",
-                index,
+                '<polyline class="app-chart__line" points="{}" fill="none" stroke="{}" '
+                'stroke-width="{}" stroke-dasharray="{}" stroke-linejoin="round"/>',
+                " ".join(f"{_coord(x)},{_coord(y)}" for x, y in points),
+                style.stroke,
+                _coord(style.width),
+                style.dash or "none",
             )
-        ]
-        for points in runs:
-            group.append(
-                format_html(
-                    '<polyline class="app-chart__line" points="{}" fill="none" stroke="{}" '
-                    'stroke-width="{}" stroke-dasharray="{}" stroke-linejoin="round"/>',
-                    " ".join(f"{_coord(x)},{_coord(y)}" for x, y in points),
-                    style.stroke,
-                    _coord(style.width),
-                    style.dash or "none",
-                )
-            )
-            if style.marker:
-                group.extend(_marker(style.marker, x, y, style.stroke) for x, y in points)
-        group.append(SafeString("</g>"))
-        parts.append(mark_safe("".join(group)))  # noqa: S308 - built with format_html
+        )
+        if style.marker:
+            group.extend(_marker(style.marker, x, y, style.stroke) for x, y in points)
+    group.append(SafeString("</g>"))
+    return mark_safe("".join(group))  # noqa: S308 - built with format_html
 
+
+def _line_legend(
+    series: Sequence[Series], styles: Sequence[LineStyle], width: float, left: float
+) -> SafeString:
+    labels = [item.label for item in series]
     legend = ['<g class="app-chart__legend">']
     for (x, y), item, style in zip(
         _legend_layout(labels, width, left), series, styles, strict=True
@@ -409,7 +418,44 @@ def line_chart(
             )
         )
     legend.append("</g>")
-    parts.append(mark_safe("".join(legend)))  # noqa: S308 - built with format_html
+    return mark_safe("".join(legend))  # noqa: S308 - built with format_html
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    x_title: str,
+    y_title: str,
+    xs: Sequence[float],
+    series: Sequence[Series],
+    x_tick_label: Callable[[float], str] = number,
+    integer_y: bool = True,
+    width: float = 720,
+    height: float = 420,
+) -> SafeString:
+    """Lines over a numeric x axis (weeks, say). Plan series are dashed and have no markers.
+
+    The x axis runs from the first to the last x; the y axis from 0 to a round number at or
+    above the largest value (its top tick).
+    """
+    styles = _line_styles(series)
+    left = 72
+    top = _legend_height([item.label for item in series], width, left) + 14
+    frame = Frame(width, height, left, width - 24, top, height - 58)
+
+    values = [v for item in series for v in item.values if v is not None]
+    ticks = value_ticks(max(values, default=0), integer=integer_y)
+    scale = _LineScale.fitting(frame, xs, ticks[-1])
+
+    parts = [_open(chart_id, frame, title, description, "line")]
+    parts.append(_value_axis(frame, ticks, y_title, scale.to_y))
+    parts.extend(_x_ticks(scale, x_tick_label))
+    parts.append(_category_axis_line(frame, x_title))
+    for index, (item, style) in enumerate(zip(series, styles, strict=True)):
+        parts.append(_line_series(index, item, style, xs, scale))
+    parts.append(_line_legend(series, styles, width, left))
     parts.append(SafeString("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - built with format_html
 

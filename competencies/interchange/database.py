@@ -1,0 +1,189 @@
+"""Between the in-between shape and the database: the checks only the database can make, the
+writer (one transaction), and a stored framework read back for export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from competencies.interchange.data import CompetencyData, DomainData, FrameworkData
+from competencies.models import Competency, Domain, Framework
+from pathway.models import ClinicalArea
+
+
+def _model_problems(instance, exclude: list[str]) -> list[str]:
+    # Blank ID numbers and titles are reported by the readers already.
+    exclude = exclude + [n for n in ("code", "title", "name") if getattr(instance, n, None) == ""]
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = []
+        for name, messages in exc.message_dict.items():
+            if name == NON_FIELD_ERRORS:
+                problems.extend(messages)
+            else:
+                label = str(type(instance)._meta.get_field(name).verbose_name)
+                problems.extend(f"{label[:1].upper()}{label[1:]}: {m}" for m in messages)
+        return problems
+    return []
+
+
+def check_against_database(data: FrameworkData, errors: list) -> None:
+    """What only the database can tell: clinical areas, and the models' own rules."""
+    wanted = {
+        code.lower() for d in data.domains for c in d.competencies for code in c.clinical_areas
+    }
+    areas = {
+        area.lowered: area
+        for area in ClinicalArea.objects.annotate(lowered=Lower("code")).filter(lowered__in=wanted)
+    }
+    for message in _model_problems(
+        Framework(
+            code=data.code,
+            name=data.name,
+            description=data.description,
+            version=data.version,
+            source_id_number=data.source_id_number,
+        ),
+        exclude=["previous_version", "published_by"],
+    ):
+        errors.append((data.row, message))
+    for domain in data.domains:
+        for message in _model_problems(
+            Domain(
+                code=domain.code,
+                title=domain.title,
+                description=domain.description,
+                order=domain.order,
+            ),
+            exclude=["framework"],
+        ):
+            errors.append((domain.row, message))
+        for c in domain.competencies:
+            c.area_objects = []
+            for code in c.clinical_areas:
+                area = areas.get(code.lower())
+                if area is None:
+                    errors.append(
+                        (
+                            c.row,
+                            f"unknown clinical area '{code}': clinical areas are set up "
+                            "by an administrator, so check the code or ask for the area to be "
+                            "added",
+                        )
+                    )
+                elif area not in c.area_objects:
+                    c.area_objects.append(area)
+            for message in _model_problems(_competency(c), exclude=["framework", "domain"]):
+                errors.append((c.row, message))
+
+
+def _competency(c: CompetencyData, **extra) -> Competency:
+    return Competency(
+        code=c.code,
+        title=c.title,
+        description=c.description,
+        performance_criteria=c.performance_criteria,
+        underpinning_knowledge=c.underpinning_knowledge,
+        is_core=c.is_core,
+        assessment_methods=c.assessment_methods,
+        supervised_practices_required=c.supervised_practices_required,
+        reassessment_months=c.reassessment_months,
+        order=c.order,
+        **extra,
+    )
+
+
+def save_framework(data: FrameworkData) -> Framework:
+    with transaction.atomic():
+        existing = list(
+            Framework.objects.select_for_update().filter(code=data.code).order_by("version")
+        )
+        taken = {f.version for f in existing}
+        version = data.version if data.version not in taken else max(taken) + 1
+        previous = [f for f in existing if f.version < version]
+        framework = Framework.objects.create(
+            code=data.code,
+            name=data.name,
+            description=data.description,
+            version=version,
+            previous_version=previous[-1] if previous else None,
+            source_id_number=data.source_id_number,
+        )
+        links = []
+        through = Competency.clinical_areas.through
+        saved: dict[str, Competency] = {}
+        for d in data.domains:
+            domain = Domain.objects.create(
+                framework=framework,
+                code=d.code,
+                title=d.title,
+                description=d.description,
+                order=d.order,
+            )
+            for c in d.competencies:
+                competency = _competency(c, framework=framework, domain=domain)
+                competency.save()
+                saved[c.code] = competency
+                links.extend(
+                    through(competency_id=competency.pk, clinicalarea_id=area.pk)
+                    for area in c.area_objects
+                )
+        through.objects.bulk_create(links)
+        # Parents once every competency exists: a child may come before its parent.
+        nested = []
+        for d in data.domains:
+            for c in d.competencies:
+                if c.parent_competency:
+                    saved[c.code].parent = saved[c.parent_competency]
+                    nested.append(saved[c.code])
+        Competency.objects.bulk_update(nested, ["parent"])
+    return framework
+
+
+def framework_data(framework: Framework) -> FrameworkData:
+    """A framework as it is stored, in the in-between shape the writers take."""
+    competencies = defaultdict(list)
+    stored = list(
+        Competency.objects.filter(framework=framework)
+        .prefetch_related("clinical_areas")
+        .order_by("order", "id")
+    )
+    codes = {c.pk: c.code for c in stored}
+    for c in stored:
+        competencies[c.domain_id].append(
+            CompetencyData(
+                code=c.code,
+                title=c.title,
+                description=c.description,
+                performance_criteria=list(c.performance_criteria or []),
+                underpinning_knowledge=c.underpinning_knowledge,
+                is_core=c.is_core,
+                clinical_areas=sorted(a.code for a in c.clinical_areas.all()),
+                assessment_methods=list(c.assessment_methods or []),
+                supervised_practices_required=c.supervised_practices_required,
+                reassessment_months=c.reassessment_months,
+                order=c.order,
+                parent_competency=codes.get(c.parent_id, ""),
+            )
+        )
+    return FrameworkData(
+        code=framework.code,
+        name=framework.name,
+        description=framework.description,
+        version=framework.version,
+        source_id_number=framework.source_id_number,
+        domains=[
+            DomainData(
+                code=d.code,
+                title=d.title,
+                description=d.description,
+                order=d.order,
+                competencies=competencies[d.pk],
+            )
+            for d in framework.domains.order_by("order", "id")
+        ],
+    )
