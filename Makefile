@@ -54,8 +54,9 @@ gunicorn: install
 
 # Performance (docs/performance.md). Both use DATABASE_URL when it is set, else a SQLite file of
 # their own; each seeds the scale data (manage.py seed_scale) when it is not there yet.
+# PATHWAY_BENCH=1 installs the bench app, whose commands these are (pathway/settings.py).
 TRAINEES ?= 2000
-BENCH_ENV = DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$(TRAINEES).sqlite3} \
+BENCH_ENV = PATHWAY_BENCH=1 DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$(TRAINEES).sqlite3} \
 	PATHWAY_MEDIA_ROOT=$${PATHWAY_MEDIA_ROOT:-$(CURDIR)/var/bench/media-$(TRAINEES)} TRAINEES=$(TRAINEES)
 
 bench: install
