@@ -242,7 +242,32 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
     )
     if not enrolments:
         return CompetencyGrid(cohort, today, [], [], [], [])
-    record_ids = [e.record_id for e in enrolments]
+    states = _states_by_record([e.record_id for e in enrolments], today=today)
+    competencies = list(
+        Competency.objects.filter(pk__in={c for on_record in states.values() for c in on_record})
+        .select_related("domain")
+        .order_by("domain__order", "domain_id", "order", "pk")
+    )
+    milestones = milestones_for(cohort.programme_id)
+    summaries = [CompetencySummary(c) for c in competencies]
+    rows = [
+        _grid_row(
+            enrolment,
+            states.get(enrolment.record_id, {}),
+            summaries,
+            cohort=cohort,
+            milestones=milestones,
+            today=today,
+        )
+        for enrolment in enrolments
+    ]
+    return CompetencyGrid(
+        cohort, today, _domain_columns(competencies), competencies, rows, summaries
+    )
+
+
+def _states_by_record(record_ids: list[int], *, today: datetime.date) -> dict[int, dict[int, str]]:
+    """Each record's competencies and the state shown for each today: one query."""
     states: dict[int, dict[int, str]] = defaultdict(dict)
     for record_id, competency_id, state, expires_on in (
         CompetencyProgress.objects.filter(record_id__in=record_ids)
@@ -250,46 +275,62 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
         .values_list("record_id", "competency_id", "state", "expires_on")
     ):
         states[record_id][competency_id] = display_state(state, expires_on, today)
-    competency_ids = {c for by_competency in states.values() for c in by_competency}
-    competencies = list(
-        Competency.objects.filter(pk__in=competency_ids)
-        .select_related("domain")
-        .order_by("domain__order", "domain_id", "order", "pk")
-    )
-    milestones = milestones_for(cohort.programme_id)
+    return states
 
+
+def _domain_columns(competencies: list[Competency]) -> list[DomainColumns]:
+    """The competencies (in column order) grouped under their domains' headings."""
     domains: list[DomainColumns] = []
     for competency in competencies:
         if not domains or domains[-1].domain.pk != competency.domain_id:
             domains.append(DomainColumns(competency.domain, []))
         domains[-1].competencies.append(competency)
+    return domains
 
-    summaries = [CompetencySummary(c) for c in competencies]
-    rows = []
-    for enrolment in enrolments:
-        on_record = states.get(enrolment.record_id, {})
-        core = sum(1 for c in competencies if c.is_core and c.pk in on_record)
-        specific = sum(1 for c in competencies if not c.is_core and c.pk in on_record)
-        trainee = Trainee(
-            enrolment.record_id, enrolment.start_date, enrolment.end_date, core, specific
-        )
-        planned_core, planned_specific = _planned(
-            trainee, cohort=cohort, milestones=milestones, on=today
-        )
-        # The share of their core (specific) competencies the plan expects achieved by now.
-        share_core = planned_core / core if core else 0.0
-        share_specific = planned_specific / specific if specific else 0.0
-        row_states = []
-        for competency, summary in zip(competencies, summaries, strict=True):
-            state = on_record.get(competency.pk)
-            row_states.append(state)
-            if state is None:
-                continue
-            summary.applicable += 1
-            summary.counts[state] = summary.counts.get(state, 0) + 1
-            summary.expected += share_core if competency.is_core else share_specific
-        rows.append(GridRow(enrolment, row_states))
-    return CompetencyGrid(cohort, today, domains, competencies, rows, summaries)
+
+def _planned_shares(
+    enrolment: Enrolment, on_record: dict[int, str], competencies, *, cohort, milestones, today
+) -> tuple[float, float]:
+    """The share of the trainee's core and of their specific competencies the plan expects
+    achieved by today (0 where they have none of a kind)."""
+    core = sum(1 for c in competencies if c.is_core and c.pk in on_record)
+    specific = sum(1 for c in competencies if not c.is_core and c.pk in on_record)
+    trainee = Trainee(enrolment.record_id, enrolment.start_date, enrolment.end_date, core, specific)
+    planned_core, planned_specific = _planned(
+        trainee, cohort=cohort, milestones=milestones, on=today
+    )
+    return (
+        planned_core / core if core else 0.0,
+        planned_specific / specific if specific else 0.0,
+    )
+
+
+def _grid_row(
+    enrolment: Enrolment,
+    on_record: dict[int, str],
+    summaries: list[CompetencySummary],
+    *,
+    cohort: Cohort,
+    milestones,
+    today: datetime.date,
+) -> GridRow:
+    """One trainee's row of states, counting each state into its competency's summary (with
+    the share of a trainee the plan expects to have achieved it)."""
+    competencies = [summary.competency for summary in summaries]
+    share_core, share_specific = _planned_shares(
+        enrolment, on_record, competencies, cohort=cohort, milestones=milestones, today=today
+    )
+    row_states = []
+    for summary in summaries:
+        competency = summary.competency
+        state = on_record.get(competency.pk)
+        row_states.append(state)
+        if state is None:
+            continue
+        summary.applicable += 1
+        summary.counts[state] = summary.counts.get(state, 0) + 1
+        summary.expected += share_core if competency.is_core else share_specific
+    return GridRow(enrolment, row_states)
 
 
 def grid_table(grid: CompetencyGrid) -> list[list[str]]:
