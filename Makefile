@@ -38,10 +38,20 @@ e2e: install
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	$(PY) -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
+# Ruff, migrations, then the architecture's own checks (docs/adr/0020-architecture-checks.md):
+# the apps' layers (import-linter, contracts in pyproject.toml), no private name taken from
+# another app, no new query in a view, no function over cyclomatic complexity 20 (xenon).
+APPS := pathway notifications competencies cohorts roledesign recruitment funding evaluation \
+	outcomes support bench
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+	$(PY) .ci/checks/private_imports.py
+	$(PY) .ci/checks/queries_in_views.py
+	$(VENV)/bin/xenon --max-absolute C --ignore migrations $(APPS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
