@@ -247,7 +247,7 @@ def _skip_foreign_key_triggers() -> None:
     """On PostgreSQL, as pg_restore --disable-triggers does: no per-row foreign key checks
     (deferred to the commit, they took longer than the inserts). Only a superuser may; others
     load with the checks. The ids written are taken from the rows just created, and the tests
-    check that every reference resolves (tests/cohorts/test_seed_scale.py)."""
+    check that every reference resolves (tests/bench/test_scale_and_bench.py)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
