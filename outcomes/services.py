@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from outcomes import selectors
 from outcomes.models import (
@@ -100,20 +101,39 @@ def stages_ensure(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Stage]:
     Nobody's action, so no actor: migration 0002 seeds the stages, and outcomes/apps.py runs
     this after every migrate and flush (post_migrate), so a database emptied by a flush (as
     tests' transactional runs do) has them back. Reads never write (selectors.stages_by_code).
+
+    A stage put back gets the id a freshly migrated database gives it (its place, 1 to 7), as
+    Django's sites framework does for its default site: a backup restored over it
+    (docs/operations.md) then finds the same ids, never a second stage in the same place.
     """
+    stages = {stage.code: stage for stage in Stage.objects.using(using)}
+    taken = {stage.pk for stage in stages.values()}
+    missing = [
+        (order, code) for order, code in enumerate(StageCode, start=1) if code.value not in stages
+    ]
     with transaction.atomic(using=using):
-        stages = {stage.code: stage for stage in Stage.objects.using(using)}
-        for order, code in enumerate(StageCode, start=1):
-            if code.value not in stages:
-                stages[code.value], _ = Stage.objects.using(using).get_or_create(
-                    code=code.value,
-                    defaults={
-                        "name": code.label,
-                        "description": DEFAULT_DESCRIPTIONS[code],
-                        "order": order,
-                    },
-                )
+        for order, code in missing:
+            stages[code.value] = Stage.objects.using(using).create(
+                pk=None if order in taken else order,
+                code=code.value,
+                name=code.label,
+                description=DEFAULT_DESCRIPTIONS[code],
+                order=order,
+            )
+        if missing:
+            _reset_id_sequence(Stage, using)
     return stages
+
+
+def _reset_id_sequence(model, using: str) -> None:
+    """After rows written with ids of our choosing: the next id the database hands out is
+    past them (PostgreSQL's sequences do not see such ids; SQLite needs nothing)."""
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), [model])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @transaction.atomic

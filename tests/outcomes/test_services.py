@@ -221,3 +221,5 @@ def test_stages_ensure_puts_back_a_missing_stage_and_leaves_the_others_wording()
 def test_stages_come_back_after_a_flush():
     call_command("flush", interactive=False, verbosity=0)
     assert set(selectors.stages_by_code()) == {c.value for c in StageCode}
+    # With the ids a migrated database gives them, so a backup restores over them.
+    assert {stage.order: stage.pk for stage in Stage.objects.all()} == {n: n for n in range(1, 8)}
