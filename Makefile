@@ -38,10 +38,20 @@ e2e: install
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	$(PY) -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
+# Ruff, migrations, then the architecture's own checks (docs/adr/0020-architecture-checks.md):
+# the apps' layers (import-linter, contracts in pyproject.toml), no private name taken from
+# another app, no new query in a view, no function over cyclomatic complexity 20 (xenon).
+APPS := pathway notifications competencies cohorts roledesign recruitment funding evaluation \
+	outcomes support bench
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+	$(PY) .ci/checks/private_imports.py
+	$(PY) .ci/checks/queries_in_views.py
+	$(VENV)/bin/xenon --max-absolute C --ignore migrations $(APPS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -54,8 +64,9 @@ gunicorn: install
 
 # Performance (docs/performance.md). Both use DATABASE_URL when it is set, else a SQLite file of
 # their own; each seeds the scale data (manage.py seed_scale) when it is not there yet.
+# PATHWAY_BENCH=1 installs the bench app, whose commands these are (pathway/settings.py).
 TRAINEES ?= 2000
-BENCH_ENV = DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$(TRAINEES).sqlite3} \
+BENCH_ENV = PATHWAY_BENCH=1 DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$(TRAINEES).sqlite3} \
 	PATHWAY_MEDIA_ROOT=$${PATHWAY_MEDIA_ROOT:-$(CURDIR)/var/bench/media-$(TRAINEES)} TRAINEES=$(TRAINEES)
 
 bench: install

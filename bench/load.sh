@@ -13,6 +13,7 @@ mkdir -p "$OUT"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-load-test-only-secret-key-not-for-production-0123456789abcdef}"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
 export DJANGO_HSTS_SECONDS=0 PATHWAY_LOAD_PLAN="$OUT/load-plan.json"
+export PATHWAY_BENCH=1  # `manage.py bench` is the bench app's command (pathway/settings.py)
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0

@@ -168,6 +168,27 @@ TINY_PDF = (
 )
 
 
+EVIDENCE_EVERY = 8  # a piece of evidence for every eighth competency with any progress
+
+
+@dataclass
+class _Journey:
+    """One trainee's enrolment, as the builder's steps for it share it."""
+
+    record: int
+    intake: datetime.date
+    up_to: datetime.date  # today for a running cohort, else its planned end
+    active_until: datetime.date  # the day they left, else up_to
+    mentor: tuple[int, str, str]  # (pk, name, registration)
+    current: bool  # active or on a break
+    decisions: list[dict] = field(default_factory=list)  # sign-off decisions, in any order
+
+    @property
+    def span(self) -> int:
+        """Days they have been training (at least one)."""
+        return max((self.active_until - self.intake).days, 1)
+
+
 class ScaleDataError(Exception):
     pass
 
@@ -226,7 +247,7 @@ def _skip_foreign_key_triggers() -> None:
     """On PostgreSQL, as pg_restore --disable-triggers does: no per-row foreign key checks
     (deferred to the commit, they took longer than the inserts). Only a superuser may; others
     load with the checks. The ids written are taken from the rows just created, and the tests
-    check that every reference resolves (tests/cohorts/test_seed_scale.py)."""
+    check that every reference resolves (tests/bench/test_scale_and_bench.py)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -628,17 +649,39 @@ class _Builder:
         educator,
         days,
     ) -> None:
-        rng, today = self.rng, self.today
+        """One trainee's enrolment and history. The random draws happen in a fixed order (the
+        steps below, in turn), so a seed always gives the same data."""
         intake, end = cohort.intake_date, cohort.planned_end_date
         now = timezone.now()
-        mentor_pk, mentor_name, mentor_registration = mentor
         current_end = None if running else end
-        t["alloc"].add(trainee_pk, mentor_pk, Allocation.Kind.MENTOR, intake, current_end)
-        t["alloc"].add(trainee_pk, tutor, Allocation.Kind.TUTOR, intake, current_end)
-        t["alloc"].add(trainee_pk, educator, Allocation.Kind.PRACTICE_EDUCATOR, intake, current_end)
+        for supporter, kind in (
+            (mentor[0], Allocation.Kind.MENTOR),
+            (tutor, Allocation.Kind.TUTOR),
+            (educator, Allocation.Kind.PRACTICE_EDUCATOR),
+        ):
+            t["alloc"].add(trainee_pk, supporter, kind, intake, current_end)
         record = t["record"].add(trainee_pk, self.framework.pk, area, intake, True, now)
+        status, left = self._status(running, intake)
+        enrolment = self._enrolment(t, cohort, trainee_pk, record, status, left, running, now)
+        journey = _Journey(
+            record=record,
+            intake=intake,
+            up_to=up_to,
+            active_until=left or up_to,
+            mentor=mentor,
+            current=status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.ON_BREAK),
+        )
+        competencies = self.competencies_by_area[area]
+        achieved_n = self._achieved_count(status, len(competencies), journey.span)
+        for position, competency in enumerate(competencies):
+            self._competency(t, journey, competency, position, achieved_n, now)
+        self._chain(t, trainee_pk, record, journey.decisions)
+        self._reviews(t, enrolment, intake, journey.active_until, tutor)
+        self._attendance(t, enrolment, days, journey.active_until)
 
-        roll = rng.random()
+    def _status(self, running, intake) -> tuple[str, datetime.date | None]:
+        """The enrolment's status, and the day they left when they withdrew."""
+        roll = self.rng.random()
         if running:
             status = EnrolmentStatus.ON_BREAK if roll < 0.05 else EnrolmentStatus.ACTIVE
         else:
@@ -651,7 +694,12 @@ class _Builder:
             )
         left = None
         if status == EnrolmentStatus.WITHDRAWN:
-            left = intake + datetime.timedelta(weeks=rng.randrange(12, 40))
+            left = intake + datetime.timedelta(weeks=self.rng.randrange(12, 40))
+        return status, left
+
+    def _enrolment(self, t, cohort, trainee_pk, record, status, left, running, now) -> int:
+        """The enrolment, with its status changes: enrolled, then to its status if not active."""
+        intake, end = cohort.intake_date, cohort.planned_end_date
         enrolment = t["enrol"].add(
             cohort.pk,
             trainee_pk,
@@ -668,127 +716,143 @@ class _Builder:
                 enrolment,
                 EnrolmentStatus.ACTIVE,
                 status,
-                left or (today if running else end),
+                left or (self.today if running else end),
                 "",
                 lead,
                 now,
             )
-        active_until = left or up_to
+        return enrolment
 
-        # How far they have got: everything when finished, else their pace times the time gone.
-        competencies = self.competencies_by_area[area]
-        span = max((active_until - intake).days, 1)
+    def _achieved_count(self, status, competencies: int, span: int) -> int:
+        """How far they have got: everything when finished, else their pace times the time
+        gone."""
         if status in (EnrolmentStatus.QUALIFIED, EnrolmentStatus.COMPLETED):
-            achieved_n = len(competencies)
-        else:
-            pace = rng.uniform(0.6, 1.2)
-            achieved_n = min(len(competencies), int(len(competencies) * pace * span / 364))
-        current = status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.ON_BREAK)
-        decisions = []  # (assessed_on, order, fields) in the order they were made
-        evidence_every = 8
+            return competencies
+        pace = self.rng.uniform(0.6, 1.2)
+        return min(competencies, int(competencies * pace * span / 364))
 
-        for position, competency in enumerate(competencies):
-            required = competency.supervised_practices_required
-            state, practice_n, achieved_on, expires_on = ProgressState.NOT_STARTED, 0, None, None
-            if position < achieved_n:
-                achieved_on = intake + datetime.timedelta(
-                    days=max(1, round(span * (position + 1) / (achieved_n + 1)))
+    def _competency(self, t, journey, competency, position, achieved_n, now) -> None:
+        """One competency's progress row, with the practice, evidence and decisions behind it:
+        achieved for the first achieved_n, then (for current trainees) a few under way."""
+        state, practice_n, achieved_on, expires_on = ProgressState.NOT_STARTED, 0, None, None
+        if position < achieved_n:
+            state = ProgressState.ACHIEVED
+            practice_n, achieved_on = self._achieved(journey, competency, position, achieved_n)
+            expires_on = competency.expiry_after(achieved_on)
+        elif journey.current and position < achieved_n + 6:
+            state, practice_n = self._under_way(t, journey, competency, position - achieved_n)
+        if state != ProgressState.NOT_STARTED:
+            last_day = achieved_on or min(self.today, journey.active_until)
+            self._practice(t, journey, competency, practice_n, last_day)
+            if position % EVIDENCE_EVERY == 0:
+                self._evidence(t, journey.record, competency, position, last_day)
+        t["progress"].add(
+            journey.record, competency.pk, state, practice_n, achieved_on, expires_on, now
+        )
+
+    def _achieved(self, journey, competency, position, achieved_n) -> tuple[int, datetime.date]:
+        """An achieved competency: the practice it took and the day it was signed off, with
+        its decisions (at times a not yet competent first; rarely a sign-off revoked by the
+        lead nurse and made again ten days later)."""
+        intake, mentor, decisions = journey.intake, journey.mentor, journey.decisions
+        achieved_on = intake + datetime.timedelta(
+            days=max(1, round(journey.span * (position + 1) / (achieved_n + 1)))
+        )
+        required = competency.supervised_practices_required
+        practice_n = required + (1 if self.rng.random() < 0.3 else 0)
+        if self.rng.random() < 0.1 and achieved_on - datetime.timedelta(days=10) > intake:
+            decisions.append(
+                self._decision(
+                    competency,
+                    achieved_on - datetime.timedelta(days=7),
+                    mentor,
+                    Assessment.Outcome.NOT_YET_COMPETENT,
                 )
-                practice_n = required + (1 if rng.random() < 0.3 else 0)
-                state = ProgressState.ACHIEVED
-                expires_on = competency.expiry_after(achieved_on)
-                if rng.random() < 0.1 and achieved_on - datetime.timedelta(days=10) > intake:
-                    decisions.append(
-                        self._decision(
-                            competency,
-                            achieved_on - datetime.timedelta(days=7),
-                            mentor,
-                            Assessment.Outcome.NOT_YET_COMPETENT,
-                        )
-                    )
-                final = self._decision(competency, achieved_on, mentor, Assessment.Outcome.ACHIEVED)
-                if rng.random() < 0.005 and achieved_on + datetime.timedelta(days=10) <= up_to:
-                    # Signed by mistake, revoked by the lead nurse, then signed again.
-                    decisions.append(final)
-                    decisions.append(
-                        {
-                            "kind": "revocation",
-                            "revokes": final,
-                            "on": achieved_on + datetime.timedelta(days=3),
-                            "competency": competency,
-                        }
-                    )
-                    achieved_on = achieved_on + datetime.timedelta(days=10)
-                    expires_on = competency.expiry_after(achieved_on)
-                    final = self._decision(
-                        competency, achieved_on, mentor, Assessment.Outcome.ACHIEVED
-                    )
-                decisions.append(final)
-            elif current and position < achieved_n + 6:
-                step = position - achieved_n
-                if step == 0 or (step == 1 and rng.random() < 0.5):
-                    state, practice_n = ProgressState.AWAITING_SIGN_OFF, required
-                    t["request"].add(
-                        record,
-                        competency.pk,
-                        mentor_pk,
-                        SignOffRequest.Status.OPEN,
-                        "Ready for sign-off",
-                        _at(today - datetime.timedelta(days=rng.randrange(0, 25)), 9),
-                        None,
-                    )
-                elif step == 2 and rng.random() < 0.3 and today - intake > datetime.timedelta(30):
-                    state, practice_n = ProgressState.NOT_YET_COMPETENT, required
-                    decisions.append(
-                        self._decision(
-                            competency,
-                            today - datetime.timedelta(days=rng.randrange(1, 20)),
-                            mentor,
-                            Assessment.Outcome.NOT_YET_COMPETENT,
-                        )
-                    )
-                else:
-                    state, practice_n = ProgressState.IN_PROGRESS, rng.randrange(1, required + 1)
-            if state != ProgressState.NOT_STARTED:
-                last_day = achieved_on or min(today, active_until)
-                for k in range(practice_n):
-                    practised_on = max(
-                        intake, last_day - datetime.timedelta(days=2 + 5 * (practice_n - k))
-                    )
-                    entry = t["practice"].add(
-                        record,
-                        practised_on,
-                        None,
-                        f"{mentor_name}, registered nurse",
-                        f"Supervised practice for {competency.code}",
-                        "",
-                        _at(practised_on, 16),
-                    )
-                    t["practice_c"].add(entry, competency.pk)
-                if position % evidence_every == 0:
-                    self._evidence(t, record, competency, position, last_day)
-            t["progress"].add(
-                record, competency.pk, state, practice_n, achieved_on, expires_on, now
             )
+        final = self._decision(competency, achieved_on, mentor, Assessment.Outcome.ACHIEVED)
+        if self.rng.random() < 0.005 and achieved_on + datetime.timedelta(days=10) <= journey.up_to:
+            # Signed by mistake, revoked by the lead nurse, then signed again.
+            decisions.append(final)
+            decisions.append(
+                {
+                    "kind": "revocation",
+                    "revokes": final,
+                    "on": achieved_on + datetime.timedelta(days=3),
+                    "competency": competency,
+                }
+            )
+            achieved_on = achieved_on + datetime.timedelta(days=10)
+            final = self._decision(competency, achieved_on, mentor, Assessment.Outcome.ACHIEVED)
+        decisions.append(final)
+        return practice_n, achieved_on
 
-        self._chain(t, trainee_pk, record, decisions)
-        # Reviews every 12 weeks, attendance at the training days held so far.
-        held = intake + datetime.timedelta(weeks=REVIEW_WEEKS, days=rng.randrange(0, 8))
+    def _under_way(self, t, journey, competency, step) -> tuple[str, int]:
+        """A competency just after the last achieved one (`step` places after it): awaiting
+        sign-off (with an open request), judged not yet competent, or in progress."""
+        rng, today, mentor_pk = self.rng, self.today, journey.mentor[0]
+        required = competency.supervised_practices_required
+        if step == 0 or (step == 1 and rng.random() < 0.5):
+            t["request"].add(
+                journey.record,
+                competency.pk,
+                mentor_pk,
+                SignOffRequest.Status.OPEN,
+                "Ready for sign-off",
+                _at(today - datetime.timedelta(days=rng.randrange(0, 25)), 9),
+                None,
+            )
+            return ProgressState.AWAITING_SIGN_OFF, required
+        if step == 2 and rng.random() < 0.3 and today - journey.intake > datetime.timedelta(30):
+            journey.decisions.append(
+                self._decision(
+                    competency,
+                    today - datetime.timedelta(days=rng.randrange(1, 20)),
+                    journey.mentor,
+                    Assessment.Outcome.NOT_YET_COMPETENT,
+                )
+            )
+            return ProgressState.NOT_YET_COMPETENT, required
+        return ProgressState.IN_PROGRESS, rng.randrange(1, required + 1)
+
+    def _practice(self, t, journey, competency, practice_n, last_day) -> None:
+        """practice_n supervised practice entries, five days apart, up to `last_day`."""
+        mentor_name = journey.mentor[1]
+        for k in range(practice_n):
+            practised_on = max(
+                journey.intake, last_day - datetime.timedelta(days=2 + 5 * (practice_n - k))
+            )
+            entry = t["practice"].add(
+                journey.record,
+                practised_on,
+                None,
+                f"{mentor_name}, registered nurse",
+                f"Supervised practice for {competency.code}",
+                "",
+                _at(practised_on, 16),
+            )
+            t["practice_c"].add(entry, competency.pk)
+
+    def _reviews(self, t, enrolment, intake, active_until, tutor) -> None:
+        """Reviews every 12 weeks while they were training."""
+        held = intake + datetime.timedelta(weeks=REVIEW_WEEKS, days=self.rng.randrange(0, 8))
         while held <= active_until:
             t["review"].add(
                 enrolment,
                 held,
                 "Steady progress with supervised practice on the ward",
                 "",
-                Review.Rag.GREEN if rng.random() < 0.8 else Review.Rag.AMBER,
+                Review.Rag.GREEN if self.rng.random() < 0.8 else Review.Rag.AMBER,
                 "Progress matches the plan",
                 tutor,
                 _at(held, 15),
             )
             held += datetime.timedelta(weeks=REVIEW_WEEKS)
+
+    def _attendance(self, t, enrolment, days, active_until) -> None:
+        """Attendance at the training days held while they were training."""
         for day_pk, day in days:
             if day <= active_until:
-                roll = rng.random()
+                roll = self.rng.random()
                 mark = (
                     Attendance.Status.PRESENT
                     if roll < 0.9
@@ -812,7 +876,7 @@ class _Builder:
             Evidence.Kind.FILE,
             Evidence.Kind.REFLECTIVE_ACCOUNT,
             Evidence.Kind.WITNESS_STATEMENT,
-        ][(position // 8) % 3]
+        ][(position // EVIDENCE_EVERY) % 3]
         key = uuid.UUID(int=self.rng.getrandbits(128), version=4)
         path, name, content_type, size, text = "", "", "", 0, ""
         if kind == Evidence.Kind.FILE:

@@ -190,9 +190,7 @@ def retention(qualifiers: Sequence[Trainee], months: int, today: datetime.date) 
 
 def cohort_outcomes(trainees: Iterable[Trainee], *, today: datetime.date) -> Outcomes:
     counted = [t for t in trainees if t.status != EnrolmentStatus.DEFERRED]
-    by_status = {status: 0 for status in EnrolmentStatus}
-    for trainee in counted:
-        by_status[EnrolmentStatus(trainee.status)] += 1
+    by_status = _count_by_status(counted)
     qualifiers = [
         t for t in counted if t.status == EnrolmentStatus.QUALIFIED and t.qualified_on is not None
     ]
@@ -204,16 +202,33 @@ def cohort_outcomes(trainees: Iterable[Trainee], *, today: datetime.date) -> Out
         qualified=by_status[EnrolmentStatus.QUALIFIED],
         withdrawn=len(withdrawn),
         days_to_qualify=tuple(sorted((t.qualified_on - t.started_on).days for t in qualifiers)),
-        withdrawals=tuple(
-            sorted(
-                (Withdrawal(t.withdrawn_on, t.withdrawal_reason) for t in withdrawn),
-                key=lambda w: (w.on or datetime.date.min, w.reason),
-            )
-        ),
+        withdrawals=_withdrawals(withdrawn),
         retention=tuple(retention(qualifiers, months, today) for months in RETENTION_MONTHS),
         moved_area=sum(1 for t in qualifiers if moved_area(t)),
         left=sum(1 for t in qualifiers if left(t, today)),
-        reached={
-            stage.value: sum(1 for t in qualifiers if reached(t, stage)) for stage in NURSING_STAGES
-        },
+        reached=_reached_counts(qualifiers),
     )
+
+
+def _count_by_status(trainees: Iterable[Trainee]) -> dict[EnrolmentStatus, int]:
+    by_status = {status: 0 for status in EnrolmentStatus}
+    for trainee in trainees:
+        by_status[EnrolmentStatus(trainee.status)] += 1
+    return by_status
+
+
+def _withdrawals(withdrawn: Iterable[Trainee]) -> tuple[Withdrawal, ...]:
+    """Each withdrawal's date and reason, earliest first (undated ones before any)."""
+    return tuple(
+        sorted(
+            (Withdrawal(t.withdrawn_on, t.withdrawal_reason) for t in withdrawn),
+            key=lambda w: (w.on or datetime.date.min, w.reason),
+        )
+    )
+
+
+def _reached_counts(qualifiers: Sequence[Trainee]) -> dict[str, int]:
+    """For each step towards nursing, how many qualifiers got that far or further."""
+    return {
+        stage.value: sum(1 for t in qualifiers if reached(t, stage)) for stage in NURSING_STAGES
+    }

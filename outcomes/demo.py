@@ -30,7 +30,7 @@ def seed(context) -> None:
         return
     if PathwayMove.objects.filter(person__in=people).exists():
         return  # already seeded
-    stages = selectors.ensure_stages()
+    stages = selectors.stages_by_code()
     critical_care = context.areas["critical-care"]
     lead = context.people["lead"]
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus, EnrolmentStatusChange
 from outcomes import calculations
 from outcomes.models import (
-    DEFAULT_DESCRIPTIONS,
     BridgingEnrolment,
     BridgingModule,
     PathwayMove,
@@ -31,26 +30,14 @@ from pathway.models import User
 # Stages -------------------------------------------------------------------------------------
 
 
-def ensure_stages() -> dict[str, Stage]:
-    """Every stage by code, creating any that are missing (a data migration seeds them; a
-    database emptied by a test's flush needs them back)."""
-    stages = {stage.code: stage for stage in Stage.objects.all()}
-    if len(stages) < len(StageCode):
-        for order, code in enumerate(StageCode, start=1):
-            if code.value not in stages:
-                stages[code.value], _ = Stage.objects.get_or_create(
-                    code=code.value,
-                    defaults={
-                        "name": code.label,
-                        "description": DEFAULT_DESCRIPTIONS[code],
-                        "order": order,
-                    },
-                )
-    return stages
+def stages_by_code() -> dict[str, Stage]:
+    """Every stage by code: one query. They are always all there (migration 0002 seeds them,
+    nobody may add or delete one, and services.stages_ensure puts them back after a flush)."""
+    return {stage.code: stage for stage in Stage.objects.all()}
 
 
 def stage_list() -> list[Stage]:
-    return sorted(ensure_stages().values(), key=lambda s: s.order)
+    return sorted(stages_by_code().values(), key=lambda s: s.order)
 
 
 # A person's history -------------------------------------------------------------------------
@@ -131,7 +118,7 @@ def _derived_entries(changes, stages) -> list[Entry]:
 
 def person_history(person: User) -> History:
     """Four queries, however long the history."""
-    stages = ensure_stages()
+    stages = stages_by_code()
     by_pk = {stage.pk: stage for stage in stages.values()}
     changes = EnrolmentStatusChange.objects.filter(enrolment__trainee=person).select_related(
         "enrolment__cohort", "enrolment__record__clinical_area"
@@ -294,7 +281,7 @@ def dashboard(*, today: datetime.date | None = None, cohorts=None) -> Dashboard:
     today = today or timezone.localdate()
     cohorts = started_cohorts(today) if cohorts is None else list(cohorts)
     rows, moves = _facts(cohorts)
-    stages = ensure_stages()
+    stages = stages_by_code()
     by_cohort: dict[int, list] = defaultdict(list)
     for row in rows:
         by_cohort[row["cohort_id"]].append(row)

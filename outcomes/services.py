@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from outcomes import selectors
 from outcomes.models import (
+    DEFAULT_DESCRIPTIONS,
     NURSING_STAGES,
     BridgingEnrolment,
     BridgingModule,
@@ -92,6 +94,48 @@ def move_delete(*, actor: User | None, move: PathwayMove) -> None:
     PathwayMove.objects.filter(pk=move.pk).delete()
 
 
+def stages_ensure(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Stage]:
+    """Create any of the pathway's stages that is missing, with its default name, description
+    and place, leaving the others and their wording alone; every stage by code.
+
+    Nobody's action, so no actor: migration 0002 seeds the stages, and outcomes/apps.py runs
+    this after every migrate and flush (post_migrate), so a database emptied by a flush (as
+    tests' transactional runs do) has them back. Reads never write (selectors.stages_by_code).
+
+    A stage put back gets the id a freshly migrated database gives it (its place, 1 to 7), as
+    Django's sites framework does for its default site: a backup restored over it
+    (docs/operations.md) then finds the same ids, never a second stage in the same place.
+    """
+    stages = {stage.code: stage for stage in Stage.objects.using(using)}
+    taken = {stage.pk for stage in stages.values()}
+    missing = [
+        (order, code) for order, code in enumerate(StageCode, start=1) if code.value not in stages
+    ]
+    with transaction.atomic(using=using):
+        for order, code in missing:
+            stages[code.value] = Stage.objects.using(using).create(
+                pk=None if order in taken else order,
+                code=code.value,
+                name=code.label,
+                description=DEFAULT_DESCRIPTIONS[code],
+                order=order,
+            )
+        if missing:
+            _reset_id_sequence(Stage, using)
+    return stages
+
+
+def _reset_id_sequence(model, using: str) -> None:
+    """After rows written with ids of our choosing: the next id the database hands out is
+    past them (PostgreSQL's sequences do not see such ids; SQLite needs nothing)."""
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), [model])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @transaction.atomic
 def stage_update(*, actor: User | None, stage: Stage, name: str, description: str = "") -> Stage:
     """Reword a stage. Its code (which the outcome calculations use) never changes."""
@@ -156,7 +200,7 @@ def bridging_enrol(
         raise ValidationError({"person": f"{person} is already enrolled on {module}"}) from clash
     on_the_way = {code.value for code in NURSING_STAGES}
     if not any(entry.stage.code in on_the_way for entry in history.entries):
-        stages = selectors.ensure_stages()
+        stages = selectors.stages_by_code()
         PathwayMove.objects.create(
             person=person,
             stage=stages[StageCode.BRIDGING],

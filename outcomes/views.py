@@ -96,7 +96,6 @@ def my_pathway(request):
 @get_or_post
 def move_add(request, pk):
     person = _person(request, pk)
-    selectors.ensure_stages()  # the form offers them
     form = forms.MoveForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:

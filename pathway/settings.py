@@ -77,6 +77,14 @@ INSTALLED_APPS = [
     "simple_history",
 ]
 
+# The benchmark and load test (bench/, ADR 0001) are tooling, not the product: their app and
+# its commands (`manage.py bench`, `manage.py seed_scale`) exist only when PATHWAY_BENCH is set,
+# as `make bench` and `make load` do. The test settings install it too, so its tests run.
+PATHWAY_BENCH = env_bool("PATHWAY_BENCH", False)
+BENCH_APP = "bench.apps.BenchConfig"
+if PATHWAY_BENCH:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("support.apps.SupportConfig") + 1, BENCH_APP)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -18,7 +18,7 @@ if _worker or "PATHWAY_MEDIA_ROOT" not in os.environ:
     os.environ["PATHWAY_MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"pathway-test-media-{_worker}")
 
 from pathway.settings import *  # noqa: E402,F403
-from pathway.settings import STORAGES  # noqa: E402
+from pathway.settings import BENCH_APP, INSTALLED_APPS, STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Hashing passwords at full strength makes every sign-in in the suite slow; the production
@@ -29,3 +29,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CRISPY_FAIL_SILENTLY = False
+# The benchmark's app (not the product's, see pathway/settings.py), so tests/bench runs.
+if BENCH_APP not in INSTALLED_APPS:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("support.apps.SupportConfig") + 1, BENCH_APP)

@@ -190,33 +190,8 @@ def application_submit(
     else:
         _require(actor, "recruitment.apply", message="Only band 3 staff can apply")
     recruitment = RecruitmentRound.objects.select_related("cohort").get(pk=recruitment.pk)
-    if recruitment.cohort.status == Cohort.Status.FINISHED:
-        raise ValidationError("This cohort has finished")
-    if on_behalf:
-        if today >= recruitment.cohort.intake_date:
-            raise ValidationError("The cohort has started: applications can no longer be made")
-    elif not recruitment.is_open(today):
-        if today < recruitment.opens_on:
-            raise ValidationError(
-                f"Applications open on {recruitment.opens_on.day} {recruitment.opens_on:%B %Y}"
-            )
-        raise ValidationError("The closing date has passed")
-    if applicant.band != Band.BAND_3:
-        raise ValidationError(
-            {"applicant": "The programme is for band 3 staff: their record shows another band"}
-        )
-    if manager.pk == applicant.pk:
-        raise ValidationError({"manager": "Name your line manager, not yourself"})
-    if not manager.is_active or not manager.has_role(RoleCode.MANAGER):
-        raise ValidationError({"manager": "Choose a ward or unit manager"})
-    if Enrolment.objects.filter(trainee=applicant, status__in=CURRENT_STATUSES).exists():
-        raise ValidationError(
-            {"applicant": f"{applicant} is already on the programme in a current cohort"}
-        )
-    if Application.objects.filter(round=recruitment, applicant=applicant).exists():
-        raise ValidationError(
-            {"applicant": f"{applicant} has already applied to {recruitment.cohort}"}
-        )
+    _check_round_takes_applications(recruitment, on_behalf=on_behalf, today=today)
+    _check_applicant_and_manager(recruitment, applicant=applicant, manager=manager)
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": "Enter the supporting statement"})
@@ -241,8 +216,55 @@ def application_submit(
         actor,
         "Recorded by the lead nurse for the applicant" if on_behalf else "",
     )
+    _ask_manager_for_support(application)
+    return application
+
+
+def _check_round_takes_applications(
+    recruitment: RecruitmentRound, *, on_behalf: bool, today: datetime.date
+) -> None:
+    """An applicant applies while the round is open; the lead nurse may record an application
+    for them until the cohort's intake. Never once the cohort has finished."""
+    if recruitment.cohort.status == Cohort.Status.FINISHED:
+        raise ValidationError("This cohort has finished")
+    if on_behalf:
+        if today >= recruitment.cohort.intake_date:
+            raise ValidationError("The cohort has started: applications can no longer be made")
+    elif not recruitment.is_open(today):
+        if today < recruitment.opens_on:
+            raise ValidationError(
+                f"Applications open on {recruitment.opens_on.day} {recruitment.opens_on:%B %Y}"
+            )
+        raise ValidationError("The closing date has passed")
+
+
+def _check_applicant_and_manager(
+    recruitment: RecruitmentRound, *, applicant: User, manager: User
+) -> None:
+    """A band 3 applicant, not on the programme already nor applying twice to this round, and
+    a ward or unit manager who is someone else."""
+    if applicant.band != Band.BAND_3:
+        raise ValidationError(
+            {"applicant": "The programme is for band 3 staff: their record shows another band"}
+        )
+    if manager.pk == applicant.pk:
+        raise ValidationError({"manager": "Name your line manager, not yourself"})
+    if not manager.is_active or not manager.has_role(RoleCode.MANAGER):
+        raise ValidationError({"manager": "Choose a ward or unit manager"})
+    if Enrolment.objects.filter(trainee=applicant, status__in=CURRENT_STATUSES).exists():
+        raise ValidationError(
+            {"applicant": f"{applicant} is already on the programme in a current cohort"}
+        )
+    if Application.objects.filter(round=recruitment, applicant=applicant).exists():
+        raise ValidationError(
+            {"applicant": f"{applicant} has already applied to {recruitment.cohort}"}
+        )
+
+
+def _ask_manager_for_support(application: Application) -> None:
+    applicant, recruitment = application.applicant, application.round
     notify(
-        recipient=manager,
+        recipient=application.manager,
         kind=NotificationKind.SUPPORT_REQUESTED,
         subject=f"{applicant.full_name} asks for your support to join {recruitment.cohort}",
         body=(
@@ -252,7 +274,6 @@ def application_submit(
         ),
         url=reverse("recruitment:support_decide", args=[application.pk]),
     )
-    return application
 
 
 @transaction.atomic

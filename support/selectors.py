@@ -1,12 +1,11 @@
 """Reads for the practice educator team: caseloads, what needs attention, support totals, and
 the mentor workload view.
 
-Query counts do not grow with the size of a caseload: the trainees' progress comes from the
-cohort dashboards' annotated query (cohorts.selectors.dashboards: one query for the
-enrolments, one prefetch of their mentors, one of the plans' milestones) and on track / at risk
-/ behind from cohorts/progress.py; overdue reviews from cohorts.selectors.reviews.reviews_due
-(one query); mentors with their numbers from one annotated query; requests waiting long from
-one query.
+Query counts do not grow with the size of a caseload: the trainees' progress rows are the
+cohort dashboards' own (cohorts.selectors.dashboards.trainee_rows: four queries, with on
+track / at risk / behind from cohorts/progress.py); overdue reviews from
+cohorts.selectors.reviews.reviews_due (one query); mentors with their numbers from one
+annotated query; requests waiting long from one query.
 
 Rules:
 - a practice educator's trainees: current allocations of kind practice educator; their mentors:
@@ -25,7 +24,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -70,38 +69,6 @@ def caseload_people(educator: User, today: datetime.date | None = None) -> Query
         Q(pk__in=trainees) | Q(pk__in=caseload_mentor_ids(educator, today)) | Q(pk__in=managers),
         is_active=True,
     ).order_by("full_name", "pk")
-
-
-# Trainees' progress (the cohort dashboards' numbers) --------------------------------------------
-
-
-def progress_rows(enrolments: QuerySet[Enrolment], *, today: datetime.date) -> list:
-    """cohorts.selectors.dashboards.TraineeRow for each enrolment: three queries in all."""
-    enrolments = list(
-        dashboards._annotated_enrolments(enrolments.select_related("cohort"), today=today)
-        .prefetch_related(_current_mentors(today))
-        .order_by("trainee__full_name", "pk")
-    )
-    milestones = dashboards._milestones_by_programme(e.cohort.programme_id for e in enrolments)
-    rows = []
-    for e in enrolments:
-        row = dashboards._row(
-            e, cohort=e.cohort, milestones=milestones[e.cohort.programme_id], today=today
-        )
-        row.cohort_name = e.cohort.name
-        rows.append(row)
-    return rows
-
-
-def _current_mentors(today):
-    return Prefetch(
-        "trainee__supported_by",
-        queryset=Allocation.objects.current(today)
-        .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True)
-        .select_related("supporter")
-        .order_by("supporter__full_name", "pk"),
-        to_attr="current_mentor_allocations",
-    )
 
 
 # Mentors and their workload ----------------------------------------------------------------
@@ -254,7 +221,7 @@ class WaitingRequest:
 class Caseload:
     educator: User
     today: datetime.date
-    trainee_rows: list
+    trainee_rows: list[dashboards.TraineeRow]
     mentors: list[MentorRow]
     overdue_reviews: list[ScheduleRow]
     waiting: list[WaitingRequest]
@@ -275,7 +242,7 @@ def educator_caseload(educator: User, *, today: datetime.date | None = None) -> 
     today = today or timezone.localdate()
     trainee_ids = caseload_trainee_ids(educator, today)
     enrolments = Enrolment.objects.filter(trainee_id__in=trainee_ids, status__in=CURRENT_STATUSES)
-    rows = progress_rows(enrolments, today=today)
+    rows = dashboards.trainee_rows(enrolments, today=today)
     mentors = mentor_rows(
         User.objects.filter(pk__in=caseload_mentor_ids(educator, today)),
         today=today,
@@ -299,7 +266,7 @@ def waiting_requests(educator: User, *, today: datetime.date | None = None) -> l
     """Open sign-off requests made more than WAITING_LONG_DAYS days ago by the educator's
     trainees or sent to their mentors, oldest first (one query)."""
     today = today or timezone.localdate()
-    before = dashboards._start_of(today - datetime.timedelta(days=WAITING_LONG_DAYS))
+    before = dashboards.start_of_day(today - datetime.timedelta(days=WAITING_LONG_DAYS))
     requests = (
         SignOffRequest.objects.filter(
             Q(record__trainee_id__in=caseload_trainee_ids(educator, today))

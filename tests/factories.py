@@ -423,9 +423,9 @@ def issued_questionnaire(
 
 def pathway_stage(code):
     """One of the pathway's stages (seeded by a migration; recreated after a flush)."""
-    from outcomes.selectors import ensure_stages
+    from outcomes.selectors import stages_by_code
 
-    return ensure_stages()[code]
+    return stages_by_code()[code]
 
 
 class PathwayMoveFactory(factory.django.DjangoModelFactory):

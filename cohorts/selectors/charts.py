@@ -242,10 +242,9 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
     )
     if not enrolments:
         return CompetencyGrid(cohort, today, [], [], [], [])
-    states = _grid_states([e.record_id for e in enrolments], today)
-    competency_ids = {c for by_competency in states.values() for c in by_competency}
+    states = _states_by_record([e.record_id for e in enrolments], today=today)
     competencies = list(
-        Competency.objects.filter(pk__in=competency_ids)
+        Competency.objects.filter(pk__in={c for on_record in states.values() for c in on_record})
         .select_related("domain")
         .order_by("domain__order", "domain_id", "order", "pk")
     )
@@ -255,9 +254,10 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
         _grid_row(
             enrolment,
             states.get(enrolment.record_id, {}),
-            competencies,
             summaries,
-            planned=_planned_shares(enrolment, states, competencies, cohort, milestones, today),
+            cohort=cohort,
+            milestones=milestones,
+            today=today,
         )
         for enrolment in enrolments
     ]
@@ -266,8 +266,8 @@ def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> Co
     )
 
 
-def _grid_states(record_ids: list[int], today: datetime.date) -> dict[int, dict[int, str]]:
-    """record id -> competency id -> the state shown for it today."""
+def _states_by_record(record_ids: list[int], *, today: datetime.date) -> dict[int, dict[int, str]]:
+    """Each record's competencies and the state shown for each today: one query."""
     states: dict[int, dict[int, str]] = defaultdict(dict)
     for record_id, competency_id, state, expires_on in (
         CompetencyProgress.objects.filter(record_id__in=record_ids)
@@ -279,6 +279,7 @@ def _grid_states(record_ids: list[int], today: datetime.date) -> dict[int, dict[
 
 
 def _domain_columns(competencies: list[Competency]) -> list[DomainColumns]:
+    """The competencies (in column order) grouped under their domains' headings."""
     domains: list[DomainColumns] = []
     for competency in competencies:
         if not domains or domains[-1].domain.pk != competency.domain_id:
@@ -288,11 +289,10 @@ def _domain_columns(competencies: list[Competency]) -> list[DomainColumns]:
 
 
 def _planned_shares(
-    enrolment, states, competencies, cohort, milestones, today
+    enrolment: Enrolment, on_record: dict[int, str], competencies, *, cohort, milestones, today
 ) -> tuple[float, float]:
     """The share of the trainee's core and of their specific competencies the plan expects
-    achieved by now."""
-    on_record = states.get(enrolment.record_id, {})
+    achieved by today (0 where they have none of a kind)."""
     core = sum(1 for c in competencies if c.is_core and c.pk in on_record)
     specific = sum(1 for c in competencies if not c.is_core and c.pk in on_record)
     trainee = Trainee(enrolment.record_id, enrolment.start_date, enrolment.end_date, core, specific)
@@ -306,17 +306,23 @@ def _planned_shares(
 
 
 def _grid_row(
-    enrolment,
+    enrolment: Enrolment,
     on_record: dict[int, str],
-    competencies: list[Competency],
     summaries: list[CompetencySummary],
     *,
-    planned: tuple[float, float],
+    cohort: Cohort,
+    milestones,
+    today: datetime.date,
 ) -> GridRow:
-    """One trainee's row; counts their states into the competencies' summaries."""
-    share_core, share_specific = planned
+    """One trainee's row of states, counting each state into its competency's summary (with
+    the share of a trainee the plan expects to have achieved it)."""
+    competencies = [summary.competency for summary in summaries]
+    share_core, share_specific = _planned_shares(
+        enrolment, on_record, competencies, cohort=cohort, milestones=milestones, today=today
+    )
     row_states = []
-    for competency, summary in zip(competencies, summaries, strict=True):
+    for summary in summaries:
+        competency = summary.competency
         state = on_record.get(competency.pk)
         row_states.append(state)
         if state is None:

@@ -99,6 +99,7 @@ class TraineeRow:
     oldest_request_at: datetime.datetime | None
     stale_requests: int
     mentors: list[Mentor] = field(default_factory=list)
+    cohort_name: str = ""
     # Worked out with cohorts/progress.py (current trainees only for the judgements):
     core_planned: float = 0.0
     specific_planned: float = 0.0
@@ -186,7 +187,9 @@ def _aggregate(queryset: QuerySet, function: str, field: str):
     return Subquery(queryset.order_by().annotate(v=Func(field, function=function)).values("v"))
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` in the local time zone: "made before this day" is
+    `created_at < start_of_day(day)` (the dashboards' stale requests, support's waiting ones)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -212,25 +215,13 @@ def _numbers_any_day() -> dict:
     }
 
 
-def _numbers(*, today: datetime.date, progress: bool) -> dict:
+def _numbers(*, today: datetime.date) -> dict:
     """The correlated subqueries that give an enrolment's review, attendance and request
-    numbers (and, with progress, its five progress numbers), by name."""
-    stale_before = _start_of(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
-    numbers = {}
-    if progress:
-        progress_rows = CompetencyProgress.objects.filter(record=OuterRef("record"))
-        achieved = CompetencyProgress.objects.currently_achieved(today).filter(
-            record=OuterRef("record")
-        )
-        numbers = {
-            "core_required": _count(progress_rows.filter(competency__is_core=True)),
-            "specific_required": _count(progress_rows.filter(competency__is_core=False)),
-            "core_achieved": _count(achieved.filter(competency__is_core=True)),
-            "specific_achieved": _count(achieved.filter(competency__is_core=False)),
-            "last_achieved_on": _aggregate(achieved, "MAX", "achieved_on"),
-        }
+    numbers, by name. Progress numbers come from one grouped query instead (_progress_numbers):
+    five correlated subqueries a row over a record's 130 or so progress rows cost far more
+    (docs/performance.md)."""
+    stale_before = start_of_day(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
     return {
-        **numbers,
         **_numbers_any_day(),
         "stale_requests": _count(
             SignOffRequest.objects.filter(
@@ -240,20 +231,6 @@ def _numbers(*, today: datetime.date, progress: bool) -> dict:
             )
         ),
     }
-
-
-def _annotated_enrolments(
-    enrolments: QuerySet, *, today: datetime.date, progress: bool = True
-) -> QuerySet:
-    """Enrolments with their progress, review, attendance and request numbers, in one query.
-
-    With progress=False, the five progress numbers are left out: _progress_numbers gives them
-    from one grouped query, which costs far less than five correlated subqueries a row over a
-    record's 130 or so progress rows (docs/performance.md).
-    """
-    return enrolments.select_related("trainee", "record__clinical_area").annotate(
-        **_numbers(today=today, progress=progress)
-    )
 
 
 PROGRESS_NUMBERS = {
@@ -266,8 +243,8 @@ PROGRESS_NUMBERS = {
 
 
 def _progress_numbers(record_ids: set[int], *, today) -> dict[int, dict]:
-    """Each record's five progress numbers, as _annotated_enrolments would give them, from one
-    query grouped by record and competency.is_core: required (rows on the record) and
+    """Each record's five progress numbers from one query grouped by record and
+    competency.is_core: required (rows on the record) and
     achieved (achieved and not expired today) for core and specific competencies, and the
     latest such achievement. No query when there are no records."""
     if not record_ids:
@@ -295,16 +272,6 @@ def _progress_numbers(record_ids: set[int], *, today) -> dict[int, dict]:
         ):
             record["last_achieved_on"] = last_achieved_on
     return numbers
-
-
-def _with_progress_numbers(enrolments: Iterable[Enrolment], *, today) -> list[Enrolment]:
-    """Set each enrolment's five progress numbers (see _progress_numbers): one query."""
-    enrolments = list(enrolments)
-    numbers = _progress_numbers({e.record_id for e in enrolments}, today=today)
-    for enrolment in enrolments:
-        for name, value in numbers.get(enrolment.record_id, PROGRESS_NUMBERS).items():
-            setattr(enrolment, name, value)
-    return enrolments
 
 
 def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Point]]:
@@ -367,7 +334,7 @@ def _enrolment_numbers(
         order += ("mentor__supporter__full_name", "mentor__pk")
     query = enrolments.order_by(*order).values(*fields)
     values: list[dict] = []
-    for v in query.annotate(**_numbers(today=today, progress=False)):
+    for v in query.annotate(**_numbers(today=today)):
         if mentors:
             mentor_pk, name, active = (v.pop(field) for field in _MENTOR_VALUES)
             if values and values[-1]["pk"] == v["pk"]:
@@ -414,40 +381,8 @@ def _judge(row: TraineeRow, *, cohort: Cohort, milestones, today) -> TraineeRow:
     return row
 
 
-def _row(enrolment: Enrolment, *, cohort: Cohort, milestones, today) -> TraineeRow:
-    """A row from an enrolment of _annotated_enrolments (mentors from its prefetch, if any)."""
-    record = enrolment.record
-    row = TraineeRow(
-        enrolment_pk=enrolment.pk,
-        cohort_pk=enrolment.cohort_id,
-        trainee_pk=enrolment.trainee_id,
-        trainee_name=enrolment.trainee.full_name,
-        area_pk=record.clinical_area_id,
-        area_name=record.clinical_area.name,
-        status=enrolment.status,
-        start_date=enrolment.start_date,
-        core_achieved=enrolment.core_achieved,
-        core_required=enrolment.core_required,
-        specific_achieved=enrolment.specific_achieved,
-        specific_required=enrolment.specific_required,
-        last_achieved_on=enrolment.last_achieved_on,
-        last_review=enrolment.last_review,
-        present=enrolment.present,
-        absent=enrolment.absent,
-        excused=enrolment.excused,
-        open_requests=enrolment.open_requests,
-        oldest_request_at=enrolment.oldest_request_at,
-        stale_requests=enrolment.stale_requests,
-        mentors=[
-            Mentor(a.supporter_id, a.supporter.full_name)
-            for a in getattr(enrolment.trainee, "current_mentor_allocations", [])
-        ],
-    )
-    return _judge(row, cohort=cohort, milestones=milestones, today=today)
-
-
-def _row_from_values(v: dict, *, mentors, cohort: Cohort, milestones, today) -> TraineeRow:
-    """A row from one of _enrolment_numbers' values."""
+def _row_from_values(v: dict, *, cohort: Cohort, milestones, today) -> TraineeRow:
+    """A row from one of _enrolment_numbers' values (no mentors unless they were asked for)."""
     row = TraineeRow(
         enrolment_pk=v["pk"],
         cohort_pk=v["cohort_id"],
@@ -469,24 +404,56 @@ def _row_from_values(v: dict, *, mentors, cohort: Cohort, milestones, today) -> 
         open_requests=v["open_requests"],
         oldest_request_at=v["oldest_request_at"],
         stale_requests=v["stale_requests"],
-        mentors=mentors,
+        mentors=v.get("mentors", []),
+        cohort_name=cohort.name,
     )
     return _judge(row, cohort=cohort, milestones=milestones, today=today)
+
+
+def trainee_rows(
+    enrolments: QuerySet[Enrolment],
+    *,
+    today: datetime.date | None = None,
+    cohorts: Iterable[Cohort] | None = None,
+    mentors: bool = True,
+) -> list[TraineeRow]:
+    """The dashboards' row for each of `enrolments`, in one cohort or many, ordered by trainee
+    name: its numbers, its trainee's current mentors, the plan, RAG, predicted completion and
+    review dates (the rules at the top of this module), and its cohort's name.
+
+    The one way a TraineeRow is built: the cohort dashboard, its exports, the programme overview
+    and other apps' pages (a practice educator's caseload) all call this.
+
+    Four queries however many enrolments: the enrolments with their numbers (and mentors, joined
+    in), their progress numbers grouped by record, their cohorts, and the plans' milestones.
+    A caller that holds the enrolments' cohorts already passes them as `cohorts`, which saves
+    the third; mentors=False leaves the mentors out (the overview shows none).
+    """
+    today = today or timezone.localdate()
+    values = _enrolment_numbers(enrolments, today=today, mentors=mentors)
+    if cohorts is None:
+        cohorts = Cohort.objects.filter(pk__in={v["cohort_id"] for v in values})
+    by_pk = {cohort.pk: cohort for cohort in cohorts}
+    milestones = _milestones_by_programme(cohort.programme_id for cohort in by_pk.values())
+    return [
+        _row_from_values(
+            v,
+            cohort=by_pk[v["cohort_id"]],
+            milestones=milestones[by_pk[v["cohort_id"]].programme_id],
+            today=today,
+        )
+        for v in values
+    ]
 
 
 def _fetch_rows(cohort: Cohort, *, today: datetime.date) -> list[TraineeRow]:
     """Every enrolment of the cohort but the deferred ones: three queries in all (the
     enrolments with their numbers and mentors, their progress numbers, the plan)."""
-    enrolments = _enrolment_numbers(
+    return trainee_rows(
         Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED),
         today=today,
-        mentors=True,
+        cohorts=[cohort],
     )
-    milestones = _milestones_by_programme([cohort.programme_id])[cohort.programme_id]
-    return [
-        _row_from_values(v, mentors=v["mentors"], cohort=cohort, milestones=milestones, today=today)
-        for v in enrolments
-    ]
 
 
 # Filters and sorting ------------------------------------------------------------------------
@@ -711,23 +678,13 @@ def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOvervi
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
     rows_by_cohort: dict[int, list[TraineeRow]] = defaultdict(list)
     if running:
-        milestones = _milestones_by_programme(c.programme_id for c in running)
-        by_pk = {c.pk: c for c in running}
-        enrolments = _enrolment_numbers(
+        for row in trainee_rows(
             Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
             today=today,
-        )
-        for values in enrolments:
-            cohort = by_pk[values["cohort_id"]]
-            rows_by_cohort[cohort.pk].append(
-                _row_from_values(
-                    values,
-                    mentors=[],
-                    cohort=cohort,
-                    milestones=milestones[cohort.programme_id],
-                    today=today,
-                )
-            )
+            cohorts=running,
+            mentors=False,
+        ):
+            rows_by_cohort[row.cohort_pk].append(row)
 
     def overview(cohort: Cohort) -> CohortOverview:
         summary = summarise(rows_by_cohort.get(cohort.pk, []))

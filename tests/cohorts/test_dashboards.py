@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
-from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from openpyxl import load_workbook
 
 from cohorts.models import (
     Attendance,
+    Enrolment,
     EnrolmentStatus,
     Milestone,
     ProgrammePlan,
@@ -336,29 +336,25 @@ def test_the_subqueries_built_once_are_never_changed_by_the_queries_that_use_the
     assert sql() == before
 
 
-def test_the_dashboards_plain_values_agree_with_the_annotated_enrolments(world):
-    """The dashboards read plain values (_enrolment_numbers); other apps (support) read model
-    instances with every number as a correlated subquery. Both must give the same rows."""
+def test_trainee_rows_judge_each_enrolment_against_its_own_cohort(world, django_assert_num_queries):
+    """trainee_rows is the one public way to build a dashboard row (support's caseloads call it
+    too): enrolments from two cohorts at once, each row with its own cohort's name and plan, in
+    four queries; a cohort's rows are exactly its dashboard's."""
     today = timezone.localdate()
-    from_values = {r.enrolment_pk: r for r in dashboards.cohort_rows(world.cohort, today=today)}
-    enrolments = dashboards._annotated_enrolments(
-        world.cohort.enrolments.exclude(status=EnrolmentStatus.DEFERRED), today=today
-    ).prefetch_related(
-        Prefetch(
-            "trainee__supported_by",
-            queryset=Allocation.objects.current(today)
-            .filter(kind=Allocation.Kind.MENTOR, supporter__is_active=True)
-            .select_related("supporter")
-            .order_by("supporter__full_name", "pk"),
-            to_attr="current_mentor_allocations",
-        )
+    enrolments = Enrolment.objects.filter(cohort__in=[world.cohort, world.later]).exclude(
+        status=EnrolmentStatus.DEFERRED
     )
-    from_models = {
-        e.pk: dashboards._row(e, cohort=world.cohort, milestones=[], today=today)
-        for e in enrolments
-    }
-    assert from_values == from_models
-    assert len(from_values) == 5
+    with django_assert_num_queries(4):
+        rows = dashboards.trainee_rows(enrolments, today=today)
+    by_cohort = {(row.cohort_name, row.trainee_name): row for row in rows}
+    assert len(rows) == len(by_cohort) == 6
+    fay = by_cohort[("Cohort 2027", "Fay Ford")]
+    # The later cohort has not started: its plan asks for nothing yet, so Fay is on track.
+    assert (fay.cohort_pk, fay.core_planned, fay.rag) == (world.later.pk, 0, Rag.ON_TRACK)
+    assert by_cohort[("Cohort 2026", "Cara Cole")].rag == Rag.BEHIND
+    assert [row for row in rows if row.cohort_pk == world.cohort.pk] == dashboards.cohort_rows(
+        world.cohort, today=today
+    )
 
 
 def test_a_real_sign_off_counts_and_a_finished_trainee_is_predicted_on_the_last_sign_off():

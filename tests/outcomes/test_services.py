@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from outcomes import selectors, services
@@ -201,6 +202,24 @@ def test_withdrawal_shows_as_a_step_back_with_its_reason():
     ]
 
 
+def test_stages_ensure_puts_back_a_missing_stage_and_leaves_the_others_wording():
+    Stage.objects.filter(code=StageCode.BRIDGING).delete()
+    Stage.objects.filter(code=StageCode.LEFT).update(name="Left the organisation")
+    assert StageCode.BRIDGING not in selectors.stages_by_code()  # reading never writes
+
+    stages = services.stages_ensure()
+
+    assert set(stages) == set(selectors.stages_by_code()) == {c.value for c in StageCode}
+    assert (stages[StageCode.BRIDGING].name, stages[StageCode.BRIDGING].order) == (
+        "Bridging modules",
+        4,
+    )
+    assert stages[StageCode.LEFT].name == "Left the organisation"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_stages_come_back_after_a_flush():
-    Stage.objects.all().delete()
-    assert set(selectors.ensure_stages()) == {c.value for c in StageCode}
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(selectors.stages_by_code()) == {c.value for c in StageCode}
+    # With the ids a migrated database gives them, so a backup restores over them.
+    assert {stage.order: stage.pk for stage in Stage.objects.all()} == {n: n for n in range(1, 8)}
