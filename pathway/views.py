@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -180,6 +181,9 @@ def error_500(request):
     is briefly unavailable, not broken)."""
     # Django calls this while it handles the exception, so the exception is the current one.
     if database_unavailable(sys.exc_info()[1]):
+        # Nor can who is asking be looked up: the middleware on the way out sees nobody signed
+        # in, rather than each trying the database again (and failing and logging again).
+        request.user = AnonymousUser()
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

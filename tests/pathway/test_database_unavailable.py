@@ -79,12 +79,12 @@ def pages_without_a_database():
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {"pages": json.loads(done.stdout.strip().splitlines()[-1]), "log": done.stderr}
 
 
 @pytest.mark.parametrize("page", ["signed-in page", "sign-in form sent", "sign-off sent"])
 def test_an_unreachable_database_gives_the_clear_503_page(pages_without_a_database, page):
-    response = pages_without_a_database[page]
+    response = pages_without_a_database["pages"][page]
     html = response["html"]
     assert response["status"] == 503
     assert "Pathway is briefly unavailable, try again in a minute" in html
@@ -93,6 +93,15 @@ def test_an_unreachable_database_gives_the_clear_503_page(pages_without_a_databa
     for detail in ("Traceback", "OperationalError", "connection", "127.0.0.1", "postgres"):
         assert detail not in html
     assert "Sorry, there is a problem with the service" not in html
+
+
+def test_the_log_says_why_on_one_line_per_request(pages_without_a_database):
+    log = pages_without_a_database["log"]
+    lines = [line for line in log.splitlines() if line.startswith("Service Unavailable: ")]
+    assert len(lines) == 3  # one a request: the database is not tried again on the way out
+    assert lines[0].startswith("Service Unavailable: /progress/ (OperationalError: connection")
+    assert "Connection refused" in lines[0]
+    assert "Traceback" not in log
 
 
 def _query_fault(request):
