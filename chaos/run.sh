@@ -101,7 +101,7 @@ PATHWAY_BENCH=1 "$PY" manage.py seed_scale --trainees "$TRAINEES" >"$OUT/seed.lo
 
 echo "== gunicorn ($WORKERS workers) on 127.0.0.1:$WEB_PORT [${SECONDS} s]"
 "$GUNICORN" pathway.wsgi --bind "127.0.0.1:$WEB_PORT" --workers "$WORKERS" \
-    --timeout 30 --graceful-timeout 10 \
+    --timeout 30 --graceful-timeout 10 --no-control-socket \
     --access-logfile /dev/null --error-logfile - >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 100); do
