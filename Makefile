@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test e2e lint format install serve migrate seed clean gunicorn bench load
+.PHONY: run test e2e lint format install serve migrate seed clean gunicorn bench load chaos
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.installed: requirements.lock
@@ -84,6 +84,14 @@ $(LOAD_VENV)/.installed: requirements-load.lock
 
 load: install $(LOAD_VENV)/.installed
 	$(BENCH_ENV) PY=$(PY) LOCUST=$(LOAD_VENV)/bin/locust sh bench/load.sh
+
+# Faults under load (docs/reliability.md): a gunicorn worker killed mid-request, PostgreSQL
+# crashed and restarted, the evidence folder full; then the records are checked. Runs on a
+# private PostgreSQL and a small tmpfs of its own and removes them after; needs root. By hand
+# only, not in CI. It installs nothing: it uses the virtual environment as it is.
+chaos:
+	@test -x $(PY) || { echo "make chaos: no $(PY): run make install first"; exit 2; }
+	PY=$(PY) bash chaos/run.sh
 
 clean:
 	rm -rf $(VENV) $(LOAD_VENV) node_modules var staticfiles

@@ -6,7 +6,10 @@ by an administrator at the command line, seeding) and runs in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +31,8 @@ from notifications.models import Kind as NotificationKind
 from notifications.services import notify
 from pathway.models import ClinicalArea, User
 from pathway.signatures import Signature, Signed, signature_verify
+
+logger = logging.getLogger(__name__)
 
 
 def _require(actor: User | None, perm: str, obj=None, message: str = "You cannot do this"):
@@ -472,7 +477,7 @@ def evidence_add(
         evidence.original_filename = upload.name[:255]
         evidence.content_type = content_type
         evidence.size = upload.size
-        evidence.file.save(evidence.original_filename, upload, save=False)
+        _store_evidence_file(evidence, upload)
     elif kind == Evidence.Kind.REFLECTIVE_ACCOUNT and not evidence.text:
         raise ValidationError({"text": "Write your reflective account"})
     elif kind == Evidence.Kind.WITNESS_STATEMENT:
@@ -480,10 +485,47 @@ def evidence_add(
             raise ValidationError({"text": "Enter the witness statement"})
         if not evidence.witness_name:
             raise ValidationError({"witness_name": "Enter the name of the witness"})
-    evidence.full_clean()
-    evidence.save()
-    evidence.competencies.set(competencies)
+    try:
+        evidence.full_clean()
+        evidence.save()
+        evidence.competencies.set(competencies)
+    except BaseException:
+        # No row, so no file: a stored file that no evidence names would only take up space.
+        if evidence.file:
+            with contextlib.suppress(OSError):
+                evidence.file.storage.delete(evidence.file.name)
+        raise
     return evidence
+
+
+EVIDENCE_STORE_FULL = (
+    "Your file could not be saved because the space for evidence files is full. Nothing has"
+    " been saved. Try again later, and tell your lead nurse if this keeps happening."
+)
+EVIDENCE_STORE_FAILED = (
+    "Your file could not be saved. Nothing has been saved. Try again in a few minutes, and"
+    " tell your lead nurse if this keeps happening."
+)
+
+
+def _store_evidence_file(evidence, upload) -> None:
+    """Write the upload to storage, or refuse on the upload field, leaving no part of it."""
+    field, storage = evidence.file.field, evidence.file.storage
+    name = field.generate_filename(evidence, evidence.original_filename)
+    # The name is new (it carries the evidence's UUID); if something were already there, the
+    # storage would choose another name and that file must not be deleted below.
+    was_there = storage.exists(name)
+    try:
+        evidence.file.save(evidence.original_filename, upload, save=False)
+    except OSError as error:
+        logger.error("Evidence storage refused a file for record %s: %s", evidence.record_id, error)
+        if not was_there:
+            with contextlib.suppress(OSError):
+                storage.delete(name)  # what was written before the storage gave up
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise ValidationError(
+            {"upload": EVIDENCE_STORE_FULL if full else EVIDENCE_STORE_FAILED}
+        ) from error
 
 
 @transaction.atomic

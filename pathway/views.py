@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from pathway import forms, selectors, services
+from pathway.availability import database_unavailable
 from pathway.lockout import Client, reset_requests_throttled
 from pathway.models import RoleCode, User
 from pathway.navigation import items_for
 from pathway.permissions import require_perm
+
+# How long the "briefly unavailable" page asks browsers and clients to wait before retrying.
+RETRY_AFTER_SECONDS = 60
 
 # Where each role lands after signing in, most specific first. A page that does not exist yet
 # is skipped, so the home page below serves until it does.
@@ -168,8 +176,15 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    # Rendered without a request context: the failure may be in a context processor.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
+    """The page for a request that failed. Rendered without a request context: the failure may
+    be in a context processor, or the database may be down (then it is the 503 page: Pathway
+    is briefly unavailable, not broken)."""
+    # Django calls this while it handles the exception, so the exception is the current one.
+    if database_unavailable(sys.exc_info()[1]):
+        # Nor can who is asking be looked up: the middleware on the way out sees nobody signed
+        # in, rather than each trying the database again (and failing and logging again).
+        request.user = AnonymousUser()
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
