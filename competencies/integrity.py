@@ -73,22 +73,23 @@ def _walk_records(cut_over: CutOver | None, positions: set[tuple[int, int]]) -> 
     """Recompute every record's hash in chain order and note what later checks need: each
     chain's count and last hash, the hashes at `positions` (trainee, sequence), the decisions."""
     walk = _Walk()
-    previous_trainee, previous_hash, expected_sequence, keyed_seen = None, "", 1, False
-    rows = (
-        Assessment.objects.select_related("trainee")
-        .order_by("trainee_id", "sequence")
-        .iterator(chunk_size=2000)
+    # Names once per trainee, not a person object per record: half the time at scale.
+    walk.names = dict(
+        User.objects.filter(pk__in=Assessment.objects.values("trainee_id")).values_list(
+            "pk", "full_name"
+        )
     )
+    previous_trainee, previous_hash, expected_sequence, keyed_seen = None, "", 1, False
+    rows = Assessment.objects.order_by("trainee_id", "sequence").iterator(chunk_size=2000)
     for assessment in rows:
         walk.checked += 1
         trainee = assessment.trainee_id
         if trainee != previous_trainee:
             previous_trainee, previous_hash, expected_sequence = trainee, "", 1
             keyed_seen = False
-            walk.names[trainee] = assessment.trainee.full_name
 
         def problem(text, a=assessment):
-            name = a.trainee.full_name
+            name = walk.names.get(a.trainee_id, "")
             walk.breaks.append(ChainBreak(a.trainee_id, name, a.pk, a.sequence, text))
 
         if assessment.sequence != expected_sequence:

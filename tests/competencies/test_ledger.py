@@ -271,6 +271,34 @@ def test_a_checkpoint_removed_from_the_log_is_named_against_the_exported_copy(tm
     assert copy.read_text().splitlines() == lines
 
 
+def test_a_copy_that_cannot_be_read_fails_clearly(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read .*missing.jsonl"):
+        call_command("verify_records", "--checkpoints", str(tmp_path / "missing.jsonl"))
+    garbled = tmp_path / "garbled.jsonl"
+    garbled.write_text("not a checkpoint\n")
+    with pytest.raises(CommandError, match="Line 1 of .* is not a ledger checkpoint"):
+        call_command("verify_records", "--checkpoints", str(garbled))
+
+
+def test_a_database_restored_from_before_a_checkpoint_and_continued_is_named(tmp_path):
+    """The database's log was rewound to checkpoint 1 and a new checkpoint 2 written since: it
+    no longer agrees with the copy, which still holds the old checkpoint 2."""
+    record, mentor, competencies = factories.enrolled_trainee(competencies=3)
+    _signed(record, mentor, competencies[0])
+    _checkpoint()
+    _signed(record, mentor, competencies[1])
+    _checkpoint()
+    copy = tmp_path / "checkpoints.jsonl"
+    call_command("export_checkpoints", output=str(copy), stdout=StringIO())
+    _behind_the_back(("DELETE FROM competencies_ledgercheckpoint WHERE number = 2", []))
+    _signed(record, mentor, competencies[2])
+    _checkpoint()
+    out = _verify("--checkpoints", str(copy))
+    assert "Checkpoint 2 in " in out and "differs from the database's checkpoint 2" in out
+    with pytest.raises(CommandError, match="no checkpoint written"):
+        call_command("ledger_checkpoint", "--checkpoints", str(copy), stdout=StringIO())
+
+
 def test_the_checkpoint_log_and_heads_refuse_changes_in_the_model():
     _chain(competencies=1)
     _checkpoint()
