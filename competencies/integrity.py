@@ -192,16 +192,18 @@ def verify_ledger(*, exported: Path | None = None) -> LedgerReport:
     notes: list[str] = []
     ours = replay_log(database_log(), "the database's log")
     problems += ours.problems
-    reference = ours
+    # The checkpoint to compare with is the newest of either log; the cut-over is fixed by the
+    # first checkpoint, the database's or else the copy's.
+    reference = first = ours
     if exported is not None:
         theirs = replay_log(read_export(exported), str(exported))
         problems += theirs.problems
         problems += compare_logs(ours.log, theirs.log, exported)
         if theirs.last is not None and (ours.last is None or theirs.last.number > ours.last.number):
             reference = theirs
-        if ours.first is None and theirs.first is not None:
-            ours = theirs  # the cut-over is the copy's first checkpoint
-    cut_over = _cut_over(ours)
+        if ours.first is None:
+            first = theirs
+    cut_over = _cut_over(first)
     positions = {(trainee, length) for trainee, (length, _) in reference.heads.items()}
     walk = _walk_records(cut_over, positions)
     heads = {
@@ -216,8 +218,8 @@ def verify_ledger(*, exported: Path | None = None) -> LedgerReport:
         problems += _compare_checkpoint(walk, reference, names)
     else:
         notes.append(
-            "No checkpoint has been written yet, so a chain cut short or removed whole since"
-            " its head was written cannot be seen: run ledger_checkpoint."
+            "No checkpoint has been written yet, so a chain rewound together with its head"
+            " cannot be seen: run ledger_checkpoint."
         )
     problems += _compare_progress(walk)
     for key_id in sorted(walk.unknown_keys):

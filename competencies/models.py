@@ -537,8 +537,8 @@ class ChainHead(models.Model):
     """Where one trainee's chain of assessments ends: how many records it holds and the last
     one's hash. The sign-off service writes it in the same transaction as each record, under
     the chain lock, so a chain cut short (its newest records deleted) no longer matches its head.
-    Updated by the service only, never deleted; on PostgreSQL a trigger refuses DELETE and an
-    UPDATE that shortens the chain."""
+    Updated by the service only, never deleted; on PostgreSQL a trigger refuses DELETE and any
+    UPDATE that does not lengthen the chain."""
 
     trainee = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chain_head"
@@ -575,7 +575,7 @@ class LedgerCheckpoint(models.Model):
     content and the previous checkpoint's MAC, so the log is itself a chain. The first
     checkpoint also fixes when keyed hashing began (`keyed_since`), carried by every later one.
     Append-only: the model refuses changes, and on PostgreSQL a trigger refuses UPDATE, DELETE
-    and TRUNCATE.
+    and TRUNCATE (migration 0008).
     """
 
     # Marks the table as append-only for the check that every such table has its trigger.
