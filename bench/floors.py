@@ -244,8 +244,9 @@ def account_page(user_id: int) -> list[tuple[str, tuple]]:
 
 
 def sign_off(request_id: int, trainee_id: int, record_id: int, competency_id: int, mentor_id: int):
-    """The writes of a sign-off, bare: close the request, read the chain's end, append, update
-    the progress row. Run inside a transaction the benchmark rolls back."""
+    """The writes of a sign-off, bare: close the request, read the chain's end and its head,
+    append, move the head on, update the progress row. Run inside a transaction the benchmark
+    rolls back."""
     now = datetime.datetime.now(datetime.UTC)
     return [
         ("SELECT id FROM pathway_user WHERE id = %s" + _for_update(), (trainee_id,)),
@@ -255,17 +256,23 @@ def sign_off(request_id: int, trainee_id: int, record_id: int, competency_id: in
             (now, request_id),
         ),
         (
-            "SELECT sequence, record_hash FROM competencies_assessment WHERE trainee_id = %s "
-            "ORDER BY sequence DESC LIMIT 1",
+            "SELECT h.length, h.last_hash, (SELECT a.sequence FROM competencies_assessment a "
+            "WHERE a.trainee_id = h.trainee_id ORDER BY a.sequence DESC LIMIT 1) "
+            "FROM competencies_chainhead h WHERE h.trainee_id = %s",
             (trainee_id,),
         ),
         (
             "INSERT INTO competencies_assessment (trainee_id, record_id, competency_id, "
             "request_id, outcome, method, assessed_on, feedback, assessor_id, assessor_name, "
             "assessor_role, assessor_registration, created_at, sequence, previous_hash, "
-            "record_hash) VALUES (%s, %s, %s, %s, 'achieved', 'questioning', %s, '', %s, 'x', "
-            "'Mentor', '', %s, 100000, '', 'x')",
+            "record_hash, hash_version, hash_key_id) VALUES (%s, %s, %s, %s, 'achieved', "
+            "'questioning', %s, '', %s, 'x', 'Mentor', '', %s, 100000, '', 'x', 2, 'floor')",
             (trainee_id, record_id, competency_id, request_id, now.date(), mentor_id, now),
+        ),
+        (
+            "UPDATE competencies_chainhead SET length = 100000, last_hash = 'x', updated_at = %s "
+            "WHERE trainee_id = %s",
+            (now, trainee_id),
         ),
         (
             "UPDATE competencies_competencyprogress SET state = 'achieved', achieved_on = %s "

@@ -43,9 +43,12 @@ from cohorts.models import (
     Review,
     TrainingDay,
 )
+from competencies.ledger import current_key_id
 from competencies.models import (
+    KEYED_HASH_VERSION,
     Assessment,
     AssessmentMethod,
+    ChainHead,
     Competency,
     CompetencyProgress,
     Domain,
@@ -56,6 +59,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from competencies.services_ledger import chain_heads_build
 from pathway.models import Allocation, ClinicalArea, Organisation, Programme, Role, RoleCode, User
 
 PROGRAMME_NAME = "Assistant practitioner programme at scale"
@@ -287,6 +291,8 @@ class _Builder:
                 f"cohort {index}/{len(self.cohorts_with_trainees)} ({cohort.name}): "
                 f"{self.counts.total:,} rows so far"
             )
+        # Each chain's head, from its last record, as the sign-off service keeps them.
+        self.counts.add(ChainHead._meta.label, chain_heads_build(actor=None))
         reset_sequences(
             [
                 User,
@@ -617,6 +623,8 @@ class _Builder:
                     "sequence",
                     "previous_hash",
                     "record_hash",
+                    "hash_version",
+                    "hash_key_id",
                 ],
             ),
             "attendance": Table(Attendance, ["training_day", "enrolment", "status"]),
@@ -960,6 +968,8 @@ class _Builder:
                 created_at=created,
                 sequence=sequence,
                 previous_hash=previous_hash,
+                hash_version=KEYED_HASH_VERSION,
+                hash_key_id=current_key_id(),
                 **fields,
             )
             assessment.record_hash = assessment.compute_hash()
@@ -981,6 +991,8 @@ class _Builder:
                 sequence,
                 previous_hash,
                 assessment.record_hash,
+                assessment.hash_version,
+                assessment.hash_key_id,
             )
             previous_hash = assessment.record_hash
 

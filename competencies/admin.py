@@ -12,11 +12,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from competencies.models import (
     Assessment,
+    ChainHead,
     Competency,
     CompetencyProgress,
     Domain,
     Evidence,
     Framework,
+    LedgerCheckpoint,
     PracticeEntry,
     SignOffRequest,
     TrainingRecord,
@@ -128,3 +130,19 @@ class AssessmentAdmin(ReadOnlyAdmin):
     list_select_related = ["trainee", "competency"]
     list_filter = ["outcome"]
     search_fields = ["trainee__full_name", "assessor_name", "competency__code"]
+
+
+@admin.register(ChainHead)
+class ChainHeadAdmin(ReadOnlyAdmin):
+    """Where each trainee's chain ends: written by the sign-off service only (ADR 0007)."""
+
+    list_display = ["trainee", "length", "last_hash", "updated_at"]
+    list_select_related = ["trainee"]
+    search_fields = ["trainee__full_name"]
+
+
+@admin.register(LedgerCheckpoint)
+class LedgerCheckpointAdmin(ReadOnlyAdmin):
+    """The append-only checkpoint log, written by `ledger_checkpoint` (ADR 0007)."""
+
+    list_display = ["number", "created_at", "chains", "records", "key_id", "digest"]

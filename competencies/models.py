@@ -5,7 +5,10 @@ Invariants kept here:
 - assessment (sign-off) records are append-only: the model refuses update and delete, and on
   PostgreSQL a trigger refuses them too;
 - each assessment carries a hash over its content and the previous assessment of the same
-  trainee, so that a change made behind the application's back can be detected.
+  trainee, so that a change made behind the application's back can be detected;
+- each trainee's chain has a head (its length and last hash) written with every record, and
+  checkpoints over all heads are sealed with the ledger key in an append-only log, so that a
+  chain cut short or removed whole is detected too (ADR 0007).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from competencies.ledger import ledger_hmac, text_digest
+from competencies.ledger import current_key_id, ledger_hmac, text_digest
 from pathway.models import ClinicalArea, SignatureMethod
 
 
@@ -387,6 +390,9 @@ class SignOffRequest(models.Model):
         return f"{self.record.trainee} asks {self.mentor} to sign off {self.competency.code}"
 
 
+KEYED_HASH_VERSION = 2
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError("Assessment records are append-only: they cannot be changed")
@@ -445,8 +451,10 @@ class Assessment(models.Model):
     record_hash = models.CharField(max_length=64)
     # 1: SHA-256 over the content (records made before keyed hashes). 2: HMAC-SHA256 with the
     # ledger key named by hash_key_id (competencies/ledger.py), over the content with personal
-    # text (feedback, the signer's name and registration) committed to by digest.
-    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
+    # text (feedback, the signer's name and registration) committed to by digest. Only version 2
+    # is made now: version 1 can be recomputed by anyone with the source. The database default
+    # stays 1, the truth for rows that predate the column.
+    hash_version = models.PositiveSmallIntegerField(default=2, db_default=1)
     hash_key_id = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -468,6 +476,13 @@ class Assessment(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError("Assessment records are append-only: they cannot be changed")
+        if self.hash_version != KEYED_HASH_VERSION:
+            raise ValidationError(
+                "Unkeyed (version 1) sign-off records can no longer be made: anyone with the "
+                "source code could recompute them"
+            )
+        if not self.hash_key_id:
+            self.hash_key_id = current_key_id()
         if not self.record_hash:
             self.record_hash = self.compute_hash()
         super().save(*args, **kwargs)
@@ -513,3 +528,84 @@ class Assessment(models.Model):
             return hashlib.sha256(canonical.encode()).hexdigest()
         canonical = json.dumps(self.hash_payload_v2(), sort_keys=True, separators=(",", ":"))
         return ledger_hmac(self.hash_key_id, canonical)
+
+
+class ChainHeadQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValidationError("Chain heads cannot be deleted: they say where each chain ends")
+
+
+class ChainHead(models.Model):
+    """Where one trainee's chain of assessments ends: how many records it holds and the last
+    one's hash. The sign-off service writes it in the same transaction as each record, under
+    the chain lock, so a chain cut short (its newest records deleted) no longer matches its head.
+    Updated by the service only, never deleted; on PostgreSQL a trigger refuses DELETE and any
+    UPDATE that does not lengthen the chain."""
+
+    trainee = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chain_head"
+    )
+    length = models.PositiveIntegerField(help_text="Records in the chain: the last one's position")
+    last_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField()
+
+    objects = ChainHeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trainee"]
+
+    def __str__(self) -> str:
+        return f"Chain of person {self.trainee_id}: {self.length} records"
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Chain heads cannot be deleted: they say where each chain ends")
+
+
+class CheckpointQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Ledger checkpoints are append-only: they cannot be changed")
+
+    def delete(self):
+        raise ValidationError("Ledger checkpoints are append-only: they cannot be deleted")
+
+
+class LedgerCheckpoint(models.Model):
+    """A sealed statement of where every chain ended at one moment (competencies/checkpoints.py).
+
+    It lists the chain heads that changed since the checkpoint before it; `digest` is SHA-256
+    over all heads after it, in trainee order; `mac` is an HMAC under the ledger key over its
+    content and the previous checkpoint's MAC, so the log is itself a chain. The first
+    checkpoint also fixes when keyed hashing began (`keyed_since`), carried by every later one.
+    Append-only: the model refuses changes, and on PostgreSQL a trigger refuses UPDATE, DELETE
+    and TRUNCATE (migration 0008).
+    """
+
+    # Marks the table as append-only for the check that every such table has its trigger.
+    append_only = True
+
+    number = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    keyed_since = models.DateTimeField(help_text="When sign-off records began to be keyed")
+    chains = models.PositiveIntegerField()
+    records = models.PositiveIntegerField()
+    changes = models.JSONField(help_text="[trainee id, length, last hash] of each changed head")
+    digest = models.CharField(max_length=64)
+    previous_mac = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=40)
+    mac = models.CharField(max_length=64)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Ledger checkpoint {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Ledger checkpoints are append-only: they cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Ledger checkpoints are append-only: they cannot be deleted")

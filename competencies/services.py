@@ -14,12 +14,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from competencies.ledger import current_key_id
 from competencies.models import (
+    KEYED_HASH_VERSION,
     Competency,
     CompetencyProgress,
     Domain,
@@ -665,29 +666,65 @@ def _lock_chain(trainee_id: int) -> None:
     User.objects.select_for_update().filter(pk=trainee_id).values_list("pk", flat=True).get()
 
 
-def _append_assessment(**fields):
-    """Append to the trainee's hash chain. Locks the trainee's row so appends are serial."""
+def _chain_end(trainee_id: int) -> tuple[int | None, str | None, int, str]:
+    """The chain's head (length, last hash: None if it has none) and its actual end (count,
+    last hash), in one query. Read after the lock, in a statement of its own: on PostgreSQL a
+    statement that waited for the lock would still see the chain as it was before the wait."""
     from competencies.models import Assessment
+
+    last = Assessment.objects.filter(trainee_id=OuterRef("pk")).order_by("-sequence")
+    head_length, head_hash, length, last_hash = (
+        User.objects.filter(pk=trainee_id)
+        .annotate(
+            end_sequence=Subquery(last.values("sequence")[:1]),
+            end_hash=Subquery(last.values("record_hash")[:1]),
+        )
+        .values_list("chain_head__length", "chain_head__last_hash", "end_sequence", "end_hash")
+        .get()
+    )
+    return head_length, head_hash, length or 0, last_hash or ""
+
+
+CHAIN_DOES_NOT_MATCH_ITS_HEAD = (
+    "Nothing was saved. This trainee's sign-off records do not end where the ledger says they "
+    "should, so nothing more can be added to them until they are checked. Please tell your "
+    "Pathway administrator (they can run verify_records to see what is wrong)."
+)
+
+
+def _append_assessment(**fields):
+    """Append to the trainee's hash chain and move its head on, in the caller's transaction.
+
+    Locks the trainee's row so appends are serial. Refuses (writing nothing) when the chain no
+    longer ends where its head says: appending would hide records removed behind the
+    application's back. A chain without a head (made before heads, or restored without them)
+    gets one."""
+    from competencies.models import Assessment, ChainHead
 
     trainee_id = fields["record"].trainee_id
     _lock_chain(trainee_id)
-    last = (
-        Assessment.objects.filter(trainee_id=trainee_id)
-        .order_by("-sequence")
-        .values("sequence", "record_hash")
-        .first()
-    )
+    head_length, head_hash, length, last_hash = _chain_end(trainee_id)
+    if head_length is not None and (head_length, head_hash) != (length, last_hash):
+        raise ValidationError(CHAIN_DOES_NOT_MATCH_ITS_HEAD)
     assessment = Assessment(
         trainee_id=trainee_id,
-        sequence=(last["sequence"] + 1) if last else 1,
-        previous_hash=last["record_hash"] if last else "",
+        sequence=length + 1,
+        previous_hash=last_hash,
         created_at=_to_milliseconds(timezone.now()),
-        hash_version=2,
+        hash_version=KEYED_HASH_VERSION,
         hash_key_id=current_key_id(),
         **fields,
     )
     assessment.record_hash = assessment.compute_hash()
     assessment.save(force_insert=True)
+    # One query: an UPDATE of the head, or the INSERT of a chain's first head.
+    moved = {"length": assessment.sequence, "last_hash": assessment.record_hash}
+    if head_length is None:
+        ChainHead.objects.create(trainee_id=trainee_id, updated_at=assessment.created_at, **moved)
+    else:
+        ChainHead.objects.filter(trainee_id=trainee_id).update(
+            updated_at=assessment.created_at, **moved
+        )
     return assessment
 
 

@@ -93,10 +93,13 @@ def test_verify_records_detects_a_change_made_behind_the_applications_back():
         (signed[1].pk, record.trainee.full_name)
     ]
     out = StringIO()
-    with pytest.raises(CommandError, match="1 problem"):
+    # Two problems: the altered record, and the competency it decided still shown as achieved
+    # with no standing achieved decision under it (the progress cross-check, ADR 0007).
+    with pytest.raises(CommandError, match="2 problem"):
         call_command("verify_records", stdout=out)
     assert f"record {signed[1].pk}" in out.getvalue()
     assert record.trainee.full_name in out.getvalue()
+    assert f"competency {competencies[1].code} shows as achieved" in out.getvalue()
 
 
 def test_verify_records_detects_a_deleted_record():
