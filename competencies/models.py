@@ -3,7 +3,7 @@
 Invariants kept here:
 - a framework is editable only while it is a draft;
 - assessment (sign-off) records are append-only: the model refuses update and delete, and on
-  PostgreSQL a trigger refuses them too;
+  PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE too (pathway/db.py);
 - each assessment carries a hash over its content and the previous assessment of the same
   trainee, so that a change made behind the application's back can be detected.
 """
@@ -396,6 +396,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class Assessment(models.Model):
     """A decision on a competency, or the revocation of one. Never edited, never deleted."""
+
+    # Never changed or removed: on PostgreSQL the database refuses UPDATE, DELETE and TRUNCATE
+    # too (pathway/db.py, migration 0005).
+    append_only = True
 
     class Outcome(models.TextChoices):
         ACHIEVED = "achieved", "Achieved"
