@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from pathway.history import AuditHistory
 from pathway.models import ClinicalArea
 
 
@@ -64,7 +64,7 @@ class Framework(models.Model):
         "ID number in the source system", max_length=100, blank=True, default=""
     )
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name", "-version"]
@@ -91,7 +91,7 @@ class Domain(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     # Reordering (a queryset update) makes no history row, so the order is not kept at all.
-    history = HistoricalRecords(excluded_fields=["order"])
+    history = AuditHistory(excluded_fields=["order"])
 
     class Meta:
         ordering = ["framework", "order", "id"]
@@ -140,7 +140,7 @@ class Competency(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     # Not its order (see Domain) nor its clinical areas (a many-to-many): see ADR 0010.
-    history = HistoricalRecords(excluded_fields=["order"])
+    history = AuditHistory(excluded_fields=["order"])
 
     class Meta:
         ordering = ["domain__order", "domain_id", "order", "id"]

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from pathway.history import AuditHistory, loaded_from_fixture
 
 
 class RoleCode(models.TextChoices):
@@ -53,7 +54,7 @@ class Role(models.Model):
         return self.get_code_display()
 
 
-class PersonHistory(HistoricalRecords):
+class PersonHistory(AuditHistory):
     """Who changed a person's details, and when (docs/adr/0010-audit-history.md).
 
     A save that touches only fields the history leaves out (signing in sets last_login alone),
@@ -69,6 +70,8 @@ class PersonHistory(HistoricalRecords):
         super().post_save(instance, created, using=using, **kwargs)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if loaded_from_fixture(instance):
+            return
         if action in ("post_add", "post_remove") and not pk_set:
             return
         if reverse:
@@ -326,7 +329,7 @@ class Allocation(models.Model):
     end_date = models.DateField(null=True, blank=True)
 
     objects = AllocationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["trainee", "kind", "-start_date"]
