@@ -14,8 +14,12 @@ the same rows as the source, `verify_records` finds every sign-off chain whole, 
 the append-only triggers are in place and new rows can be added (the sequences follow the ids).
 
 PostgreSQL: the suite's own server in the PostgreSQL pass; in the SQLite pass, the server CI runs
-beside it (PATHWAY_TEST_POSTGRES_URL, by default postgres://postgres@127.0.0.1:5432) when one
-answers. The databases made here are named backup_restore_<random> and dropped afterwards.
+beside it (PATHWAY_TEST_POSTGRES_URL, else CI_POSTGRES_URL, else
+postgres://postgres@127.0.0.1:5432) when one answers. The databases made here are named
+backup_restore_<random> and dropped afterwards.
+
+The source is made once for the module; with pytest-xdist, `--dist loadgroup` keeps the module on
+one worker so that it is not made twice.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from psycopg2 import sql
 
 from pathway.db import append_only_trigger_problems
 from pathway.history import AuditHistory
+
+pytestmark = pytest.mark.xdist_group("backup_restore")
 
 ROOT = Path(settings.BASE_DIR)
 OPERATIONS = ROOT / "docs" / "operations.md"
@@ -246,7 +252,11 @@ def postgres_server() -> str | None:
         return (
             f"postgres://{credentials}@{default['HOST'] or 'localhost'}:{default['PORT'] or 5432}"
         )
-    url = os.environ.get("PATHWAY_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    url = (
+        os.environ.get("PATHWAY_TEST_POSTGRES_URL")
+        or os.environ.get("CI_POSTGRES_URL")  # what .ci/run uses for its PostgreSQL pass
+        or "postgres://postgres@127.0.0.1:5432"
+    )
     try:
         psycopg2.connect(f"{url}/postgres", connect_timeout=3).close()
     except psycopg2.OperationalError:
@@ -455,7 +465,8 @@ def moved_to_postgres(source, postgres_databases, migrating_postgres):
     Also a migrated, empty database to copy for each later fresh one (`migrate` takes a while)."""
     if postgres_databases is None:
         pytest.skip(
-            "no PostgreSQL answers at PATHWAY_TEST_POSTGRES_URL (default 127.0.0.1:5432); "
+            "no PostgreSQL answers at PATHWAY_TEST_POSTGRES_URL or CI_POSTGRES_URL "
+            "(default 127.0.0.1:5432); "
             "CI's PostgreSQL pass runs this"
         )
     url, migrating = migrating_postgres
