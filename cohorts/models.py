@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from competencies.models import Framework, TrainingRecord
+from pathway.history import AuditHistory
 from pathway.models import ClinicalArea, Module, Programme
 
 
@@ -125,7 +125,7 @@ class Enrolment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]

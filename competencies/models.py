@@ -3,7 +3,7 @@
 Invariants kept here:
 - a framework is editable only while it is a draft;
 - assessment (sign-off) records are append-only: the model refuses update and delete, and on
-  PostgreSQL a trigger refuses them too;
+  PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE too (pathway/db.py);
 - each assessment carries a hash over its content and the previous assessment of the same
   trainee, so that a change made behind the application's back can be detected;
 - each trainee's chain has a head (its length and last hash) written with every record, and
@@ -23,9 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from competencies.ledger import current_key_id, ledger_hmac, text_digest
+from pathway.history import AuditHistory
 from pathway.models import ClinicalArea, SignatureMethod
 
 
@@ -68,7 +68,7 @@ class Framework(models.Model):
         "ID number in the source system", max_length=100, blank=True, default=""
     )
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name", "-version"]
@@ -95,7 +95,7 @@ class Domain(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     # Reordering (a queryset update) makes no history row, so the order is not kept at all.
-    history = HistoricalRecords(excluded_fields=["order"])
+    history = AuditHistory(excluded_fields=["order"])
 
     class Meta:
         ordering = ["framework", "order", "id"]
@@ -144,7 +144,7 @@ class Competency(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     # Not its order (see Domain) nor its clinical areas (a many-to-many): see ADR 0010.
-    history = HistoricalRecords(excluded_fields=["order"])
+    history = AuditHistory(excluded_fields=["order"])
 
     class Meta:
         ordering = ["domain__order", "domain_id", "order", "id"]
@@ -404,6 +404,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """A decision on a competency, or the revocation of one. Never edited, never deleted."""
 
+    # Never changed or removed: on PostgreSQL the database refuses UPDATE, DELETE and TRUNCATE
+    # too (pathway/db.py, migration 0009).
     append_only = True
 
     class Outcome(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.utils.html import escape
 
 from evaluation.models import Audience, QuestionKind
 from evaluation.services import MAX_TEXT_ANSWER
@@ -218,7 +219,9 @@ class SectionAnswerForm(forms.Form):
                     options = [(value, f"{value}: {text}") for value, text in options]
                 field = forms.ChoiceField(choices=options, widget=forms.RadioSelect)
             field.label = label
-            field.help_text = question.hint
+            # The lead nurse's words, shown as text: Django's own form templates put help_text
+            # in the page as HTML, so it is escaped here rather than trusting every renderer.
+            field.help_text = escape(question.hint)
             field.required = required
             field.error_messages.update(messages)
             self.fields[question.field_name] = field

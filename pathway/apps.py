@@ -11,6 +11,7 @@ class PathwayConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from pathway import checks  # noqa: F401  (registers the system checks)
+        from pathway.history import mark_rows_loaded_from_fixture
         from pathway.lockout import end_sessions_on_lock
         from pathway.middleware import mark_seen_at_sign_in
         from pathway.text import strip_invisible_on_save
@@ -18,3 +19,5 @@ class PathwayConfig(AppConfig):
         user_logged_in.connect(mark_seen_at_sign_in, dispatch_uid="pathway-session-seen")
         user_locked_out.connect(end_sessions_on_lock, dispatch_uid="pathway-end-sessions-on-lock")
         pre_save.connect(strip_invisible_on_save, dispatch_uid="pathway-strip-invisible")
+        # Every model: so that history and other receivers can leave a restore alone.
+        pre_save.connect(mark_rows_loaded_from_fixture, dispatch_uid="pathway-fixture-rows")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import HTML
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
@@ -24,10 +23,11 @@ UNPREPARED_LABEL = (
 )
 
 
-def confirmation_warning(messages: list[str]) -> HTML:
-    """An NHS.UK warning callout naming each mentor whose preparation needs confirming."""
+def confirmation_warning(messages: list[str]) -> formtools.Markup:
+    """An NHS.UK warning callout naming each mentor whose preparation needs confirming (their
+    names are data: Markup, not crispy's HTML, which would run them as a template)."""
     items = format_html_join("", "<li>{}</li>", ((m,) for m in messages))
-    return HTML(
+    return formtools.Markup(
         format_html(
             '<div class="nhsuk-warning-callout" data-testid="unprepared-warning">'
             '<h2 class="nhsuk-warning-callout__label"><span role="text">'

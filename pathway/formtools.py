@@ -10,6 +10,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 # A page with a form answers GET (the form) and POST (its submission), nothing else.
@@ -27,6 +29,20 @@ def nhsuk_helper(*fields, submit: str, css_class: str = "", form_tag: bool = Tru
     helper.form_tag = form_tag
     helper.layout = Layout(*fields, Submit("submit", submit, css_class=css_class))
     return helper
+
+
+class Markup:
+    """A crispy layout object drawing HTML built in Python (with format_html) as it is.
+
+    Use it instead of crispy's HTML() for anything with data in it: HTML() runs its text as a
+    Django template, so a name containing {{ ... }} or {% ... %} would be run as template code
+    (format_html escapes < and &, not braces). Anything not already safe is escaped."""
+
+    def __init__(self, html: SafeString | str):
+        self.html = conditional_escape(html)
+
+    def render(self, form, context, template_pack=None, **kwargs) -> SafeString:
+        return self.html
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from simple_history.models import HistoricalRecords
+
+from pathway.history import AuditHistory, loaded_from_fixture
 
 
 class RoleCode(models.TextChoices):
@@ -62,7 +63,7 @@ class Role(models.Model):
         return self.get_code_display()
 
 
-class PersonHistory(HistoricalRecords):
+class PersonHistory(AuditHistory):
     """Who changed a person's details, and when (docs/adr/0010-audit-history.md).
 
     A save that touches only fields the history leaves out (signing in sets last_login alone),
@@ -78,6 +79,8 @@ class PersonHistory(HistoricalRecords):
         super().post_save(instance, created, using=using, **kwargs)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if loaded_from_fixture(instance):
+            return
         if action in ("post_add", "post_remove") and not pk_set:
             return
         if reverse:
@@ -360,7 +363,7 @@ class Allocation(models.Model):
     }
 
     objects = AllocationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["trainee", "kind", "-start_date"]

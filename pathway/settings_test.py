@@ -32,3 +32,6 @@ CRISPY_FAIL_SILENTLY = False
 # The benchmark's app (not the product's, see pathway/settings.py), so tests/bench runs.
 if BENCH_APP not in INSTALLED_APPS:
     INSTALLED_APPS.insert(INSTALLED_APPS.index("support.apps.SupportConfig") + 1, BENCH_APP)
+# The suite's own `flush` (tests/harness): pytest-django empties the database between
+# transactional tests, which the append-only tables refuse on PostgreSQL (pathway/db.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.harness"]

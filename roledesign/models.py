@@ -17,15 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from competencies.models import Competency, Framework
+from pathway.history import AuditHistory
 from pathway.models import Band, ClinicalArea
 
 # Job descriptions -------------------------------------------------------------------------------
 
 
-class JobDescriptionHistory(HistoricalRecords):
+class JobDescriptionHistory(AuditHistory):
     """The audit history of job descriptions, with their clinical areas (a many-to-many).
 
     - The clinical areas given when a job description is made belong to its first version:
@@ -132,7 +132,7 @@ class PersonSpecCriterion(models.Model):
 
     # The order is set by the services when the list is rewritten: not audited (like the order
     # of competencies), so that an edit above a criterion does not show as a change to it.
-    history = HistoricalRecords(excluded_fields=["order"])
+    history = AuditHistory(excluded_fields=["order"])
 
     class Meta:
         ordering = ["job_description", "order", "id"]

@@ -7,7 +7,8 @@ page, one for the rows (with who made the change) and one for the versions just 
 one for the people's roles at those versions; one per kind of related record whose name is
 shown. The change itself is simple-history's `diff_against` on the version just before.
 
-A model joins the audit by having `history = HistoricalRecords()` and an entry in AUDITED. An app
+A model joins the audit by having `history = AuditHistory()` (pathway/history.py: simple-history's
+HistoricalRecords, leaving restores alone) and an entry in AUDITED. An app
 built on cohorts (which cohorts must not import) joins with `register(...)` from its AppConfig's
 ready(): roledesign registers job descriptions and their person specification that way.
 """

@@ -17,8 +17,8 @@ from django import forms, template
 from django.forms.formsets import BaseFormSet
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from pathway.fields import NHSDateWidget
 
@@ -152,8 +152,10 @@ class NHSField:
 
     @property
     def hint(self):
-        # Like Django's own form templates, help_text is trusted (written by developers).
-        return mark_safe(self.field.help_text) if self.field.help_text else ""
+        # Escaped unless it was built as HTML on purpose (format_html): unlike Django's own
+        # form templates, which trust help_text, because some of ours comes from what people
+        # typed (a questionnaire's hints, for one).
+        return conditional_escape(self.field.help_text) if self.field.help_text else ""
 
     @cached_property
     def errors(self) -> list[str]:
