@@ -13,6 +13,8 @@ import re
 
 from django.db import models
 
+from pathway.history import skips_fixture_loads
+
 # Bidirectional embeddings, overrides and isolates; zero-width characters; the byte-order
 # mark; and C0/C1 controls (a one-line field has no tab or newline either).
 _INVISIBLE = re.compile(
@@ -55,6 +57,7 @@ def _single_line_fields(model) -> list[str]:
     return cached
 
 
+@skips_fixture_loads
 def strip_invisible_on_save(sender, instance, raw=False, **kwargs) -> None:
     """pre_save: clean every single-line text field of our own models (not fixture loads,
     which must restore exactly what was backed up)."""

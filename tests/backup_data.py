@@ -48,3 +48,7 @@ def top_up() -> None:
     group.permissions.add(Permission.objects.get(codename="view_organisation"))
     person.groups.add(group)
     person.user_permissions.add(Permission.objects.get(codename="view_site"))
+    # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
+    from django.core.management import call_command
+
+    call_command("ledger_checkpoint", verbosity=0)
