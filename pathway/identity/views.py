@@ -153,7 +153,12 @@ def sso_callback(request):
         claims = oidc.with_userinfo(
             claims,
             tokens,
-            [config.email_claim, config.email_verified_claim, config.employee_number_claim],
+            [
+                config.email_claim,
+                config.email_verified_claim,
+                config.employee_number_claim,
+                config.name_claim,
+            ],
         )
         person = services.sso_sign_in(claims=claims, issuer=config.issuer, client=client)
     except oidc.TokenRefused as refused:
