@@ -276,6 +276,7 @@ def passkey_sign_in(request):
 # A person's passkeys --------------------------------------------------------------------------
 
 
+@require_GET
 @login_required
 def passkeys(request):
     _passkeys_on()
