@@ -92,6 +92,11 @@ async function postForm(url, form, extra = {}) {
   });
 }
 
+// Not form.submit(): a control named "submit" (crispy's buttons are) hides that method.
+function send(form) {
+  HTMLFormElement.prototype.submit.call(form);
+}
+
 function say(place, text) {
   if (!place) return;
   place.textContent = text;
@@ -126,8 +131,9 @@ for (const box of document.querySelectorAll("[data-passkey-sign-in]")) {
         publicKey: requestOptions(await answer.json()),
       });
       form.querySelector("[data-passkey-response]").value = assertionJSON(credential);
-      form.submit();
+      send(form);
     } catch (problem) {
+      console.warn("Pathway: the passkey did not sign in", problem);
       say(message, "Your passkey was not used. Try again, or sign in another way.");
       button.disabled = false;
     }
@@ -149,8 +155,9 @@ for (const form of document.querySelectorAll("form[data-passkey-create]")) {
         publicKey: creationOptions(await answer.json()),
       });
       form.querySelector("[data-passkey-response]").value = registrationJSON(credential);
-      form.submit();
+      send(form);
     } catch (problem) {
+      console.warn("Pathway: no passkey was made", problem);
       say(message, "No passkey was made. Try again, and unlock your device when it asks.");
     }
   });
@@ -175,7 +182,7 @@ for (const box of document.querySelectorAll("[data-passkey-sign]")) {
     if (!answer || !answer.ok) {
       // The decision is not complete (or the passkey cannot sign it): the page says why.
       setField(form, "sign_with", "passkey");
-      form.submit();
+      send(form);
       return;
     }
     try {
@@ -183,8 +190,9 @@ for (const box of document.querySelectorAll("[data-passkey-sign]")) {
       const credential = await navigator.credentials.get({ publicKey: requestOptions(options) });
       form.querySelector("[data-passkey-response]").value = assertionJSON(credential);
       setField(form, "sign_with", "passkey");
-      form.submit();
+      send(form);
     } catch (problem) {
+      console.warn("Pathway: the passkey did not sign", problem);
       say(message, "Your passkey did not sign. Try again, or sign another way.");
       button.disabled = false;
     }
@@ -193,5 +201,5 @@ for (const box of document.querySelectorAll("[data-passkey-sign]")) {
 
 // Back from the NHS account ------------------------------------------------------------------
 for (const form of document.querySelectorAll("form[data-auto-submit]")) {
-  form.submit();
+  send(form);
 }
