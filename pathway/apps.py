@@ -11,6 +11,7 @@ class PathwayConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from pathway import checks  # noqa: F401  (registers the system checks)
+        from pathway.identity import checks as identity_checks  # noqa: F401  (the same)
         from pathway.identity.views import mark_signed_in
         from pathway.lockout import end_sessions_on_lock
         from pathway.middleware import mark_seen_at_sign_in

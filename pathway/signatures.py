@@ -33,8 +33,8 @@ from django.utils import timezone
 from pathway.identity import oidc
 from pathway.identity import passkeys as passkey_protocol
 from pathway.identity.config import (
-    METHOD_NAMES,
     may_use_password,
+    methods_named,
     oidc_settings,
     passkeys_enabled,
     sso_enabled,
@@ -132,14 +132,6 @@ def methods_available(signer: User) -> frozenset[str]:
     if sso_enabled():
         available.add(SignatureMethod.SSO)
     return frozenset(available)
-
-
-def methods_named(methods) -> str:
-    """'a passkey or signing in again with your NHS account', in SignatureMethod's order."""
-    names = [METHOD_NAMES[m] for m in SignatureMethod.values if m in set(methods)]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _check_password(signer: User, signature: Signature) -> str:

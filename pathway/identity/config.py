@@ -112,6 +112,14 @@ METHOD_NAMES = {
 }
 
 
+def methods_named(methods) -> str:
+    """'a passkey or signing in again with your NHS account', in SignatureMethod's order."""
+    names = [METHOD_NAMES[m] for m in SignatureMethod.values if m in set(methods)]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def offered_methods() -> frozenset[str]:
     """The ways of signing this deployment offers at all (before any programme's rule)."""
     offered = set()

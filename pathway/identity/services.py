@@ -13,7 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pathway.identity import passkeys as passkey_protocol
-from pathway.identity.config import oidc_settings, passkeys_enabled
+from pathway.identity.config import (
+    methods_named,
+    offered_methods,
+    oidc_settings,
+    passkeys_enabled,
+)
 from pathway.identity.models import ExternalIdentity, Passkey
 from pathway.identity.signals import sign_in_changed
 from pathway.lockout import Client, failed_attempt_record, is_locked_out
@@ -297,6 +302,14 @@ def programme_signature_methods_set(
     chosen = [m for m in SignatureMethod.values if m in set(methods or ())]
     if not chosen:
         raise ValidationError({"methods": "Select at least one way of signing"})
+    offered = offered_methods()
+    if not offered.intersection(chosen):
+        raise ValidationError(
+            {
+                "methods": "Pathway here does not offer any of those, so nobody could sign: "
+                f"include {methods_named(offered) or 'a way Pathway offers'}"
+            }
+        )
     programme.signature_methods = [] if len(chosen) == len(SignatureMethod.values) else chosen
     programme.save(update_fields=["signature_methods"])
     logger.info(

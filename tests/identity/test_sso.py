@@ -45,7 +45,7 @@ def sarah(db):
 
 
 def test_first_sign_in_links_by_verified_email_and_later_ones_by_subject(
-    client, sso, provider_browser, sarah
+    client, sso, provider_browser, sarah, settings
 ):
     answer = sign_in(client, provider_browser, "sarah")
     assert answer.status_code == 302
@@ -57,6 +57,9 @@ def test_first_sign_in_links_by_verified_email_and_later_ones_by_subject(
     # Roles come from Pathway only.
     assert sarah.role_codes == {RoleCode.MENTOR}
     assert client.session[ID_TOKEN_KEY]
+    # The same idle timeout as any other sign-in.
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert client.session.get_expire_at_browser_close()
 
     # Her address changes in Pathway: the link is by subject now, so she is still herself.
     User.objects.filter(pk=sarah.pk).update(email="s.mitchell@trust.nhs.uk")
