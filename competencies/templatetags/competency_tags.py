@@ -174,6 +174,16 @@ def signature_line(assessment) -> str:
 
 
 @register.filter
+def signed_how(assessment) -> str:
+    """'Signed with a passkey' (or 'Revoked with…'); empty for records made before signatures
+    kept their method."""
+    how = SIGNED_HOW.get(assessment.signature_method, "")
+    if not how:
+        return ""
+    return f"{'Revoked' if assessment.outcome == 'revoked' else 'Signed'} {how}"
+
+
+@register.filter
 def credential_short(credential: str) -> str:
     """A passkey's credential id, short enough to read out: its first and last characters."""
     credential = credential or ""
