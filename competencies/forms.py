@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import Fieldset
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from competencies.models import Assessment, AssessmentMethod, Evidence
+from competencies.signing import allowed_methods
 from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
+from pathway.identity.config import may_use_password
+from pathway.identity.selectors import signing_choices
+from pathway.identity.signing import RESUME_FIELD, pending_take
 from pathway.lockout import Client
+from pathway.models import SignatureMethod
 from pathway.signatures import Signature
 
 
@@ -136,22 +143,74 @@ class SignOffRequestForm(forms.Form):
 
 
 class SignatureFormMixin:
-    """A form that is signed: the signer re-enters their password, as electronic practice
-    assessment records ask. The form only collects it; the service checks it (through
-    pathway.signatures) and its refusal, on "signature", is shown on the password box."""
+    """A form that is signed: the signer gives a fresh proof of identity, as electronic
+    practice assessment records ask: their password, their passkey (whose answer the page's
+    script puts in `passkey_response`), or a fresh sign-in to their NHS account (the page comes
+    back with `signature_resume`, and pathway.identity.signing puts the kept decision back).
 
-    service_error_fields = {"signature": "password"}
+    The form only collects it; the service checks it (through pathway.signatures) and its
+    refusal, on "signature", is shown on the password box when signing with a password, and
+    above the form otherwise. `signing` says which ways the page offers this signer."""
 
-    def signature(self, http_request) -> Signature:
-        return Signature.with_password(
-            self.cleaned_data.get("password", ""), client=Client.of(http_request)
+    signer = None
+    signing_record = None
+
+    def init_signing(self, *, signer=None, record=None) -> None:
+        self.signer = signer
+        self.signing_record = record
+        # The password box is needed only when signing with a password, by someone who has one.
+        self.fields["password"].required = self.signature_method() == SignatureMethod.PASSWORD and (
+            signer is None or (may_use_password(signer) and signer.has_usable_password())
         )
 
+    def signature_method(self) -> str:
+        data = self.data if self.is_bound else {}
+        if data.get(RESUME_FIELD):
+            return SignatureMethod.SSO
+        if data.get("passkey_response"):
+            return SignatureMethod.PASSKEY
+        chosen = data.get("sign_with")
+        if chosen in (SignatureMethod.PASSKEY, SignatureMethod.SSO):
+            return chosen
+        return SignatureMethod.PASSWORD
+
+    @cached_property
+    def signing(self):
+        allowed = allowed_methods(self.signing_record) if self.signing_record else None
+        return signing_choices(self.signer, allowed=allowed)
+
+    @property
+    def service_error_fields(self) -> dict:
+        if self.signature_method() == SignatureMethod.PASSWORD and self.signing.password:
+            return {"signature": "password"}
+        return {"signature": None}
+
+    def signature(self, http_request) -> Signature:
+        client = Client.of(http_request)
+        method = self.signature_method()
+        if method == SignatureMethod.SSO:
+            pending = pending_take(http_request, self.data.get(RESUME_FIELD))
+            return Signature.with_sso(pending, client=client)
+        if method == SignatureMethod.PASSKEY:
+            return Signature.with_passkey(self.data.get("passkey_response", ""), client=client)
+        return Signature.with_password(self.cleaned_data.get("password", ""), client=client)
+
     def forget_password(self) -> None:
-        """Never send a password back to the browser in a page."""
+        """Never send a password (or a used passkey answer) back to the browser in a page."""
         if self.is_bound:
             self.data = self.data.copy()
             self.data["password"] = ""
+            self.data.pop("passkey_response", None)
+            self.data.pop(RESUME_FIELD, None)
+
+
+def _signing_helper(*fields) -> FormHelper:
+    """The decision's fields; the page draws the <form> and the ways of signing around them
+    (templates/pathway/identity/signature_choices.html)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*fields)
+    return helper
 
 
 class SignOffForm(SignatureFormMixin, forms.Form):
@@ -192,7 +251,7 @@ class SignOffForm(SignatureFormMixin, forms.Form):
         error_messages={"required": "Enter your password to sign"},
     )
 
-    def __init__(self, *args, competency, **kwargs):
+    def __init__(self, *args, competency, signer=None, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(AssessmentMethod.choices)
         allowed = [m for m in competency.assessment_methods or [] if m in labels]
@@ -200,9 +259,8 @@ class SignOffForm(SignatureFormMixin, forms.Form):
         if len(allowed) == 1:
             self.fields["method"].initial = allowed[0]
         self.fields["assessed_on"].initial = timezone.localdate()
-        self.helper = nhsuk_helper(
-            "outcome", "method", "assessed_on", "feedback", "password", submit="Sign and save"
-        )
+        self.init_signing(signer=signer, record=record)
+        self.helper = _signing_helper("outcome", "method", "assessed_on", "feedback")
 
     def clean(self):
         cleaned = super().clean()
@@ -229,7 +287,7 @@ class RevokeForm(SignatureFormMixin, forms.Form):
         error_messages={"required": "Enter your password to sign"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, signer=None, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("reason", "password", submit="Revoke decision")
-        self.helper.layout[-1].field_classes = "nhsuk-button nhsuk-button--warning"
+        self.init_signing(signer=signer, record=record)
+        self.helper = _signing_helper("reason")

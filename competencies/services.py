@@ -18,6 +18,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from competencies import signing
 from competencies.ledger import current_key_id
 from competencies.models import (
     KEYED_HASH_VERSION,
@@ -770,7 +771,18 @@ def sign_off_request_decide(
     feedback = _check_decision(
         sign_off_request, outcome=outcome, method=method, assessed_on=assessed_on, feedback=feedback
     )
-    signed = signature_verify(signer=actor, signature=signature)
+    signed = signature_verify(
+        signer=actor,
+        signature=signature,
+        statement=signing.decision_statement(
+            sign_off_request,
+            outcome=outcome,
+            method=method,
+            assessed_on=assessed_on,
+            feedback=feedback,
+        ),
+        allowed=signing.allowed_methods(sign_off_request.record),
+    )
     return _record_decision(
         sign_off_request,
         signed=signed,
@@ -843,7 +855,14 @@ def sign_off_transcribe(
     if not record.progress.filter(competency=competency).exists():
         raise ValidationError("This competency is not part of the trainee's record")
     _not_in_future_or_before_start(record, assessed_on, "assessed_on")
-    signed = signature_verify(signer=actor, signature=signature)
+    signed = signature_verify(
+        signer=actor,
+        signature=signature,
+        statement=signing.transcription_statement(
+            record, competency, assessed_on=assessed_on, signed_by=signed_by
+        ),
+        allowed=signing.allowed_methods(record),
+    )
     with transaction.atomic():
         assessment = _append_assessment(
             record=record,
@@ -877,7 +896,12 @@ def assessment_revoke(*, actor: User, assessment, reason: str, signature: Signat
         raise ValidationError("A revocation cannot itself be revoked")
     if Assessment.objects.filter(revokes=assessment).exists():
         raise ValidationError("This decision has already been revoked")
-    signed = signature_verify(signer=actor, signature=signature)
+    signed = signature_verify(
+        signer=actor,
+        signature=signature,
+        statement=signing.revocation_statement(assessment, reason=reason),
+        allowed=signing.allowed_methods(assessment.record),
+    )
     role = (
         "Lead nurse" if actor.has_role("lead_nurse") and actor != assessment.assessor else "Mentor"
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from competencies.views import frameworks, interchange, records, signoff
+from competencies.views import frameworks, interchange, records, sign_with, signoff
 
 app_name = "competencies"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("frameworks/", include(interchange.urlpatterns)),
     path("", include(records.urlpatterns)),
     path("", include(signoff.urlpatterns)),
+    path("", include(sign_with.urlpatterns)),
 ]

@@ -24,11 +24,15 @@ class Kind(models.TextChoices):
     )
     APPLICATION_DECIDED = "application_decided", "Your application to the programme moves on"
     ACCOUNT_LOCKED = "account_locked", "Your account is locked after too many wrong attempts"
+    SIGN_IN_CHANGED = (
+        "sign_in_changed",
+        "A passkey or NHS account is added to, or removed from, your account",
+    )
 
 
 # Security notices: always emailed, never offered as an email choice. The holder of an account
 # must hear that someone has been guessing at it.
-ALWAYS_EMAILED = frozenset({Kind.ACCOUNT_LOCKED})
+ALWAYS_EMAILED = frozenset({Kind.ACCOUNT_LOCKED, Kind.SIGN_IN_CHANGED})
 
 
 class NotificationQuerySet(models.QuerySet):

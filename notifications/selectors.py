@@ -19,6 +19,7 @@ KIND_ROLES = {
     Kind.SUPPORT_REQUESTED: (RoleCode.MANAGER,),
     Kind.APPLICATION_DECIDED: (),  # band 3 staff, whatever their roles
     Kind.ACCOUNT_LOCKED: (),  # always emailed: not a choice
+    Kind.SIGN_IN_CHANGED: (),  # always emailed: not a choice
 }
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
@@ -152,3 +153,48 @@ def notify_account_locked(sender, request=None, username=None, **kwargs) -> None
 
 def _cooloff_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+SIGN_IN_CHANGES = {
+    "passkey_added": (
+        "A passkey was added to your Pathway account",
+        "A passkey called “{name}” was added to your Pathway account. It can be used to sign "
+        "in and to sign records as you.",
+    ),
+    "passkey_renamed": (
+        "A passkey on your Pathway account was renamed",
+        "A passkey on your Pathway account was renamed from {name}.",
+    ),
+    "passkey_removed": (
+        "A passkey was removed from your Pathway account",
+        "The passkey called “{name}” was removed from your Pathway account. It can no longer "
+        "be used to sign in or to sign records.",
+    ),
+    "passkey_copied": (
+        "A passkey on your Pathway account was refused",
+        "The passkey called “{name}” was refused and switched off: the count it keeps of its "
+        "uses went backwards, which can mean it was copied to another device. Remove it on "
+        "your account page, and tell your lead nurse and the trust's IT service desk.",
+    ),
+    "account_linked": (
+        "Your NHS account is linked to Pathway",
+        "Your NHS account was linked to your Pathway account when you signed in with it. You "
+        "can now sign in to Pathway with your NHS account.",
+    ),
+}
+
+
+def notify_sign_in_changed(sender, person=None, change="", name="", **kwargs) -> None:
+    """Receiver of pathway.identity.signals.sign_in_changed: tell the person, by email
+    whatever their choices, so a change they did not make does not go unnoticed."""
+    if person is None or change not in SIGN_IN_CHANGES:
+        return
+    subject, body = SIGN_IN_CHANGES[change]
+    notify(
+        recipient=person,
+        kind=Kind.SIGN_IN_CHANGED,
+        subject=subject,
+        body=body.format(name=name)
+        + "\n\nIf this was not you, tell your lead nurse or the trust's IT service desk now.",
+        url=reverse("identity:passkeys" if change.startswith("passkey") else "pathway:account"),
+    )

@@ -80,3 +80,7 @@ admin.site.register(Site)
 admin.site.register(Module)
 admin.site.site_header = "Pathway administration"
 admin.site.site_title = "Pathway admin"
+
+
+# Passkeys and NHS account links (pathway/identity/admin.py).
+from pathway.identity import admin as identity_admin  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
+from pathway.identity.config import local_passwords_enabled, may_use_password
 from pathway.lockout import Client
 from pathway.models import Allocation, RoleCode, User
 from pathway.preparation import confirmation_message
@@ -98,8 +99,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def get_users(self, email):
         # Django skips people without a usable password; but people added by a bulk enrolment
-        # have none yet, and this is how they choose their first one.
-        return User._default_manager.filter(email__iexact=email, is_active=True)
+        # have none yet, and this is how they choose their first one. With local passwords
+        # off, only break-glass accounts have a password to reset.
+        people = User._default_manager.filter(email__iexact=email, is_active=True)
+        return people if local_passwords_enabled() else people.filter(is_superuser=True)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -108,6 +111,13 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
         self.helper = nhsuk_helper("new_password1", "new_password2", submit="Set password")
+
+    def clean(self):
+        if not may_use_password(self.user):
+            raise ValidationError(
+                "Pathway does not use passwords at your trust: sign in with your NHS account"
+            )
+        return super().clean()
 
 
 class AllocationForm(forms.Form):

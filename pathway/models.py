@@ -306,12 +306,21 @@ class Programme(models.Model):
     lead = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_programmes"
     )
+    # How mentors may sign this programme's records (pathway/signatures.py): SignatureMethod
+    # values. Empty: any way Pathway offers.
+    signature_methods = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def allowed_signature_methods(self) -> frozenset[str] | None:
+        """The methods this programme allows, or None when it sets no rule."""
+        chosen = frozenset(self.signature_methods or ()) & set(SignatureMethod.values)
+        return chosen or None
 
 
 class Module(models.Model):
@@ -435,3 +444,11 @@ class MentorPreparation(models.Model):
             raise ValidationError(
                 {"last_update_on": "The annual update must be on or after the preparation date"}
             )
+
+
+# The ways a person proves who they are besides a password (pathway/identity/models.py).
+from pathway.identity.models import (  # noqa: E402, F401
+    ExternalIdentity,
+    Passkey,
+    PasskeyChallenge,
+)

@@ -80,3 +80,6 @@ can_keep_mentor_register = is_lead_nurse | is_practice_educator
 rules.add_perm("pathway.view_mentor_register", can_keep_mentor_register)
 rules.add_perm("pathway.record_mentor_preparation", can_keep_mentor_register)
 rules.add_perm("pathway.view_mentor_preparation", can_keep_mentor_register | (is_self & is_mentor))
+
+# Which ways of signing a programme's records allows (pathway/identity): the lead nurse.
+rules.add_perm("pathway.set_signature_methods", is_lead_nurse)

@@ -152,6 +152,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Refuses password sign-in, before any check, when local passwords are off (ADR 0022).
+    "pathway.identity.backends.LocalPasswordsGate",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Argon2id first (pathway/hashers.py, ADR 0018); PBKDF2 only to read the hashes stored before
@@ -286,6 +288,56 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Signing in and signing records (docs/identity.md lists every variable and how to register
+# Pathway with Entra ID or NHS CIS2; ADR 0022 says why). Single sign-on is OpenID Connect and is
+# off while PATHWAY_OIDC_ISSUER is empty: then the sign-in page is the password form alone.
+PATHWAY_OIDC_ISSUER = os.environ.get("PATHWAY_OIDC_ISSUER", "").strip()
+# Where the provider's discovery document is; by default the issuer's own well-known address.
+PATHWAY_OIDC_DISCOVERY_URL = os.environ.get("PATHWAY_OIDC_DISCOVERY_URL", "").strip()
+PATHWAY_OIDC_CLIENT_ID = os.environ.get("PATHWAY_OIDC_CLIENT_ID", "").strip()
+PATHWAY_OIDC_CLIENT_SECRET = os.environ.get("PATHWAY_OIDC_CLIENT_SECRET", "")
+# A PEM private key file: Pathway then authenticates to the token endpoint with a signed JWT
+# (private_key_jwt, as CIS2 asks) instead of the client secret.
+PATHWAY_OIDC_PRIVATE_KEY_FILE = os.environ.get("PATHWAY_OIDC_PRIVATE_KEY_FILE", "").strip()
+PATHWAY_OIDC_PRIVATE_KEY_ID = os.environ.get("PATHWAY_OIDC_PRIVATE_KEY_ID", "").strip()
+PATHWAY_OIDC_SCOPES = os.environ.get("PATHWAY_OIDC_SCOPES", "openid email profile").strip()
+PATHWAY_OIDC_EMAIL_CLAIM = os.environ.get("PATHWAY_OIDC_EMAIL_CLAIM", "email").strip()
+PATHWAY_OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get(
+    "PATHWAY_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"
+).strip()
+# Empty: the provider gives no employee number, and people are linked by email alone.
+PATHWAY_OIDC_EMPLOYEE_NUMBER_CLAIM = os.environ.get(
+    "PATHWAY_OIDC_EMPLOYEE_NUMBER_CLAIM", ""
+).strip()
+PATHWAY_OIDC_NAME_CLAIM = os.environ.get("PATHWAY_OIDC_NAME_CLAIM", "name").strip()
+# Signing out of Pathway signs out of the provider too, when it offers an end_session_endpoint.
+PATHWAY_OIDC_END_SESSION = env_bool("PATHWAY_OIDC_END_SESSION", True)
+PATHWAY_OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("PATHWAY_OIDC_CLOCK_SKEW_SECONDS", "60"))
+# Signing a record by signing in to the provider again: how recent that sign-in must be.
+PATHWAY_OIDC_REAUTH_MAX_AGE_SECONDS = int(
+    os.environ.get("PATHWAY_OIDC_REAUTH_MAX_AGE_SECONDS", "300")
+)
+PATHWAY_OIDC_TIMEOUT_SECONDS = int(os.environ.get("PATHWAY_OIDC_TIMEOUT_SECONDS", "10"))
+# Someone the provider knows but Pathway does not: refused (their lead nurse adds them), unless
+# this is on, when an account without any role is made for them.
+PATHWAY_SSO_CREATE_PEOPLE = env_bool("PATHWAY_SSO_CREATE_PEOPLE", False)
+# Pathway's own passwords. Off: only break-glass accounts (superusers) sign in, reset or sign
+# with one; everyone else uses single sign-on or a passkey.
+PATHWAY_LOCAL_PASSWORDS = env_bool("PATHWAY_LOCAL_PASSWORDS", True)
+# Passkeys (WebAuthn): registered on the account page, used to sign in and to sign records.
+# They are bound to the site's name (PATHWAY_PASSKEY_RP_ID, by default PATHWAY_BASE_URL's host)
+# and need HTTPS (or localhost).
+PATHWAY_PASSKEYS = env_bool("PATHWAY_PASSKEYS", False)
+PATHWAY_PASSKEY_RP_ID = os.environ.get("PATHWAY_PASSKEY_RP_ID", "").strip()
+
+
+def origin_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 # Content Security Policy (django-csp): nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -301,6 +353,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Signing out, and signing a record with the NHS account, are forms whose answer redirects to
+# the provider: form-action must allow its origin.
+if origin_of(PATHWAY_OIDC_ISSUER):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(PATHWAY_OIDC_ISSUER))
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pathway import views
+from pathway.identity import views as identity_views
 
 app_urls = (
     [
@@ -26,7 +27,9 @@ app_urls = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out ends the NHS account's session too (pathway/identity/views.py).
+    path("sign-out/", identity_views.sign_out, name="logout"),
+    path("", include("pathway.identity.urls")),
     path(
         "password-reset/",
         views.PasswordResetView.as_view(template_name="registration/password_reset.html"),

@@ -459,7 +459,11 @@ def fingerprint() -> dict[str, tuple[int, str]]:
     """Each model's row count and a hash of all its rows."""
     state = {}
     for model in _checked_models():
-        rows = list(model._base_manager.order_by("pk").values_list())
+        # Binary columns come back from PostgreSQL as memoryviews, whose repr is an address.
+        rows = [
+            tuple(bytes(value) if isinstance(value, memoryview) else value for value in row)
+            for row in model._base_manager.order_by("pk").values_list()
+        ]
         state[model._meta.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return state
 

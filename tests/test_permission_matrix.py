@@ -8,9 +8,12 @@ have an entry in MATRIX below, which says, for GET and for POST, what each of te
     OK        for POST: 200 (a form shown again with its errors) or 302 (the action was done);
               never a redirect to sign in
     LOGIN     a redirect to /sign-in/?next=... (anonymous people)
+    400       a request that cannot be answered (a sign-in callback with no sign-in under way,
+              a passkey challenge asked for an incomplete decision): a clear page or answer
     403       refused: signed in, but not allowed
     404       refused without saying the thing exists (a trainee's private record)
     405       method not allowed
+    503       a service Pathway depends on cannot be reached (the NHS sign-in service)
 
 "*" is the answer for everyone not named. A pattern is named "namespace:name" (an unnamed one
 by its route). A page added without an entry here makes its test fail, so that nobody can add a
@@ -662,6 +665,15 @@ def world(built_world, db):
 
 
 @pytest.fixture(autouse=True)
+def part_settings(settings):
+    """Settings a part asks for (SETTINGS in tests/matrix/<app>.py): its features turned on,
+    so that its pages are checked as a deployment using them serves them."""
+    for part in parts():
+        for name, value in getattr(part, "SETTINGS", {}).items():
+            setattr(settings, name, value)
+
+
+@pytest.fixture(autouse=True)
 def quiet_refusals():
     """Hundreds of 403s and 404s are expected here: log only errors (500s still show)."""
     logger = logging.getLogger("django.request")
@@ -733,7 +745,7 @@ def ask(client: Client, method: str, url: str, data: dict):
 
 
 def test_the_matrix_names_only_real_people_methods_and_answers():
-    allowed = {200, 302, OK, LOGIN, 403, 404, 405}
+    allowed = {200, 302, OK, LOGIN, 400, 403, 404, 405, 503}
     problems = []
     for name, spec in MATRIX.items():
         if set(spec) != set(METHODS):

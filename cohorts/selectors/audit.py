@@ -28,7 +28,7 @@ from django.utils.text import capfirst
 
 from cohorts.models import Cohort, Enrolment
 from competencies.models import AssessmentMethod, Competency, Domain, Framework, TrainingRecord
-from pathway.models import Allocation, ClinicalArea, User
+from pathway.models import Allocation, ClinicalArea, ExternalIdentity, Passkey, User
 
 PAGE_SIZE = 50
 
@@ -62,6 +62,21 @@ AUDITED: tuple[AuditedKind, ...] = (
     AuditedKind("framework", "Framework", Framework),
     AuditedKind("domain", "Domain", Domain),
     AuditedKind("competency", "Competency", Competency),
+    # How people sign in and sign records (pathway/identity): their passkeys and NHS accounts.
+    AuditedKind(
+        "passkey",
+        "Passkey",
+        Passkey,
+        subject="person_id",
+        describe=lambda row, names: f"Passkey {row.name} of {names.get(User, row.person_id)}",
+    ),
+    AuditedKind(
+        "nhs_account",
+        "NHS account link",
+        ExternalIdentity,
+        subject="person_id",
+        describe=lambda row, names: f"NHS account of {names.get(User, row.person_id)}",
+    ),
 )
 KINDS = {kind.key: kind for kind in AUDITED}
 

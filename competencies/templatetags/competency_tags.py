@@ -149,3 +149,42 @@ def _expiry(expires_on):
         '<span class="nhsuk-body-s nhsuk-u-display-block">Expires {}</span>',
         date_format(expires_on, "j M Y"),
     )
+
+
+SIGNED_HOW = {
+    "password": "with a password",
+    "passkey": "with a passkey",
+    "sso": "with their NHS account",
+}
+
+
+@register.filter
+def signature_line(assessment) -> str:
+    """How a decision was signed, by whom and when, as the record keeps it: "Signed with a
+    passkey by Sarah Mitchell, NMC 12A3456B, 2 Dec 2026 14:05"."""
+    from django.utils.timezone import localtime
+
+    verb = "Revoked" if assessment.outcome == "revoked" else "Signed"
+    how = SIGNED_HOW.get(assessment.signature_method, "")
+    who = [assessment.assessor_name]
+    if assessment.assessor_registration:
+        who.append(assessment.assessor_registration)
+    who.append(date_format(localtime(assessment.created_at), "j M Y H:i"))
+    return f"{verb} {how + ' ' if how else ''}by {', '.join(who)}"
+
+
+@register.filter
+def signed_how(assessment) -> str:
+    """'Signed with a passkey' (or 'Revoked with…'); empty for records made before signatures
+    kept their method."""
+    how = SIGNED_HOW.get(assessment.signature_method, "")
+    if not how:
+        return ""
+    return f"{'Revoked' if assessment.outcome == 'revoked' else 'Signed'} {how}"
+
+
+@register.filter
+def credential_short(credential: str) -> str:
+    """A passkey's credential id, short enough to read out: its first and last characters."""
+    credential = credential or ""
+    return credential if len(credential) <= 16 else f"{credential[:8]}…{credential[-6:]}"

@@ -12,7 +12,8 @@ from django.utils import timezone
 from competencies import forms, selectors, services
 from competencies.access import access_assessment, access_sign_off_request
 from competencies.models import SignOffRequest
-from pathway.formtools import get_or_post, posted_data, submit
+from pathway.formtools import get_or_post, submit
+from pathway.identity.signing import signing_data
 from pathway.models import RoleCode
 
 SUPPORT_ROLES = (RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER)
@@ -46,7 +47,9 @@ def sign_off(request, pk):
         return redirect("competencies:competency_detail", record.pk, competency.pk)
     if not request.user.has_perm("competencies.decide_request", sign_off_request):
         raise PermissionDenied
-    form = forms.SignOffForm(posted_data(request), competency=competency)
+    form = forms.SignOffForm(
+        signing_data(request), competency=competency, signer=request.user, record=record
+    )
     if done := submit(
         request,
         form,
@@ -83,7 +86,7 @@ def sign_off(request, pk):
 @get_or_post
 def revoke(request, pk):
     assessment = access_assessment(request.user, pk, act="competencies.revoke_assessment")
-    form = forms.RevokeForm(posted_data(request))
+    form = forms.RevokeForm(signing_data(request), signer=request.user, record=assessment.record)
     if submit(
         request,
         form,

@@ -250,6 +250,8 @@ def test_assessments_and_other_records_have_no_history_of_their_own():
         "pathway.HistoricalUser",
         "pathway.HistoricalUser_roles",
         "pathway.HistoricalAllocation",
+        "pathway.HistoricalPasskey",
+        "pathway.HistoricalExternalIdentity",
         "cohorts.HistoricalEnrolment",
         "competencies.HistoricalFramework",
         "competencies.HistoricalDomain",

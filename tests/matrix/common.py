@@ -1,7 +1,8 @@
 """The vocabulary of the permission matrix, shared by its parts.
 
 tests/test_permission_matrix.py holds the core pages; each later app adds a module in this
-package (tests/matrix/<app>.py) with MATRIX and KWARGS dicts, optionally POST_DATA, and
+package (tests/matrix/<app>.py) with MATRIX and KWARGS dicts, optionally POST_DATA, optionally
+SETTINGS (turned on for every matrix test, e.g. a feature a deployment may switch on), and
 optionally extend_world(world), which adds that app's objects to the shared World (after the
 core world is built, in INSTALLED_APPS order of the module names).
 """

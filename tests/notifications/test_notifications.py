@@ -16,7 +16,7 @@ from django.utils import timezone
 from competencies import services as competency_services
 from competencies.models import Assessment, CompetencyProgress, ProgressState
 from notifications import services
-from notifications.models import EmailPreference, Kind, Notification
+from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -347,7 +347,7 @@ def test_a_kind_outside_someones_roles_is_refused_as_a_choice(client):
         (factories.Band3StaffFactory, {Kind.APPLICATION_DECIDED}),
         # None reach them: offer every kind there is a choice about (not security notices,
         # which are always emailed).
-        (factories.AdministratorFactory, set(Kind.values) - {Kind.ACCOUNT_LOCKED}),
+        (factories.AdministratorFactory, set(Kind.values) - ALWAYS_EMAILED),
     ],
 )
 def test_the_kinds_each_person_is_offered(make, expected):
