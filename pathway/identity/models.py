@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from pathway.history import AuditHistory
 
 
 class ExternalIdentity(models.Model):
@@ -32,7 +33,7 @@ class ExternalIdentity(models.Model):
     linked_at = models.DateTimeField(default=timezone.now)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["last_signed_in_at"])
+    history = AuditHistory(excluded_fields=["last_signed_in_at"])
 
     class Meta:
         ordering = ["person", "issuer"]
@@ -72,7 +73,7 @@ class Passkey(models.Model):
         help_text="Its signature counter went backwards: it may have been copied.",
     )
 
-    history = HistoricalRecords(excluded_fields=["public_key", "sign_count", "last_used_at"])
+    history = AuditHistory(excluded_fields=["public_key", "sign_count", "last_used_at"])
 
     class Meta:
         ordering = ["person", "created_at", "id"]
