@@ -28,8 +28,11 @@ seed: migrate
 run: seed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in parallel, one process a core (pytest-xdist); tests that must not run side by
+# side share an xdist group. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # End-to-end tests in a real browser: Debian's Chromium, installed here when missing.
 CHROMIUM ?= /usr/bin/chromium
