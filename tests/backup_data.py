@@ -48,7 +48,42 @@ def top_up() -> None:
     group.permissions.add(Permission.objects.get(codename="view_organisation"))
     person.groups.add(group)
     person.user_permissions.add(Permission.objects.get(codename="view_site"))
+    # A passkey (added through the service, answered by the software authenticator the identity
+    # tests use), a challenge still waiting for its answer, and an NHS account linked at a
+    # first single sign-on: each with its audit history.
+    _identity_rows(mentor=_a_mentor(record))
     # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
     from django.core.management import call_command
 
     call_command("ledger_checkpoint", verbosity=0)
+
+
+def _a_mentor(record):
+    from pathway.models import User
+
+    return User.objects.exclude(pk=record.trainee_id).filter(is_active=True).order_by("pk").first()
+
+
+def _identity_rows(*, mentor) -> None:
+    from django.test import override_settings
+
+    from pathway.identity import passkeys as passkey_protocol
+    from pathway.identity import services as identity_services
+    from tests.identity.authenticator import SoftAuthenticator
+
+    with override_settings(
+        PATHWAY_PASSKEYS=True, PATHWAY_PASSKEY_RP_ID="", PATHWAY_BASE_URL="http://testserver"
+    ):
+        authenticator = SoftAuthenticator()
+        options = passkey_protocol.registration_options(mentor)
+        identity_services.passkey_register(
+            actor=mentor, name="Ward 7 computer", response_json=authenticator.create(options)
+        )
+        passkey_protocol.registration_options(mentor)  # left waiting, as an abandoned ceremony
+    with override_settings(
+        PATHWAY_OIDC_ISSUER="https://login.example.nhs.uk", PATHWAY_OIDC_CLIENT_ID="pathway"
+    ):
+        identity_services.sso_sign_in(
+            claims={"sub": "nhs-subject-1", "email": mentor.email, "email_verified": True},
+            issuer="https://login.example.nhs.uk",
+        )

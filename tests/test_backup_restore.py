@@ -189,6 +189,11 @@ def _columns(model) -> list[str]:
     return columns
 
 
+def _as_bytes(row: tuple) -> tuple:
+    # PostgreSQL gives binary columns as memoryviews, which compare by identity in a tuple.
+    return tuple(bytes(value) if isinstance(value, memoryview) else value for value in row)
+
+
 def table_rows(alias: str) -> dict[str, list[tuple]]:
     """Every row of every table the backup carries, as the models read them."""
     rows = {}
@@ -198,9 +203,11 @@ def table_rows(alias: str) -> dict[str, list[tuple]]:
         if model._meta.auto_created:
             # A many-to-many table: `loaddata` adds its pairs afresh, so its ids are not kept.
             columns.remove(model._meta.pk.attname)
-            rows[model._meta.label] = sorted(queryset.values_list(*columns))
+            rows[model._meta.label] = sorted(map(_as_bytes, queryset.values_list(*columns)))
         else:
-            rows[model._meta.label] = list(queryset.order_by("pk").values_list(*columns))
+            rows[model._meta.label] = [
+                _as_bytes(row) for row in queryset.order_by("pk").values_list(*columns)
+            ]
     return rows
 
 

@@ -12,9 +12,9 @@ from pathway.models import SignatureMethod
 NAME_HINT = "So you can tell your passkeys apart, for example Ward 7 computer or My phone"
 
 
-def _name_field(label: str) -> forms.CharField:
+def _name_field() -> forms.CharField:
     return forms.CharField(
-        label=label,
+        label="Name for this passkey",
         help_text=NAME_HINT,
         max_length=60,
         error_messages={
@@ -35,7 +35,7 @@ def _response_field(required_message: str) -> forms.CharField:
 
 
 class PasskeyAddForm(forms.Form):
-    name = _name_field("Name for this passkey")
+    name = _name_field()
     passkey_response = _response_field("Your browser did not create a passkey. Try again.")
 
     def __init__(self, *args, **kwargs):
@@ -58,10 +58,11 @@ class PasskeyAddForm(forms.Form):
 
 
 class PasskeyRenameForm(forms.Form):
-    name = _name_field("New name")
+    name = _name_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].label = "New name"
         self.helper = nhsuk_helper("name", submit="Save name")
 
 
