@@ -68,6 +68,7 @@ class Cohort(models.Model):
         default=12, validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-intake_date", "name"]

@@ -48,7 +48,11 @@ class Markup:
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when it names one (or the
     field the form shows it on: `service_error_fields`, e.g. a service's "signature" on the
-    password box), else above the form, so the error summary lists it."""
+    password box), else above the form, so the error summary lists it. A stale edit (someone
+    else saved first) is shown with their changes, by a versioned form."""
+    if hasattr(error, "changes") and hasattr(form, "show_stale"):
+        form.show_stale(error)
+        return
     if hasattr(error, "error_dict"):
         aliases = getattr(form, "service_error_fields", {})
         for name, problems in error.message_dict.items():

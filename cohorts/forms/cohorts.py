@@ -5,15 +5,18 @@ from __future__ import annotations
 from django import forms
 
 from cohorts.models import Cohort, EnrolmentStatus
-from cohorts.services.cohorts import ALLOWED_CHANGES
+from cohorts.services.cohorts import ALLOWED_CHANGES, COHORT_EDITED
 from competencies.models import Framework
 from pathway import formtools
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.models import ClinicalArea, Programme
 
 
-class CohortForm(forms.Form):
+class CohortForm(VersionedForm, forms.Form):
+    versioned_fields = COHORT_EDITED
+
     programme = formtools.ModelChoiceField(
         queryset=Programme.objects.order_by("name"),
         empty_label=None,
@@ -69,9 +72,9 @@ class CohortForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
+        if "version" in self.fields:
             # A cohort's programme and framework are fixed once trainees may be on it.
             del self.fields["programme"]
             del self.fields["framework"]

@@ -22,6 +22,10 @@ def cohorts_for(user) -> QuerySet[Cohort]:
     return cohorts.filter(enrolments__trainee__in=supported.values("trainee")).distinct()
 
 
+def cohort_by_pk(pk) -> Cohort:
+    return Cohort.objects.select_related("programme", "framework").get(pk=pk)
+
+
 def people_who_can_enrol(cohort: Cohort) -> QuerySet[User]:
     """Active people without a current enrolment anywhere (anyone can become a trainee)."""
     current = Enrolment.objects.filter(status__in=CURRENT_STATUSES).values("trainee")

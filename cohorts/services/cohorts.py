@@ -18,6 +18,7 @@ from cohorts.models import (
 )
 from competencies import services as competency_services
 from competencies.models import Framework, TrainingRecord
+from pathway.concurrency import locked, version_check
 from pathway.models import ClinicalArea, Programme, RoleCode, User
 
 
@@ -63,9 +64,27 @@ def cohort_create(
     return cohort
 
 
+# What the cohort edit form changes, and so what its version covers.
+COHORT_EDITED = (
+    "name",
+    "intake_date",
+    "planned_end_date",
+    "clinical_areas",
+    "status",
+    "review_interval_weeks",
+)
+
+
 @transaction.atomic
-def cohort_update(*, actor: User | None, cohort: Cohort, clinical_areas=None, **fields) -> Cohort:
+def cohort_update(
+    *, actor: User | None, cohort: Cohort, clinical_areas=None, version=None, **fields
+) -> Cohort:
+    """Save a cohort's details. `version` is the edit form's (pathway/concurrency.py): a save
+    from a form drawn before someone else's save is refused with their change shown."""
     _require(actor, "cohorts.manage_cohorts")
+    cohort = locked(cohort)
+    version_check(cohort, version, fields=COHORT_EDITED)
+    cohort._history_user = actor  # the audit history names who, outside a request too
     for name in ("name", "intake_date", "planned_end_date", "status", "review_interval_weeks"):
         if name in fields:
             setattr(cohort, name, fields[name])

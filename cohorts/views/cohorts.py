@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from cohorts.access import access_cohort
 from cohorts.forms import cohorts as forms
 from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import cohorts as selectors
 from cohorts.services import cohorts as services
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, posted_data, submit
 from pathway.models import Programme
 from pathway.permissions import require_perm
 
@@ -58,7 +59,7 @@ def cohort_create(request):
 @require_http_methods(["GET", "POST"])
 @require_perm("cohorts.manage_cohorts")
 def cohort_edit(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = access_cohort(request.user, pk, act="cohorts.manage_cohorts")
     initial = {
         "name": cohort.name,
         "intake_date": cohort.intake_date,
@@ -67,15 +68,14 @@ def cohort_edit(request, pk):
         "status": cohort.status,
         "review_interval_weeks": cohort.review_interval_weeks,
     }
-    form = forms.CohortForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(actor=request.user, cohort=cohort, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{cohort.name} saved")
-            return redirect("cohorts:cohort_detail", cohort.pk)
+    form = forms.CohortForm(posted_data(request), initial=initial, versioned=cohort)
+    if submit(
+        request,
+        form,
+        lambda data: services.cohort_update(actor=request.user, cohort=cohort, **data),
+    ):
+        messages.success(request, f"{cohort.name} saved")
+        return redirect("cohorts:cohort_detail", cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
 
 

@@ -386,4 +386,13 @@ def error_summary(*forms_or_formsets) -> str:
     items = error_summary_items(*forms_or_formsets)
     if not items:
         return ""
-    return render_to_string("includes/error_summary.html", {"error_list": items})
+    # A versioned form refused as stale (pathway/concurrency.py) lists the other person's
+    # changes under the summary, so the two versions can be compared before saving again.
+    changes = [
+        change
+        for candidate in forms_or_formsets
+        for change in getattr(candidate, "stale_changes", None) or []
+    ]
+    return render_to_string(
+        "includes/error_summary.html", {"error_list": items, "stale_changes": changes}
+    )
