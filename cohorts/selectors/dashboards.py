@@ -374,6 +374,7 @@ def _judge(row: TraineeRow, *, cohort: Cohort, milestones, today) -> TraineeRow:
             achieved=row.achieved,
             required=row.required,
             last_achieved_on=row.last_achieved_on,
+            planned_end=cohort.planned_end_date,
         )
         interval = datetime.timedelta(weeks=cohort.review_interval_weeks)
         row.next_review_due = (row.last_review or row.start_date) + interval
