@@ -58,6 +58,7 @@ class AuditedKind:
 AUDITED: tuple[AuditedKind, ...] = (
     AuditedKind("person", "Person", User, subject="id", m2m=("roles",)),
     AuditedKind("allocation", "Allocation", Allocation, subject="trainee_id"),
+    AuditedKind("cohort", "Cohort", Cohort),
     AuditedKind("enrolment", "Enrolment", Enrolment, subject="trainee_id"),
     AuditedKind("framework", "Framework", Framework),
     AuditedKind("domain", "Domain", Domain),
