@@ -312,3 +312,24 @@ class TaskImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file", submit="Import tasks")
         self.helper.form_enctype = "multipart/form-data"
+
+
+class WardQuestionForm(forms.Form):
+    """The ward's question, "who can do this now?": a competency held by someone on the ward.
+    Always a GET, so the answer can be bookmarked and printed."""
+
+    competency = forms.ChoiceField(
+        label="Competency",
+        help_text="Every competency that someone on this ward is training for or holds",
+        error_messages={
+            "required": "Select a competency",
+            "invalid_choice": "Select a competency from the list",
+        },
+    )
+
+    def __init__(self, data=None, *, choices=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["competency"].choices = [("", "Select a competency"), *choices]
+        self.helper = nhsuk_helper("competency", submit="Show who can do it")
+        self.helper.form_method = "get"
+        self.helper.form_id = "ward-question"
