@@ -5,7 +5,7 @@
 - trainees see the job description they are working towards; the staff supporting a trainee see
   that trainee's (the view checks competencies.view_record on the record as well);
 - what a trainee or qualified assistant practitioner may do (their current competence) is seen
-  by the person, their current line manager and mentor, the lead nurse, and any registered nurse
+  by the person, their current line manager, the lead nurse, and any registered nurse
   working in the same clinical area today. Pathway has no "nurse in charge" role: the nurse in
   charge of a shift is one of the ward's registered nurses and changes shift by shift, so the
   ward's registered nurses (and its ward manager) are exactly the people who may be in charge;
@@ -19,7 +19,6 @@ from pathway.models import RegistrationBody
 from pathway.rules import (
     is_administrator,
     is_current_manager_of,
-    is_current_mentor_of,
     is_lead_nurse,
     is_manager,
     is_mentor,
@@ -81,7 +80,6 @@ rules.add_perm(
     "roledesign.view_current_competence",
     is_self
     | is_current_manager_of
-    | is_current_mentor_of
     | is_lead_nurse
     | (ward_nurse & works_in_same_area & trains_or_trained),
 )
