@@ -56,6 +56,13 @@ def world():
             else None,
             expires_on=expires,
         )
+    # A whole framework's worth still to learn: the printout must still fit one page.
+    domain = codes["B1"].domain
+    for n in range(24):
+        extra = factories.CompetencyFactory(
+            domain=domain, code=f"C{n + 10}", title=f"Clinical skill {n + 10}", order=10 + n
+        )
+        CompetencyProgress.objects.create(record=record, competency=extra)
     priya = factories.TraineeFactory(full_name="Priya Patel", clinical_area=area)
     priya_record = factories.TrainingRecordFactory(
         trainee=priya, framework=framework, clinical_area=area
@@ -133,6 +140,7 @@ def test_the_nurse_in_charge_asks_who_can_do_it(page, live_server, sign_in, sign
     expect(page.get_by_test_id("held-B1")).to_contain_text("Expires soon")
     expect(page.get_by_test_id("held-B1")).to_contain_text("Patients with a NEWS2 score below 5")
     expect(page.get_by_test_id("supervised-B2")).to_contain_text("In progress")
+    expect(page.get_by_role("heading", name="Only under supervision (25)")).to_be_visible()
     expect(page.get_by_role("list", name="Never delegated to this role (1)")).to_contain_text(
         "Give intravenous drugs"
     )
