@@ -315,21 +315,22 @@ class TaskImportForm(forms.Form):
 
 
 class WardQuestionForm(forms.Form):
-    """The ward's question, "who can do this now?": a competency held by someone on the ward.
-    Always a GET, so the answer can be bookmarked and printed."""
+    """The ward's question, "who can do this now?": a competency someone on the ward is
+    training for or holds, or a task from the ward's role design. Always a GET, so the answer
+    can be bookmarked and printed."""
 
     competency = forms.ChoiceField(
-        label="Competency",
-        help_text="Every competency that someone on this ward is training for or holds",
+        label="Competency or task",
+        help_text="The competencies people on this ward train for, then the role design's tasks",
         error_messages={
-            "required": "Select a competency",
-            "invalid_choice": "Select a competency from the list",
+            "required": "Select a competency or task",
+            "invalid_choice": "Select a competency or task from the list",
         },
     )
 
     def __init__(self, data=None, *, choices=(), **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["competency"].choices = [("", "Select a competency"), *choices]
+        self.fields["competency"].choices = [("", "Select a competency or task"), *choices]
         self.helper = nhsuk_helper("competency", submit="Show who can do it")
         self.helper.form_method = "get"
         self.helper.form_id = "ward-question"

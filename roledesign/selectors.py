@@ -366,11 +366,16 @@ def competence_summary(person: User, *, today: datetime.date | None = None) -> C
 
 @dataclass
 class WardAnswer:
-    code: str
+    key: str
     title: str
     own: list  # HeldCompetency for each person who holds it now (one per person)
     supervised: list  # User: on the ward, training or trained, not holding it now
     conditions: list  # Condition
+    never: bool = False  # a task role design judged not suitable for the role
+    no_competency: bool = False  # a delegable task not yet made a competency
+
+
+TASK_PREFIX = "task-"
 
 
 def ward_people(area: ClinicalArea) -> list[User]:
@@ -379,6 +384,21 @@ def ward_people(area: ClinicalArea) -> list[User]:
         User.objects.filter(clinical_area=area, training_records__isnull=False, is_active=True)
         .distinct()
         .order_by("full_name", "id")
+    )
+
+
+def ward_tasks(area: ClinicalArea) -> list[Task]:
+    """The tasks the role design for this clinical area decided on, with the competencies made
+    from them. Two queries."""
+    return list(
+        Task.objects.filter(project__clinical_area=area)
+        .prefetch_related(
+            Prefetch(
+                "competency_links",
+                queryset=TaskCompetencyLink.objects.select_related("competency"),
+            )
+        )
+        .order_by("name", "id")
     )
 
 
@@ -399,18 +419,23 @@ def ward_competency_choices(area: ClinicalArea) -> list[tuple[str, str]]:
     return list(choices.items())
 
 
-def ward_who_can(
-    area: ClinicalArea, code: str, *, people=None, today: datetime.date | None = None
-) -> WardAnswer:
-    """Who on the ward may do this competency on their own now (signed off, not expired;
-    expiring soon flagged) and who only under supervision. A fixed number of queries."""
-    today = today or timezone.localdate()
+def ward_question_choices(area: ClinicalArea, tasks: list[Task]) -> list[tuple[str, str]]:
+    """What the ward may ask about: its competencies, then the role design's tasks."""
+    return ward_competency_choices(area) + [
+        (f"{TASK_PREFIX}{task.pk}", f"Task: {task.name}") for task in tasks
+    ]
+
+
+def _holders(area, codes, today) -> dict[int, HeldCompetency]:
+    """Per person on the ward, their current sign-off of one of these competency codes (the
+    latest). One query, none when there are no codes."""
+    if not codes:
+        return {}
     soon = today + datetime.timedelta(days=EXPIRING_SOON_DAYS)
-    people = ward_people(area) if people is None else people
     rows = (
         CompetencyProgress.objects.currently_achieved(today)
         .filter(
-            competency__code=code,
+            competency__code__in=codes,
             record__trainee__clinical_area=area,
             record__trainee__is_active=True,
         )
@@ -423,22 +448,49 @@ def ward_who_can(
             own[row.record.trainee_id] = HeldCompetency(
                 row, expiring_soon=row.expires_on is not None and row.expires_on <= soon
             )
-    title = dict(ward_competency_choices(area)).get(code, code)
-    keys = {_key(h.progress) for h in own.values()}
-    conditions, _ = _conditions_for(keys)
-    found = [c for key in sorted(keys) for c in conditions.get(key, [])]
-    unique = list({(c.task, c.conditions): c for c in found}.values())
+    return own
+
+
+def ward_who_can(
+    area: ClinicalArea,
+    key: str,
+    *,
+    people: list[User],
+    tasks: list[Task],
+    choices: list[tuple[str, str]],
+    today: datetime.date | None = None,
+) -> WardAnswer:
+    """Who on the ward may do this now on their own (signed off, not expired; expiring soon
+    flagged) and who only under supervision. `key` is a competency code, or a task (its
+    competencies answer; a task judged not suitable is done by nobody in the role). A fixed
+    number of queries."""
+    today = today or timezone.localdate()
+    task = next((t for t in tasks if f"{TASK_PREFIX}{t.pk}" == key), None)
+    never = task is not None and task.decision == DelegationDecision.NOT_SUITABLE
+    if task is None:
+        codes = {key}
+    else:
+        codes = set() if never else {link.competency.code for link in task.competency_links.all()}
+    own = _holders(area, codes, today)
+    if task is not None:
+        conditions = [Condition(task.name, task.conditions)] if task.conditions else []
+    else:
+        found, _ = _conditions_for({_key(h.progress) for h in own.values()})
+        unique = {(c.task, c.conditions): c for key in sorted(found) for c in found[key]}
+        conditions = list(unique.values())
     return WardAnswer(
-        code=code,
-        title=title,
+        key=key,
+        title=dict(choices).get(key, key),
         own=list(own.values()),
-        supervised=[p for p in people if p.pk not in own],
-        conditions=unique,
+        supervised=[] if never else [p for p in people if p.pk not in own],
+        conditions=[] if never else conditions,
+        never=never,
+        no_competency=task is not None and not never and not codes,
     )
 
 
-def ward_not_delegated(area: ClinicalArea) -> list[Task]:
-    return [t for t in _area_tasks(area) if t.decision == DelegationDecision.NOT_SUITABLE]
+def ward_not_delegated(tasks: list[Task]) -> list[Task]:
+    return [t for t in tasks if t.decision == DelegationDecision.NOT_SUITABLE]
 
 
 # Role design ------------------------------------------------------------------------------------

@@ -223,16 +223,16 @@ def ward_competence(request, pk):
     """Who on this ward can do a competency now. Every look is kept in the audit history."""
     area = access.access_ward(request.user, pk)
     people = selectors.ward_people(area)
-    form = forms.WardQuestionForm(
-        request.GET or None, choices=selectors.ward_competency_choices(area)
-    )
+    tasks = selectors.ward_tasks(area)
+    choices = selectors.ward_question_choices(area, tasks)
+    form = forms.WardQuestionForm(request.GET or None, choices=choices)
     answer = None
     if form.is_bound and form.is_valid():
-        answer = selectors.ward_who_can(area, form.cleaned_data["competency"], people=people)
+        answer = selectors.ward_who_can(
+            area, form.cleaned_data["competency"], people=people, tasks=tasks, choices=choices
+        )
     services.competence_view_record(
-        actor=request.user,
-        clinical_area=area,
-        competency=f"{answer.title}" if answer else "",
+        actor=request.user, clinical_area=area, competency=answer.title if answer else ""
     )
     return render(
         request,
@@ -242,7 +242,7 @@ def ward_competence(request, pk):
             "people": people,
             "form": form,
             "answer": answer,
-            "not_delegated": selectors.ward_not_delegated(area),
+            "not_delegated": selectors.ward_not_delegated(tasks),
             "soon_days": selectors.EXPIRING_SOON_DAYS,
         },
     )

@@ -133,6 +133,13 @@ def test_the_nurse_in_charge_asks_who_can_do_it(page, live_server, sign_in, sign
     expect(page.get_by_text("Patients with a NEWS2 score below 5")).to_be_visible()
     _check_both_widths(page, "ward-competence-answer")
 
+    # A task the role design judged not suitable: nobody in the role does it.
+    page.get_by_label("Competency or task").select_option(label="Task: Give intravenous drugs")
+    page.get_by_role("button", name="Show who can do it").click()
+    expect(page.get_by_test_id("ward-never-answer")).to_contain_text("Never delegated")
+    _check_both_widths(page, "ward-competence-never")
+    page.go_back()
+
     # What can Tom do?
     own.get_by_role("link", name="Tom Barker").click()
     expect(page.get_by_role("heading", name="What can Tom do?")).to_be_visible()

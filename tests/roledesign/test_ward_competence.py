@@ -283,6 +283,44 @@ def test_who_on_the_ward_can_do_it_now(client, ward):
     assert [v.competency for v in logged] == ["B1 Record vital signs", "A2 Keep records"]
 
 
+def test_asking_about_a_task(client, ward):
+    # Not suitable: nobody in the role does it, not even under supervision.
+    key = f"task-{ward['never'].pk}"
+    html = _ward_page(client, ward["nurse"], ward["area"], competency=key).content.decode()
+    assert 'data-testid="ward-never-answer"' in html and 'id="ward-own"' not in html
+    # Suitable with conditions and made competency B1: whoever holds B1, with the conditions.
+    conditional = TaskCompetencyLink.objects.get().task
+    html = _ward_page(
+        client, ward["nurse"], ward["area"], competency=f"task-{conditional.pk}"
+    ).content.decode()
+    own = html.split('id="ward-own"')[1].split('id="ward-supervised"')[0]
+    assert "Tom Barker" in own and "Patients with a NEWS2 score below 5" in html
+    # Suitable with conditions, no competency made yet: nobody signed off.
+    html = _ward_page(
+        client, ward["nurse"], ward["area"], competency=f"task-{ward['unlinked'].pk}"
+    ).content.decode()
+    assert 'data-testid="ward-no-competency"' in html and 'data-testid="can-none"' in html
+    assert "Not after urological surgery" in html
+    assert CompetenceView.objects.filter(competency="Task: Give intravenous drugs").exists()
+
+
+def test_a_task_from_another_wards_role_design_cannot_be_asked_about(client, ward):
+    lead = ward["lead"]
+    elsewhere = services.project_create(
+        actor=lead, name="Elsewhere", clinical_area=ward["other_area"], lead=lead
+    )
+    task = services.task_create(
+        actor=lead,
+        project=elsewhere,
+        name="Elsewhere task",
+        decision=DelegationDecision.SUITABLE,
+        likelihood=1,
+        impact=1,
+    )
+    response = _ward_page(client, ward["nurse"], ward["area"], competency=f"task-{task.pk}")
+    assert "Select a competency or task from the list" in response.content.decode()
+
+
 def test_the_ward_page_without_a_question_lists_the_people(client, ward):
     html = _ward_page(client, ward["nurse"], ward["area"]).content.decode()
     assert "What can Tom Barker do?" in html and "What can Priya Patel do?" in html
@@ -294,7 +332,7 @@ def test_an_unknown_competency_is_an_error_not_a_failure(client, ward):
     response = _ward_page(client, ward["nurse"], ward["area"], competency="<script>")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "nhsuk-error-summary" in html and "Select a competency from the list" in html
+    assert "nhsuk-error-summary" in html and "Select a competency or task from the list" in html
     assert 'data-testid="ward-answer"' not in html
 
 
