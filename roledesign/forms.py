@@ -312,3 +312,25 @@ class TaskImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper("file", submit="Import tasks")
         self.helper.form_enctype = "multipart/form-data"
+
+
+class WardQuestionForm(forms.Form):
+    """The ward's question, "who can do this now?": a competency someone on the ward is
+    training for or holds, or a task from the ward's role design. Always a GET, so the answer
+    can be bookmarked and printed."""
+
+    competency = forms.ChoiceField(
+        label="Competency or task",
+        help_text="The competencies people on this ward train for, then the role design's tasks",
+        error_messages={
+            "required": "Select a competency or task",
+            "invalid_choice": "Select a competency or task from the list",
+        },
+    )
+
+    def __init__(self, data=None, *, choices=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["competency"].choices = [("", "Select a competency or task"), *choices]
+        self.helper = nhsuk_helper("competency", submit="Show who can do it")
+        self.helper.form_method = "get"
+        self.helper.form_id = "ward-question"

@@ -348,3 +348,41 @@ class TaskCompetencyLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} → {self.competency.code}"
+
+
+# Who looked at what a person may do -------------------------------------------------------------
+
+
+class CompetenceView(models.Model):
+    """One look at "what can this person do?" or at the ward's "who can do this?", kept so that
+    the audit history says who looked at whom, and when (issue #16). Written once, by
+    `competence_view_record`, never changed; its creation is its history row."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A person's page names the person; the ward's page names the ward and what was asked.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competence_views",
+    )
+    clinical_area = models.ForeignKey(
+        ClinicalArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    competency = models.CharField("competency asked about", max_length=300, blank=True, default="")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(clinical_area__isnull=False),
+                name="competence_view_names_person_or_ward",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} viewed {self.person or self.clinical_area}"

@@ -15,10 +15,12 @@ from competencies.models import (
     CompetencyProgress,
     Domain,
     Framework,
+    ProgressState,
     TrainingRecord,
 )
-from pathway.models import Organisation, User
+from pathway.models import ClinicalArea, Organisation, User
 from roledesign.models import (
+    DelegationDecision,
     JobDescription,
     PersonSpecCriterion,
     RoleDesignProject,
@@ -202,6 +204,7 @@ def approved_jd_for_record(record: TrainingRecord) -> JobDescription | None:
 class HeldCompetency:
     progress: CompetencyProgress
     expiring_soon: bool
+    conditions: list = field(default_factory=list)
 
 
 def current_competence(person: User, *, today: datetime.date | None = None) -> list:
@@ -219,6 +222,286 @@ def current_competence(person: User, *, today: datetime.date | None = None) -> l
         HeldCompetency(row, expiring_soon=row.expires_on is not None and row.expires_on <= soon)
         for row in rows
     ]
+
+
+# What a trainee or assistant practitioner may do, for the ward (issue #16) ----------------------
+
+
+def competence_person(pk) -> User:
+    return User.objects.select_related("clinical_area").get(pk=pk)
+
+
+def has_training_record(person: User) -> bool:
+    """A trainee, or an assistant practitioner who has finished the course: the people whose
+    competence the ward may look up."""
+    return TrainingRecord.objects.filter(trainee_id=person.pk).exists()
+
+
+def clinical_area(pk) -> ClinicalArea:
+    return ClinicalArea.objects.get(pk=pk)
+
+
+def clinical_areas() -> QuerySet[ClinicalArea]:
+    return ClinicalArea.objects.order_by("name")
+
+
+@dataclass
+class Condition:
+    task: str
+    conditions: str
+
+
+@dataclass
+class Learning:
+    """A competency the person is working towards or must be reassessed on: supervised only."""
+
+    progress: CompetencyProgress
+    state_label: str
+    conditions: list = field(default_factory=list)
+
+
+@dataclass
+class CompetenceSummary:
+    person: User
+    area: ClinicalArea | None
+    own: list  # HeldCompetency, with .conditions
+    supervised: list  # Learning
+    not_delegated: list  # Task (decision "not suitable")
+    conditional: list  # Task (suitable with conditions) not shown against a competency above
+    soon_days: int = EXPIRING_SOON_DAYS
+
+
+def _latest_record(person: User) -> TrainingRecord | None:
+    return (
+        TrainingRecord.objects.filter(trainee=person)
+        .select_related("framework", "clinical_area")
+        .order_by("-is_active", "-start_date", "-id")
+        .first()
+    )
+
+
+def _conditions_for(keys) -> tuple[dict, set]:
+    """The conditions role design set for competencies made from tasks suitable with
+    conditions, by (framework code, competency code), so that they follow the competency into
+    later framework versions; and the ids of the tasks found. One query."""
+    keys = set(keys)
+    if not keys:
+        return {}, set()
+    rows = (
+        TaskCompetencyLink.objects.filter(
+            task__decision=DelegationDecision.WITH_CONDITIONS,
+            competency__code__in={code for _, code in keys},
+            competency__framework__code__in={framework for framework, _ in keys},
+        )
+        .order_by("task__name", "id")
+        .values_list(
+            "competency__framework__code",
+            "competency__code",
+            "task_id",
+            "task__name",
+            "task__conditions",
+        )
+    )
+    found: dict[tuple[str, str], list[Condition]] = {}
+    task_ids = set()
+    for framework, code, task_id, name, conditions in rows:
+        if (framework, code) in keys:
+            found.setdefault((framework, code), []).append(Condition(name, conditions))
+            task_ids.add(task_id)
+    return found, task_ids
+
+
+def _area_tasks(area: ClinicalArea | None) -> list[Task]:
+    """The tasks the role design for this clinical area judged not suitable to delegate, or
+    suitable only with conditions. One query."""
+    if area is None:
+        return []
+    return list(
+        Task.objects.filter(
+            project__clinical_area=area,
+            decision__in=[DelegationDecision.NOT_SUITABLE, DelegationDecision.WITH_CONDITIONS],
+        )
+        .select_related("project")
+        .order_by("name", "project__name", "id")
+    )
+
+
+def _key(progress: CompetencyProgress) -> tuple[str, str]:
+    return (progress.record.framework.code, progress.competency.code)
+
+
+def competence_summary(person: User, *, today: datetime.date | None = None) -> CompetenceSummary:
+    """What the person may do on their own (current sign-offs, those expiring within 60 days
+    flagged), only under supervision (the competencies of their latest record not held now),
+    and never (tasks the role design for their clinical area judged not suitable), with the
+    conditions role design set. A fixed number of queries, however long the lists."""
+    today = today or timezone.localdate()
+    held = current_competence(person, today=today)
+    held_codes = {h.progress.competency.code for h in held}
+    record = _latest_record(person)
+    supervised: list[Learning] = []
+    if record is not None:
+        labels = dict(ProgressState.choices)
+        rows = (
+            CompetencyProgress.objects.with_display_state(today)
+            .filter(record=record)
+            .exclude(display_state=ProgressState.ACHIEVED)
+            .exclude(competency__code__in=held_codes)
+            .select_related("competency__domain", "record__framework")
+            .order_by("competency__domain__order", "competency__order", "competency__code", "id")
+        )
+        supervised = [
+            Learning(row, labels.get(row.display_state, row.display_state)) for row in rows
+        ]
+    keys = [_key(h.progress) for h in held] + [_key(s.progress) for s in supervised]
+    conditions, shown_tasks = _conditions_for(keys)
+    for item in held:
+        item.conditions = conditions.get(_key(item.progress), [])
+    for item in supervised:
+        item.conditions = conditions.get(_key(item.progress), [])
+    area = person.clinical_area or (record.clinical_area if record else None)
+    tasks = _area_tasks(area)
+    return CompetenceSummary(
+        person=person,
+        area=area,
+        own=held,
+        supervised=supervised,
+        not_delegated=[t for t in tasks if t.decision == DelegationDecision.NOT_SUITABLE],
+        conditional=[
+            t
+            for t in tasks
+            if t.decision == DelegationDecision.WITH_CONDITIONS and t.pk not in shown_tasks
+        ],
+    )
+
+
+@dataclass
+class WardAnswer:
+    key: str
+    title: str
+    own: list  # HeldCompetency for each person who holds it now (one per person)
+    supervised: list  # User: on the ward, training or trained, not holding it now
+    conditions: list  # Condition
+    never: bool = False  # a task role design judged not suitable for the role
+    no_competency: bool = False  # a delegable task not yet made a competency
+
+
+TASK_PREFIX = "task-"
+
+
+def ward_people(area: ClinicalArea) -> list[User]:
+    """The trainees and assistant practitioners working in this clinical area. One query."""
+    return list(
+        User.objects.filter(clinical_area=area, training_records__isnull=False, is_active=True)
+        .distinct()
+        .order_by("full_name", "id")
+    )
+
+
+def ward_tasks(area: ClinicalArea) -> list[Task]:
+    """The tasks the role design for this clinical area decided on, with the competencies made
+    from them. Two queries."""
+    return list(
+        Task.objects.filter(project__clinical_area=area)
+        .prefetch_related(
+            Prefetch(
+                "competency_links",
+                queryset=TaskCompetencyLink.objects.select_related("competency"),
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def ward_competency_choices(area: ClinicalArea) -> list[tuple[str, str]]:
+    """(code, "code title") for every competency on the records of the ward's people, once
+    each by code, in code order. One query."""
+    rows = (
+        CompetencyProgress.objects.filter(
+            record__trainee__clinical_area=area, record__trainee__is_active=True
+        )
+        .order_by("competency__code", "-record__framework__version")
+        .values_list("competency__code", "competency__title")
+        .distinct()
+    )
+    choices: dict[str, str] = {}
+    for code, title in rows:
+        choices.setdefault(code, f"{code} {title}")
+    return list(choices.items())
+
+
+def ward_question_choices(area: ClinicalArea, tasks: list[Task]) -> list[tuple[str, str]]:
+    """What the ward may ask about: its competencies, then the role design's tasks."""
+    return ward_competency_choices(area) + [
+        (f"{TASK_PREFIX}{task.pk}", f"Task: {task.name}") for task in tasks
+    ]
+
+
+def _holders(area, codes, today) -> dict[int, HeldCompetency]:
+    """Per person on the ward, their current sign-off of one of these competency codes (the
+    latest). One query, none when there are no codes."""
+    if not codes:
+        return {}
+    soon = today + datetime.timedelta(days=EXPIRING_SOON_DAYS)
+    rows = (
+        CompetencyProgress.objects.currently_achieved(today)
+        .filter(
+            competency__code__in=codes,
+            record__trainee__clinical_area=area,
+            record__trainee__is_active=True,
+        )
+        .select_related("competency", "record__trainee", "record__framework")
+        .order_by("record__trainee__full_name", "record__trainee_id", "-achieved_on", "-id")
+    )
+    own: dict[int, HeldCompetency] = {}
+    for row in rows:
+        if row.record.trainee_id not in own:
+            own[row.record.trainee_id] = HeldCompetency(
+                row, expiring_soon=row.expires_on is not None and row.expires_on <= soon
+            )
+    return own
+
+
+def ward_who_can(
+    area: ClinicalArea,
+    key: str,
+    *,
+    people: list[User],
+    tasks: list[Task],
+    choices: list[tuple[str, str]],
+    today: datetime.date | None = None,
+) -> WardAnswer:
+    """Who on the ward may do this now on their own (signed off, not expired; expiring soon
+    flagged) and who only under supervision. `key` is a competency code, or a task (its
+    competencies answer; a task judged not suitable is done by nobody in the role). A fixed
+    number of queries."""
+    today = today or timezone.localdate()
+    task = next((t for t in tasks if f"{TASK_PREFIX}{t.pk}" == key), None)
+    never = task is not None and task.decision == DelegationDecision.NOT_SUITABLE
+    if task is None:
+        codes = {key}
+    else:
+        codes = set() if never else {link.competency.code for link in task.competency_links.all()}
+    own = _holders(area, codes, today)
+    if task is not None:
+        conditions = [Condition(task.name, task.conditions)] if task.conditions else []
+    else:
+        found, _ = _conditions_for({_key(h.progress) for h in own.values()})
+        unique = {(c.task, c.conditions): c for key in sorted(found) for c in found[key]}
+        conditions = list(unique.values())
+    return WardAnswer(
+        key=key,
+        title=dict(choices).get(key, key),
+        own=list(own.values()),
+        supervised=[] if never else [p for p in people if p.pk not in own],
+        conditions=[] if never else conditions,
+        never=never,
+        no_competency=task is not None and not never and not codes,
+    )
+
+
+def ward_not_delegated(tasks: list[Task]) -> list[Task]:
+    return [t for t in tasks if t.decision == DelegationDecision.NOT_SUITABLE]
 
 
 # Role design ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from competencies.models import Competency, Domain, Framework
 from pathway.models import ClinicalArea, User
 from roledesign import task_import as task_file
 from roledesign.models import (
+    CompetenceView,
     CriterionCategory,
     DelegationDecision,
     JobDescription,
@@ -462,3 +463,30 @@ def task_import(*, actor: User | None, project: RoleDesignProject, upload) -> li
     if errors:
         raise ValidationError({"file": errors})
     return Task.objects.bulk_create(tasks)
+
+
+# Who looked at what a person may do -------------------------------------------------------------
+
+
+@transaction.atomic
+def competence_view_record(
+    *,
+    actor: User,
+    person: User | None = None,
+    clinical_area: ClinicalArea | None = None,
+    competency: str = "",
+) -> CompetenceView:
+    """Keep one look at a person's current competence, or at a ward's "who can do this now",
+    in the audit history: who looked, at whom (or which ward, and what they asked), when."""
+    if person is not None:
+        _require(actor, "roledesign.view_current_competence", person)
+    elif clinical_area is not None:
+        _require(actor, "roledesign.view_ward_competence", clinical_area)
+    else:
+        raise ValidationError("Name the person or the ward that was looked at")
+    view = CompetenceView(
+        viewer=actor, person=person, clinical_area=clinical_area, competency=competency[:300]
+    )
+    view._history_user = actor
+    view.save()
+    return view

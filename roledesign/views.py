@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -15,7 +16,7 @@ from competencies.models import Competency, TrainingRecord
 from pathway.formtools import add_service_errors, get_or_post, posted_data
 from pathway.models import User
 from pathway.permissions import require_perm
-from roledesign import forms, selectors, services
+from roledesign import access, forms, selectors, services
 from roledesign.docx_export import jd_docx
 from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
 from roledesign.task_import import TEMPLATE_FORMATS, template_file
@@ -182,15 +183,66 @@ def _person(request, pk):
     return get_object_or_404(User, pk=pk)
 
 
-@require_perm("roledesign.view_current_competence", fn=_person)
+@login_required
+@require_http_methods(["GET"])
 def current_competence(request, pk):
-    person = get_object_or_404(User, pk=pk)
+    """What a trainee or assistant practitioner may do: on their own, only under supervision,
+    never. Every look is kept in the audit history."""
+    person = access.access_competence_person(request.user, pk)
+    summary = selectors.competence_summary(person)
+    services.competence_view_record(actor=request.user, person=person)
     return render(
         request,
         "roledesign/current_competence.html",
         {
             "person": person,
-            "held": selectors.current_competence(person),
+            "summary": summary,
+            "own": request.user.pk == person.pk,
+            "can_see_ward": summary.area is not None
+            and request.user.has_perm("roledesign.view_ward_competence", summary.area),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_ward(request):
+    """Where ward staff start: their own ward's "who can do this now"; the lead nurse chooses
+    a ward."""
+    if not request.user.has_perm("roledesign.view_any_ward_competence"):
+        if request.user.clinical_area_id is None:
+            raise PermissionDenied
+        area = access.access_ward(request.user, request.user.clinical_area_id)
+        return redirect("roledesign:ward_competence", area.pk)
+    return render(request, "roledesign/ward_choose.html", {"areas": selectors.clinical_areas()})
+
+
+@login_required
+@require_http_methods(["GET"])
+def ward_competence(request, pk):
+    """Who on this ward can do a competency now. Every look is kept in the audit history."""
+    area = access.access_ward(request.user, pk)
+    people = selectors.ward_people(area)
+    tasks = selectors.ward_tasks(area)
+    choices = selectors.ward_question_choices(area, tasks)
+    form = forms.WardQuestionForm(request.GET or None, choices=choices)
+    answer = None
+    if form.is_bound and form.is_valid():
+        answer = selectors.ward_who_can(
+            area, form.cleaned_data["competency"], people=people, tasks=tasks, choices=choices
+        )
+    services.competence_view_record(
+        actor=request.user, clinical_area=area, competency=answer.title if answer else ""
+    )
+    return render(
+        request,
+        "roledesign/ward_competence.html",
+        {
+            "area": area,
+            "people": people,
+            "form": form,
+            "answer": answer,
+            "not_delegated": selectors.ward_not_delegated(tasks),
             "soon_days": selectors.EXPIRING_SOON_DAYS,
         },
     )
@@ -414,6 +466,8 @@ urlpatterns = [
         name="record_job_description",
     ),
     path("people/<int:pk>/current-competence/", current_competence, name="current_competence"),
+    path("ward/", my_ward, name="my_ward"),
+    path("wards/<int:pk>/competence/", ward_competence, name="ward_competence"),
     path("role-design/", project_list, name="project_list"),
     path("role-design/new/", project_create, name="project_create"),
     path("role-design/<int:pk>/", project_detail, name="project_detail"),

@@ -52,10 +52,20 @@ def top_up() -> None:
     # tests use), a challenge still waiting for its answer, and an NHS account linked at a
     # first single sign-on: each with its audit history.
     _identity_rows(mentor=_a_mentor(record))
+    # The lead nurse looking at what the trainee may do: a look kept in the audit history.
+    _competence_look(record.trainee)
     # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
     from django.core.management import call_command
 
     call_command("ledger_checkpoint", verbosity=0)
+
+
+def _competence_look(person) -> None:
+    from pathway.models import RoleCode, User
+    from roledesign import services as roledesign_services
+
+    lead = User.objects.filter(roles__code=RoleCode.LEAD_NURSE, is_active=True).order_by("pk")
+    roledesign_services.competence_view_record(actor=lead.first(), person=person)
 
 
 def _a_mentor(record):

@@ -350,9 +350,11 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": 403, ANON: LOGIN, **each((*SUPPORTERS, LEAD), OK), OTHER_MENTOR: 404},
     },
     "roledesign:current_competence": {
-        # What this person may do: themself, their ward manager now, the lead nurse.
-        "GET": {"*": 403, ANON: LOGIN, TRAINEE: 200, MANAGER: 200, LEAD: 200},
-        "POST": {"*": 403, ANON: LOGIN, TRAINEE: OK, MANAGER: OK, LEAD: OK},
+        # What this person may do: themself, their line manager now, the lead nurse, and a
+        # registered nurse working on the same ward (the other mentor: tests/matrix/roledesign.py
+        # puts them there). Nobody else learns the person is training (404). Read only.
+        "GET": {"*": 404, ANON: LOGIN, TRAINEE: 200, MANAGER: 200, LEAD: 200, OTHER_MENTOR: 200},
+        "POST": {"*": 405, ANON: LOGIN},
     },
 }
 

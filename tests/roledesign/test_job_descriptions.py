@@ -503,9 +503,11 @@ def test_current_competence_lists_held_flags_expiring_and_omits_expired(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="held-KEEP"' in html and 'data-testid="held-LATER"' in html
-    assert "GONE" not in html and "WIP" not in html
-    soon_row = html.split('data-testid="held-SOON"')[1].split("</tr>")[0]
-    later_row = html.split('data-testid="held-LATER"')[1].split("</tr>")[0]
+    assert 'data-testid="held-GONE"' not in html and 'data-testid="held-WIP"' not in html
+    # Expired and unfinished competencies are under supervision only.
+    assert 'data-testid="supervised-GONE"' in html and 'data-testid="supervised-WIP"' in html
+    soon_row = html.split('data-testid="held-SOON"')[1].split("</li>")[0]
+    later_row = html.split('data-testid="held-LATER"')[1].split("</li>")[0]
     assert "Expires soon" in soon_row and "Expires soon" not in later_row
     achieved = (timezone.localdate() - datetime.timedelta(days=300)).strftime("%-d %b %Y")
     assert achieved in soon_row
@@ -523,8 +525,8 @@ def test_current_competence_for_self_and_lead_not_other_managers(client, lead_nu
     for person, status in (
         (record.trainee, 200),
         (lead_nurse, 200),
-        (ManagerFactory(), 403),
-        (TraineeFactory(), 403),
+        (ManagerFactory(), 404),
+        (TraineeFactory(), 404),
     ):
         client.force_login(person)
         assert client.get(url).status_code == status, person
@@ -537,7 +539,7 @@ def test_current_competence_for_self_and_lead_not_other_managers(client, lead_nu
         end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     client.force_login(ended)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def _page_queries(client, url):
