@@ -1,18 +1,23 @@
-"""Fetch-and-authorise for the trainee's record and sign-off (pathway/access.py's policy).
+"""Fetch-and-authorise for the trainee's record and sign-off, and for the framework editor
+(pathway/access.py's policy).
 
 A record, its requests, decisions and evidence are private: whoever has no part in the
-trainee's training gets 404 for all of them.
+trainee's training gets 404 for all of them. A framework, its domains and competencies are
+not: whoever lacks the permission gets 403, a missing one 404.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 
-from competencies import selectors
+from competencies import selectors, selectors_frameworks
 from competencies.models import (
     Assessment,
+    Competency,
     CompetencyProgress,
+    Domain,
     Evidence,
+    Framework,
     SignOffRequest,
     TrainingRecord,
 )
@@ -20,6 +25,8 @@ from pathway.access import reach, require
 
 VIEW_RECORD = "competencies.view_record"
 ACT_ON_RECORD = "competencies.act_on_record"
+VIEW_FRAMEWORKS = "competencies.view_frameworks"
+MANAGE_FRAMEWORKS = "competencies.manage_frameworks"
 
 
 def _record_of(thing):
@@ -64,3 +71,20 @@ def access_evidence_file(viewer, uuid) -> Evidence:
     if not evidence.file:
         raise Http404
     return evidence
+
+
+def access_framework(
+    viewer, pk, *, act: str = VIEW_FRAMEWORKS, structure: bool = False
+) -> Framework:
+    """A framework; with `structure`, its domains and competencies prefetched for its page."""
+    return reach(
+        viewer, lambda: selectors_frameworks.framework_by_pk(pk, structure=structure), act=act
+    )
+
+
+def access_domain(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Domain:
+    return reach(viewer, lambda: selectors_frameworks.domain_by_pk(pk), act=act)
+
+
+def access_competency(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Competency:
+    return reach(viewer, lambda: selectors_frameworks.competency_by_pk(pk), act=act)

@@ -12,13 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from competencies import selectors_frameworks as selectors
 from competencies import services
+from competencies.access import (
+    MANAGE_FRAMEWORKS,
+    VIEW_FRAMEWORKS,
+    access_competency,
+    access_domain,
+    access_framework,
+)
 from competencies.framework_forms import (
     CompetencyForm,
     ConfirmForm,
@@ -29,12 +36,9 @@ from competencies.framework_forms import (
 from competencies.models import Framework
 from pathway.formtools import add_service_errors, get_or_post, posted_data
 
-VIEW = "competencies.view_frameworks"
-MANAGE = "competencies.manage_frameworks"
-
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.
-can_view = permission_required(VIEW, raise_exception=True)
-can_manage = permission_required(MANAGE, raise_exception=True)
+can_view = permission_required(VIEW_FRAMEWORKS, raise_exception=True)
+can_manage = permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
 
 DIRECTIONS = {"up", "down"}
 
@@ -90,7 +94,7 @@ def framework_list(request):
         "competencies/framework_list.html",
         {
             "frameworks": selectors.framework_list(),
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": request.user.has_perm(MANAGE_FRAMEWORKS),
         },
     )
 
@@ -115,8 +119,8 @@ def framework_create(request):
 @can_view
 @require_safe
 def framework_detail(request, pk):
-    framework = get_object_or_404(selectors.framework_with_structure(), pk=pk)
-    can_manage = request.user.has_perm(MANAGE)
+    framework = access_framework(request.user, pk, structure=True)
+    can_manage = request.user.has_perm(MANAGE_FRAMEWORKS)
     draft = None
     if can_manage and not framework.is_editable:
         draft = selectors.draft_version_of(framework)
@@ -137,7 +141,7 @@ def framework_detail(request, pk):
 @can_manage
 @get_or_post
 def framework_edit(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = FrameworkEditForm(posted_data(request), framework=framework)
@@ -158,7 +162,7 @@ def framework_edit(request, pk):
 @can_manage
 @get_or_post
 def framework_publish(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = ConfirmForm(posted_data(request), submit="Publish framework")
@@ -182,7 +186,7 @@ def framework_publish(request, pk):
 @can_manage
 @get_or_post
 def framework_new_version(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if framework.is_editable:
         return _not_possible(
             request,
@@ -224,7 +228,7 @@ def framework_new_version(request, pk):
 @can_manage
 @get_or_post
 def framework_retire(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if framework.status != Framework.Status.PUBLISHED:
         return _not_possible(
             request,
@@ -257,7 +261,7 @@ def framework_retire(request, pk):
 @can_manage
 @get_or_post
 def domain_add(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = DomainForm(posted_data(request), framework=framework)
@@ -282,7 +286,7 @@ def domain_add(request, pk):
 @can_manage
 @get_or_post
 def domain_edit(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -306,7 +310,7 @@ def domain_edit(request, pk):
 @can_manage
 @get_or_post
 def domain_delete(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -333,7 +337,7 @@ def domain_delete(request, pk):
 @can_manage
 @require_POST
 def domain_move(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -351,7 +355,7 @@ def domain_move(request, pk):
 @can_manage
 @get_or_post
 def competency_add(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -377,7 +381,7 @@ def competency_add(request, pk):
 @can_manage
 @get_or_post
 def competency_edit(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -408,7 +412,7 @@ def competency_edit(request, pk):
 @can_manage
 @get_or_post
 def competency_delete(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -439,7 +443,7 @@ def competency_delete(request, pk):
 @can_manage
 @require_POST
 def competency_move(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
