@@ -31,6 +31,7 @@ from competencies.models import (
 from competencies.tree import CompetencyTree
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
+from pathway.concurrency import locked, version_check
 from pathway.models import ClinicalArea, User
 from pathway.signatures import Signature, Signed, signature_verify
 
@@ -65,11 +66,21 @@ def framework_create(
     return framework
 
 
+# What each edit form of the framework editor changes, and so what its version covers
+# (pathway/concurrency.py): a save from a form drawn before someone else's save is refused.
+FRAMEWORK_EDITED = ("name", "description")
+DOMAIN_EDITED = ("code", "title", "description")
+
+
 @transaction.atomic
-def framework_update(*, actor: User | None, framework: Framework, **fields) -> Framework:
+def framework_update(
+    *, actor: User | None, framework: Framework, version: str | None = None, **fields
+) -> Framework:
     _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
-    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    framework = locked(framework)
     _require_draft(framework)
+    version_check(framework, version, fields=FRAMEWORK_EDITED)
+    framework._history_user = actor  # the audit history names who, outside a request too
     for name in ("name", "description"):
         if name in fields:
             setattr(framework, name, fields[name])
@@ -190,9 +201,14 @@ def domain_create(
 
 
 @transaction.atomic
-def domain_update(*, actor: User | None, domain: Domain, **fields) -> Domain:
+def domain_update(
+    *, actor: User | None, domain: Domain, version: str | None = None, **fields
+) -> Domain:
     _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    domain = locked(domain)
     _require_draft(domain.framework)
+    version_check(domain, version, fields=DOMAIN_EDITED)
+    domain._history_user = actor
     code = fields.get("code", domain.code)
     if domain.framework.domains.filter(code=code).exclude(pk=domain.pk).exists():
         raise ValidationError({"code": f"This framework already has a domain with ID {code}"})
@@ -242,6 +258,7 @@ COMPETENCY_FIELDS = (
     "supervised_practices_required",
     "reassessment_months",
 )
+COMPETENCY_EDITED = (*COMPETENCY_FIELDS, "clinical_areas", "domain")
 
 
 @transaction.atomic
@@ -280,10 +297,14 @@ def competency_update(
     competency: Competency,
     clinical_areas: Iterable[ClinicalArea] | None = None,
     domain: Domain | None = None,
+    version: str | None = None,
     **fields,
 ) -> Competency:
     _require(actor, "competencies.manage_frameworks", message="Only the lead nurse can do this")
+    competency = locked(competency)
     _require_draft(competency.framework)
+    version_check(competency, version, fields=COMPETENCY_EDITED)
+    competency._history_user = actor
     code = fields.get("code", competency.code)
     if competency.framework.competencies.filter(code=code).exclude(pk=competency.pk).exists():
         raise ValidationError({"code": f"This framework already has a competency with ID {code}"})

@@ -34,7 +34,7 @@ from competencies.framework_forms import (
     FrameworkForm,
 )
 from competencies.models import Framework
-from pathway.formtools import add_service_errors, get_or_post, posted_data
+from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
 
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.
 can_view = permission_required(VIEW_FRAMEWORKS, raise_exception=True)
@@ -145,14 +145,13 @@ def framework_edit(request, pk):
     if not framework.is_editable:
         return _locked(request, framework)
     form = FrameworkEditForm(posted_data(request), framework=framework)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.framework_update(actor=request.user, framework=framework, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Framework details saved")
-            return redirect(_detail_url(framework))
+    if submit(
+        request,
+        form,
+        lambda data: services.framework_update(actor=request.user, framework=framework, **data),
+    ):
+        messages.success(request, "Framework details saved")
+        return redirect(_detail_url(framework))
     return render(
         request, "competencies/framework_form.html", {"form": form, "framework": framework}
     )
@@ -291,14 +290,13 @@ def domain_edit(request, pk):
     if not framework.is_editable:
         return _locked(request, framework)
     form = DomainForm(posted_data(request), framework=framework, domain=domain)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.domain_update(actor=request.user, domain=domain, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Domain {domain.title} saved")
-            return redirect(_detail_url(framework, f"domain-{domain.pk}"))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.domain_update(actor=request.user, domain=domain, **data),
+    ):
+        messages.success(request, f"Domain {done.result.title} saved")
+        return redirect(_detail_url(framework, f"domain-{domain.pk}"))
     return render(
         request,
         "competencies/domain_form.html",
@@ -386,16 +384,16 @@ def competency_edit(request, pk):
     if not framework.is_editable:
         return _locked(request, framework)
     form = CompetencyForm(posted_data(request), framework=framework, competency=competency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            competency = services.competency_update(
-                actor=request.user, competency=competency, **form.service_arguments()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Competency {competency.code} saved")
-            return redirect(_detail_url(framework, f"domain-{competency.domain_id}"))
+    if done := submit(
+        request,
+        form,
+        lambda _data: services.competency_update(
+            actor=request.user, competency=competency, **form.service_arguments()
+        ),
+    ):
+        saved = done.result
+        messages.success(request, f"Competency {saved.code} saved")
+        return redirect(_detail_url(framework, f"domain-{saved.domain_id}"))
     return render(
         request,
         "competencies/competency_form.html",
