@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from competencies import selectors, selectors_frameworks
+from competencies import selectors
 from competencies.models import (
     Assessment,
     Competency,
@@ -21,6 +21,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from competencies.selectors import frameworks as framework_selectors
 from pathway.access import reach, require
 
 VIEW_RECORD = "competencies.view_record"
@@ -78,13 +79,13 @@ def access_framework(
 ) -> Framework:
     """A framework; with `structure`, its domains and competencies prefetched for its page."""
     return reach(
-        viewer, lambda: selectors_frameworks.framework_by_pk(pk, structure=structure), act=act
+        viewer, lambda: framework_selectors.framework_by_pk(pk, structure=structure), act=act
     )
 
 
 def access_domain(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Domain:
-    return reach(viewer, lambda: selectors_frameworks.domain_by_pk(pk), act=act)
+    return reach(viewer, lambda: framework_selectors.domain_by_pk(pk), act=act)
 
 
 def access_competency(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Competency:
-    return reach(viewer, lambda: selectors_frameworks.competency_by_pk(pk), act=act)
+    return reach(viewer, lambda: framework_selectors.competency_by_pk(pk), act=act)

@@ -1,7 +1,8 @@
 """Forms for the framework editor, drawn with the crispy ``nhsuk`` template pack.
 
 The forms check what a person typed and turn it into the values the services take; the services
-(competencies/services.py) still enforce every rule, and the views add their errors to the form.
+(competencies/services/frameworks.py) still enforce every rule, and the views add their errors
+to the form.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from crispy_forms.layout import Fieldset
 from django import forms
 
-from competencies import selectors_frameworks as selectors
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
-from competencies.services import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
+from competencies.selectors import frameworks as selectors
+from competencies.services.frameworks import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
 from pathway import formtools
 from pathway.concurrency import VersionedForm
 from pathway.formtools import nhsuk_helper

@@ -17,8 +17,6 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
-from competencies import selectors_frameworks as selectors
-from competencies import services
 from competencies.access import (
     MANAGE_FRAMEWORKS,
     VIEW_FRAMEWORKS,
@@ -34,6 +32,8 @@ from competencies.framework_forms import (
     FrameworkForm,
 )
 from competencies.models import Framework
+from competencies.selectors import frameworks as selectors
+from competencies.services import frameworks as services
 from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
 
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.

@@ -28,7 +28,7 @@ from simple_history.middleware import HistoryRequestMiddleware
 
 from cohorts.models import Enrolment, EnrolmentStatus
 from competencies.models import Assessment, AssessmentMethod, Competency, Domain, Framework
-from competencies.services import COMPETENCY_EDITED
+from competencies.services.frameworks import COMPETENCY_EDITED
 from pathway import services as pathway_services
 from pathway.concurrency import version_of
 from pathway.models import Allocation, Role, RoleCode, User

@@ -20,8 +20,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from competencies import services
 from competencies.models import AssessmentMethod, Competency, Domain, Framework, ProgressState
+from competencies.services import frameworks as services
 from competencies.templatetags.competency_tags import framework_status_tag, progress_state_tag
 from tests import factories
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from competencies import services
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from competencies.services import frameworks as services
 from pathway.concurrency import StaleEdit, version_of
 from tests import factories
 
