@@ -108,9 +108,13 @@ def test_the_framework_editor_fetches_through_the_access_layer_404_missing_403_n
         access.access_framework(mentor, framework.pk)
     with pytest.raises(PermissionDenied):
         access.access_framework(administrator, framework.pk, act=access.MANAGE_FRAMEWORKS)
-    for fetch in (access.access_framework, access.access_domain, access.access_competency):
+    for fetch, thing in (
+        (access.access_framework, framework),
+        (access.access_domain, domain),
+        (access.access_competency, competency),
+    ):
         with pytest.raises(PermissionDenied):
-            fetch(administrator, competency.pk, act=access.MANAGE_FRAMEWORKS)
+            fetch(administrator, thing.pk, act=access.MANAGE_FRAMEWORKS)
         with pytest.raises(Http404):
             fetch(lead, 999_999, act=access.MANAGE_FRAMEWORKS)
         with pytest.raises(Http404):
