@@ -59,7 +59,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
-from competencies.services_ledger import chain_heads_build
+from competencies.services.ledger import chain_heads_build
 from pathway.models import Allocation, ClinicalArea, Organisation, Programme, Role, RoleCode, User
 
 PROGRAMME_NAME = "Assistant practitioner programme at scale"

@@ -1,7 +1,9 @@
-"""Fetch-and-authorise for the trainee's record and sign-off (pathway/access.py's policy).
+"""Fetch-and-authorise for the trainee's record and sign-off, and for the framework editor
+(pathway/access.py's policy).
 
 A record, its requests, decisions and evidence are private: whoever has no part in the
-trainee's training gets 404 for all of them.
+trainee's training gets 404 for all of them. A framework, its domains and competencies are
+not: whoever lacks the permission gets 403, a missing one 404.
 """
 
 from __future__ import annotations
@@ -11,15 +13,21 @@ from django.http import Http404
 from competencies import selectors
 from competencies.models import (
     Assessment,
+    Competency,
     CompetencyProgress,
+    Domain,
     Evidence,
+    Framework,
     SignOffRequest,
     TrainingRecord,
 )
+from competencies.selectors import frameworks as framework_selectors
 from pathway.access import reach, require
 
 VIEW_RECORD = "competencies.view_record"
 ACT_ON_RECORD = "competencies.act_on_record"
+VIEW_FRAMEWORKS = "competencies.view_frameworks"
+MANAGE_FRAMEWORKS = "competencies.manage_frameworks"
 
 
 def _record_of(thing):
@@ -64,3 +72,20 @@ def access_evidence_file(viewer, uuid) -> Evidence:
     if not evidence.file:
         raise Http404
     return evidence
+
+
+def access_framework(
+    viewer, pk, *, act: str = VIEW_FRAMEWORKS, structure: bool = False
+) -> Framework:
+    """A framework; with `structure`, its domains and competencies prefetched for its page."""
+    return reach(
+        viewer, lambda: framework_selectors.framework_by_pk(pk, structure=structure), act=act
+    )
+
+
+def access_domain(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Domain:
+    return reach(viewer, lambda: framework_selectors.domain_by_pk(pk), act=act)
+
+
+def access_competency(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Competency:
+    return reach(viewer, lambda: framework_selectors.competency_by_pk(pk), act=act)

@@ -1,7 +1,8 @@
 """Forms for the framework editor, drawn with the crispy ``nhsuk`` template pack.
 
 The forms check what a person typed and turn it into the values the services take; the services
-(competencies/services.py) still enforce every rule, and the views add their errors to the form.
+(competencies/services/frameworks.py) still enforce every rule, and the views add their errors
+to the form.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from crispy_forms.layout import Fieldset
 from django import forms
 
-from competencies import selectors_frameworks as selectors
 from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from competencies.selectors import frameworks as selectors
+from competencies.services.frameworks import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
 from pathway import formtools
+from pathway.concurrency import VersionedForm
 from pathway.formtools import nhsuk_helper
 
 CORE = "core"
@@ -81,14 +84,17 @@ class FrameworkForm(forms.Form):
         return code
 
 
-class FrameworkEditForm(FrameworkForm):
-    """Change a draft's name and description. The ID number stays: it links the versions."""
+class FrameworkEditForm(VersionedForm, FrameworkForm):
+    """Change a draft's name and description. The ID number stays: it links the versions.
+    It carries the version of the framework it was drawn from (pathway/concurrency.py)."""
+
+    versioned_fields = FRAMEWORK_EDITED
 
     def __init__(self, *args, framework: Framework, **kwargs):
         kwargs.setdefault("initial", {"name": framework.name, "description": framework.description})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=framework, **kwargs)
         del self.fields["code"]
-        self.helper = nhsuk_helper("name", "description", submit="Save framework")
+        self.helper = nhsuk_helper("name", "description", "version", submit="Save framework")
 
 
 class ConfirmForm(forms.Form):
@@ -102,7 +108,11 @@ class ConfirmForm(forms.Form):
 # Domains ------------------------------------------------------------------------------------
 
 
-class DomainForm(forms.Form):
+class DomainForm(VersionedForm, forms.Form):
+    """Add a domain, or change one (then carrying the version it was drawn from)."""
+
+    versioned_fields = DOMAIN_EDITED
+
     code = forms.CharField(
         label="ID number",
         max_length=100,
@@ -133,11 +143,12 @@ class DomainForm(forms.Form):
                 "initial",
                 {"code": domain.code, "title": domain.title, "description": domain.description},
             )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=domain, **kwargs)
         self.helper = nhsuk_helper(
             "code",
             "title",
             "description",
+            *(["version"] if domain is not None else []),
             submit="Save domain" if domain is not None else "Add domain",
         )
 
@@ -155,7 +166,11 @@ class DomainForm(forms.Form):
 # Competencies -------------------------------------------------------------------------------
 
 
-class CompetencyForm(forms.Form):
+class CompetencyForm(VersionedForm, forms.Form):
+    """Add a competency, or change one (then carrying the version it was drawn from)."""
+
+    versioned_fields = COMPETENCY_EDITED
+
     code = forms.CharField(
         label="ID number",
         max_length=100,
@@ -264,7 +279,7 @@ class CompetencyForm(forms.Form):
         self.competency = competency
         if competency is not None:
             kwargs.setdefault("initial", self.initial_for(competency))
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=competency, **kwargs)
         if competency is None:
             del self.fields["domain"]
         else:
@@ -286,7 +301,7 @@ class CompetencyForm(forms.Form):
                 "supervised_practices_required",
                 "reassessment_months",
             ),
-            *(["domain"] if competency is not None else []),
+            *(["domain", "version"] if competency is not None else []),
             submit="Save competency" if competency is not None else "Add competency",
         )
 
@@ -349,4 +364,6 @@ class CompetencyForm(forms.Form):
         }
         if "domain" in self.fields:
             arguments["domain"] = data["domain"]
+        if "version" in self.fields:
+            arguments["version"] = data["version"]
         return arguments

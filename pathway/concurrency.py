@@ -20,6 +20,7 @@ an import is seen exactly as one by a form.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -40,7 +41,9 @@ def _value(instance: models.Model, name: str) -> str:
         return ",".join(
             str(pk) for pk in sorted(getattr(instance, name).values_list("pk", flat=True))
         )
-    return field.value_to_string(instance)
+    value = field.value_to_string(instance)
+    # A JSONField gives back its value (a list, a dict) rather than text.
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
 def _digest(text: str) -> str:
@@ -80,11 +83,16 @@ def _shown(instance: models.Model, name: str) -> str:
     field = instance._meta.get_field(name)
     if field.many_to_many:
         return ", ".join(str(item) for item in getattr(instance, name).all()) or "none"
-    if field.choices:
-        return str(getattr(instance, f"get_{name}_display")())
-    value = getattr(instance, name)
-    if value in (None, ""):
+    # Choices, and a model's own get_<name>_display (a list of choices kept as JSON), are
+    # shown in words rather than as stored.
+    display = getattr(instance, f"get_{name}_display", None)
+    value = display() if callable(display) else getattr(instance, name)
+    if value in (None, "", []):
         return "blank"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(item) for item in value)
     if hasattr(value, "strftime"):
         return date_format(value, "j F Y")
     text = str(value)

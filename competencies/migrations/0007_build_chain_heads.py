@@ -1,7 +1,7 @@
 """A head for every chain of sign-off records that exists already (ADR 0007).
 
 From now on the sign-off service writes each head with its record. The SQL is a copy of
-competencies.services_ledger.BUILD_MISSING_HEADS: standard SQL, the same on both databases.
+competencies.services.ledger.BUILD_MISSING_HEADS: standard SQL, the same on both databases.
 """
 
 from django.db import migrations

@@ -12,13 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
-from competencies import selectors_frameworks as selectors
-from competencies import services
+from competencies.access import (
+    MANAGE_FRAMEWORKS,
+    VIEW_FRAMEWORKS,
+    access_competency,
+    access_domain,
+    access_framework,
+)
 from competencies.framework_forms import (
     CompetencyForm,
     ConfirmForm,
@@ -27,14 +32,13 @@ from competencies.framework_forms import (
     FrameworkForm,
 )
 from competencies.models import Framework
-from pathway.formtools import add_service_errors, get_or_post, posted_data
-
-VIEW = "competencies.view_frameworks"
-MANAGE = "competencies.manage_frameworks"
+from competencies.selectors import frameworks as selectors
+from competencies.services import frameworks as services
+from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
 
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.
-can_view = permission_required(VIEW, raise_exception=True)
-can_manage = permission_required(MANAGE, raise_exception=True)
+can_view = permission_required(VIEW_FRAMEWORKS, raise_exception=True)
+can_manage = permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
 
 DIRECTIONS = {"up", "down"}
 
@@ -90,7 +94,7 @@ def framework_list(request):
         "competencies/framework_list.html",
         {
             "frameworks": selectors.framework_list(),
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": request.user.has_perm(MANAGE_FRAMEWORKS),
         },
     )
 
@@ -115,8 +119,8 @@ def framework_create(request):
 @can_view
 @require_safe
 def framework_detail(request, pk):
-    framework = get_object_or_404(selectors.framework_with_structure(), pk=pk)
-    can_manage = request.user.has_perm(MANAGE)
+    framework = access_framework(request.user, pk, structure=True)
+    can_manage = request.user.has_perm(MANAGE_FRAMEWORKS)
     draft = None
     if can_manage and not framework.is_editable:
         draft = selectors.draft_version_of(framework)
@@ -137,18 +141,17 @@ def framework_detail(request, pk):
 @can_manage
 @get_or_post
 def framework_edit(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = FrameworkEditForm(posted_data(request), framework=framework)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.framework_update(actor=request.user, framework=framework, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Framework details saved")
-            return redirect(_detail_url(framework))
+    if submit(
+        request,
+        form,
+        lambda data: services.framework_update(actor=request.user, framework=framework, **data),
+    ):
+        messages.success(request, "Framework details saved")
+        return redirect(_detail_url(framework))
     return render(
         request, "competencies/framework_form.html", {"form": form, "framework": framework}
     )
@@ -158,7 +161,7 @@ def framework_edit(request, pk):
 @can_manage
 @get_or_post
 def framework_publish(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = ConfirmForm(posted_data(request), submit="Publish framework")
@@ -182,7 +185,7 @@ def framework_publish(request, pk):
 @can_manage
 @get_or_post
 def framework_new_version(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if framework.is_editable:
         return _not_possible(
             request,
@@ -224,7 +227,7 @@ def framework_new_version(request, pk):
 @can_manage
 @get_or_post
 def framework_retire(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if framework.status != Framework.Status.PUBLISHED:
         return _not_possible(
             request,
@@ -257,7 +260,7 @@ def framework_retire(request, pk):
 @can_manage
 @get_or_post
 def domain_add(request, pk):
-    framework = get_object_or_404(selectors.frameworks(), pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     if not framework.is_editable:
         return _locked(request, framework)
     form = DomainForm(posted_data(request), framework=framework)
@@ -282,19 +285,18 @@ def domain_add(request, pk):
 @can_manage
 @get_or_post
 def domain_edit(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
     form = DomainForm(posted_data(request), framework=framework, domain=domain)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.domain_update(actor=request.user, domain=domain, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Domain {domain.title} saved")
-            return redirect(_detail_url(framework, f"domain-{domain.pk}"))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.domain_update(actor=request.user, domain=domain, **data),
+    ):
+        messages.success(request, f"Domain {done.result.title} saved")
+        return redirect(_detail_url(framework, f"domain-{domain.pk}"))
     return render(
         request,
         "competencies/domain_form.html",
@@ -306,7 +308,7 @@ def domain_edit(request, pk):
 @can_manage
 @get_or_post
 def domain_delete(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -333,7 +335,7 @@ def domain_delete(request, pk):
 @can_manage
 @require_POST
 def domain_move(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -351,7 +353,7 @@ def domain_move(request, pk):
 @can_manage
 @get_or_post
 def competency_add(request, pk):
-    domain = get_object_or_404(selectors.domains(), pk=pk)
+    domain = access_domain(request.user, pk)
     framework = domain.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -377,21 +379,21 @@ def competency_add(request, pk):
 @can_manage
 @get_or_post
 def competency_edit(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
     form = CompetencyForm(posted_data(request), framework=framework, competency=competency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            competency = services.competency_update(
-                actor=request.user, competency=competency, **form.service_arguments()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Competency {competency.code} saved")
-            return redirect(_detail_url(framework, f"domain-{competency.domain_id}"))
+    if done := submit(
+        request,
+        form,
+        lambda _data: services.competency_update(
+            actor=request.user, competency=competency, **form.service_arguments()
+        ),
+    ):
+        saved = done.result
+        messages.success(request, f"Competency {saved.code} saved")
+        return redirect(_detail_url(framework, f"domain-{saved.domain_id}"))
     return render(
         request,
         "competencies/competency_form.html",
@@ -408,7 +410,7 @@ def competency_edit(request, pk):
 @can_manage
 @get_or_post
 def competency_delete(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)
@@ -439,7 +441,7 @@ def competency_delete(request, pk):
 @can_manage
 @require_POST
 def competency_move(request, pk):
-    competency = get_object_or_404(selectors.competencies(), pk=pk)
+    competency = access_competency(request.user, pk)
     framework = competency.framework
     if not framework.is_editable:
         return _locked(request, framework)

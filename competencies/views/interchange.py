@@ -7,17 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from competencies import interchange
+from competencies.access import MANAGE_FRAMEWORKS, access_framework
 from competencies.interchange_forms import FrameworkImportForm
-from competencies.models import Framework
-
-PERMISSION = "competencies.manage_frameworks"
 
 
 def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -34,7 +32,7 @@ def _format(fmt: str) -> str:
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def framework_import(request):
     row_errors, file_name = [], ""
@@ -72,7 +70,7 @@ def framework_import(request):
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
 @require_GET
 def framework_import_example(request, fmt):
     fmt = _format(fmt)
@@ -80,11 +78,11 @@ def framework_import_example(request, fmt):
 
 
 @login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
 @require_GET
 def framework_export(request, pk, fmt):
     fmt = _format(fmt)
-    framework = get_object_or_404(Framework, pk=pk)
+    framework = access_framework(request.user, pk, act=MANAGE_FRAMEWORKS)
     try:
         data = interchange.framework_export(framework=framework, format=fmt)
     except interchange.FrameworkExportError as exc:

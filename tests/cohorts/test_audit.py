@@ -28,7 +28,9 @@ from simple_history.middleware import HistoryRequestMiddleware
 
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from competencies.models import Assessment, AssessmentMethod, Competency, Domain, Framework
+from competencies.services.frameworks import COMPETENCY_EDITED
 from pathway import services as pathway_services
+from pathway.concurrency import version_of
 from pathway.models import Allocation, Role, RoleCode, User
 from tests import factories
 
@@ -206,6 +208,7 @@ def test_a_draft_competency_edited_on_its_page_shows_old_and_new_values(lead_cli
             "supervised_practices_required": "0",
             "reassessment_months": "",
             "domain": domain.pk,
+            "version": version_of(competency, COMPETENCY_EDITED),
         },
     )
     assert response.status_code == 302, _text(response)[:1500]

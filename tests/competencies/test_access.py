@@ -90,3 +90,42 @@ def test_revoking_twice_gives_one_revocation_and_a_normal_page(client, password)
     assert second.status_code == 200
     assert "already been revoked" in second.content.decode()
     assert Assessment.objects.filter(revokes=decision).count() == 1
+
+
+def test_the_framework_editor_fetches_through_the_access_layer_404_missing_403_not_allowed():
+    framework = factories.FrameworkFactory()
+    domain = factories.DomainFactory(framework=framework)
+    competency = factories.CompetencyFactory(framework=framework, domain=domain)
+    lead, administrator = factories.LeadNurseFactory(), factories.AdministratorFactory()
+    mentor = factories.MentorFactory()
+
+    assert access.access_framework(lead, framework.pk, act=access.MANAGE_FRAMEWORKS) == framework
+    assert access.access_framework(administrator, framework.pk) == framework
+    assert access.access_domain(lead, domain.pk) == domain
+    assert access.access_competency(lead, competency.pk) == competency
+    # A framework is not private: may not act on it is a 403, not a 404.
+    with pytest.raises(PermissionDenied):
+        access.access_framework(mentor, framework.pk)
+    with pytest.raises(PermissionDenied):
+        access.access_framework(administrator, framework.pk, act=access.MANAGE_FRAMEWORKS)
+    for fetch, thing in (
+        (access.access_framework, framework),
+        (access.access_domain, domain),
+        (access.access_competency, competency),
+    ):
+        with pytest.raises(PermissionDenied):
+            fetch(administrator, thing.pk, act=access.MANAGE_FRAMEWORKS)
+        with pytest.raises(Http404):
+            fetch(lead, 999_999, act=access.MANAGE_FRAMEWORKS)
+        with pytest.raises(Http404):
+            fetch(lead, "abc", act=access.MANAGE_FRAMEWORKS)
+
+
+def test_exporting_a_framework_that_is_not_there_is_a_404_and_without_permission_a_403(client):
+    framework = factories.FrameworkFactory()
+    url = reverse("competencies:framework_export", args=[framework.pk, "csv"])
+    client.force_login(factories.AdministratorFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(factories.LeadNurseFactory())
+    missing = reverse("competencies:framework_export", args=[framework.pk + 1000, "csv"])
+    assert client.get(missing).status_code == 404

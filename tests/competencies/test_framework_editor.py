@@ -20,8 +20,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from competencies import services
 from competencies.models import AssessmentMethod, Competency, Domain, Framework, ProgressState
+from competencies.services import frameworks as services
 from competencies.templatetags.competency_tags import framework_status_tag, progress_state_tag
 from tests import factories
 
@@ -37,6 +37,11 @@ def url(name, *args):
 
 def page(response) -> str:
     return html.unescape(response.content.decode())
+
+
+def version_on(response) -> str:
+    """The version an edit page carries (pathway/concurrency.py), as a browser sends it back."""
+    return re.search(r'name="version" value="([^"]+)"', response.content.decode()).group(1)
 
 
 def counts() -> tuple[int, int, int]:
@@ -216,7 +221,11 @@ def test_lead_nurse_builds_publishes_versions_and_retires_a_framework(
     assert 'value="AP critical care"' in page(response)
     response = client.post(
         url("framework_edit", framework.pk),
-        {"name": "Assistant practitioner: critical care", "description": "Band 4 role"},
+        {
+            "name": "Assistant practitioner: critical care",
+            "description": "Band 4 role",
+            "version": version_on(response),
+        },
     )
     assert response.status_code == 302
     framework.refresh_from_db()
@@ -229,7 +238,12 @@ def test_lead_nurse_builds_publishes_versions_and_retires_a_framework(
     assert 'value="Communication"' in page(response)
     response = client.post(
         url("domain_edit", communication.pk),
-        {"code": "COMM", "title": "Communication and record keeping", "description": ""},
+        {
+            "code": "COMM",
+            "title": "Communication and record keeping",
+            "description": "",
+            "version": version_on(response),
+        },
     )
     assert response.status_code == 302
     communication.refresh_from_db()
@@ -251,6 +265,7 @@ def test_lead_nurse_builds_publishes_versions_and_retires_a_framework(
             supervised_practices_required="5",
             reassessment_months="24",
             domain=str(clinical.pk),
+            version=version_on(response),
         ),
     )
     assert response.status_code == 302
@@ -263,7 +278,12 @@ def test_lead_nurse_builds_publishes_versions_and_retires_a_framework(
     # And back to core: the clinical areas are cleared.
     client.post(
         url("competency_edit", core.pk),
-        competency_data(code="COMM-01", title="Structured handover", domain=str(clinical.pk)),
+        competency_data(
+            code="COMM-01",
+            title="Structured handover",
+            domain=str(clinical.pk),
+            version=version_on(client.get(url("competency_edit", core.pk))),
+        ),
     )
     core.refresh_from_db()
     assert core.is_core and list(core.clinical_areas.all()) == []

@@ -20,7 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from competencies import services, services_ledger
+from competencies import services
 from competencies.integrity import verify_chains
 from competencies.models import (
     Assessment,
@@ -30,6 +30,7 @@ from competencies.models import (
     ProgressState,
     SignOffRequest,
 )
+from competencies.services import ledger as services_ledger
 from tests import factories
 
 pytestmark = pytest.mark.django_db

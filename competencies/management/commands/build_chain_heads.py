@@ -8,7 +8,7 @@ exists. Run verify_records afterwards: the checkpoints still show whether anythi
 
 from django.core.management.base import BaseCommand
 
-from competencies.services_ledger import chain_heads_build
+from competencies.services.ledger import chain_heads_build
 
 
 class Command(BaseCommand):

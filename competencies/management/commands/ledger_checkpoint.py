@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from competencies.checkpoints import UnreadableExport, database_log, when
 from competencies.management.commands.verify_records import write_report
-from competencies.services_ledger import LedgerNotSound, checkpoint_write
+from competencies.services.ledger import LedgerNotSound, checkpoint_write
 
 
 class Command(BaseCommand):

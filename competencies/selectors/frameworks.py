@@ -82,6 +82,20 @@ def frameworks() -> QuerySet[Framework]:
     return Framework.objects.all()
 
 
+def framework_by_pk(pk, *, structure: bool = False) -> Framework:
+    """One framework; with `structure`, its domains and competencies too (for its page)."""
+    queryset = framework_with_structure() if structure else frameworks()
+    return queryset.get(pk=pk)
+
+
+def domain_by_pk(pk) -> Domain:
+    return domains().get(pk=pk)
+
+
+def competency_by_pk(pk) -> Competency:
+    return competencies().get(pk=pk)
+
+
 def domains() -> QuerySet[Domain]:
     return Domain.objects.select_related("framework").annotate(
         competency_count=Count("competencies")

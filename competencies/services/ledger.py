@@ -1,6 +1,6 @@
 """Writes that keep the sign-off ledger anchored (ADR 0007): chain heads for chains that have
 none, and checkpoints. The heads of new records are written by the sign-off service itself
-(competencies.services._append_assessment)."""
+(competencies.services.records._append_assessment)."""
 
 from __future__ import annotations
 
