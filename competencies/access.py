@@ -13,6 +13,7 @@ from competencies.models import (
     Assessment,
     CompetencyProgress,
     Evidence,
+    PracticeEntry,
     SignOffRequest,
     TrainingRecord,
 )
@@ -64,3 +65,11 @@ def access_evidence_file(viewer, uuid) -> Evidence:
     if not evidence.file:
         raise Http404
     return evidence
+
+
+def access_practice(viewer, pk, *, act: str | None = None) -> PracticeEntry:
+    """A practice entry: seen by whoever may see its record, and by the supervisor named on
+    it (who confirms it from their queue without any other part in the trainee's record)."""
+    return reach(
+        viewer, lambda: selectors.practice_by_pk(pk), see="competencies.view_practice", act=act
+    )
