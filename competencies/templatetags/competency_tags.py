@@ -17,7 +17,6 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from competencies.models import Framework, ProgressState
@@ -160,15 +159,13 @@ def practice_needed(logged: int, needed: int) -> str:
 def practice_confirmation_tag(entry) -> str:
     """Whether the supervisor has confirmed a practice entry, as an NHS.UK tag with text."""
     if entry.confirmed_at:
-        return format_html(
-            '<strong class="nhsuk-tag nhsuk-tag--green">Confirmed {}</strong>',
-            date_format(localtime(entry.confirmed_at), "j M Y"),
-        )
-    if entry.supervisor_id:
-        return mark_safe('<strong class="nhsuk-tag nhsuk-tag--yellow">Not confirmed yet</strong>')
-    return mark_safe(
-        '<strong class="nhsuk-tag nhsuk-tag--grey">Supervisor not listed: not confirmed</strong>'
-    )
+        colour = "nhsuk-tag--green"
+        text = f"Confirmed {date_format(localtime(entry.confirmed_at), 'j M Y')}"
+    elif entry.supervisor_id:
+        colour, text = "nhsuk-tag--yellow", "Not confirmed yet"
+    else:
+        colour, text = "nhsuk-tag--grey", "Supervisor not listed: not confirmed"
+    return format_html('<strong class="nhsuk-tag {}">{}</strong>', colour, text)
 
 
 def _expiry(expires_on):

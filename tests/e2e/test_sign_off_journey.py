@@ -95,9 +95,9 @@ def test_error_summary_links_move_focus_to_the_fields(
     sign_in(record.trainee.email, factories.PASSWORD)
     page.goto(f"{live_server.url}/records/{record.pk}/practice/add/")
     page.get_by_label("Another date").check()
-    page.get_by_label("Day").fill("31")
-    page.get_by_label("Month").fill("2")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Day", exact=True).fill("31")
+    page.get_by_label("Month", exact=True).fill("2")
+    page.get_by_label("Year", exact=True).fill("2026")
     page.get_by_role("button", name="Save practice").click()
 
     expect(page).to_have_title("Error: Log supervised practice – Pathway – NHS")
@@ -111,6 +111,6 @@ def test_error_summary_links_move_focus_to_the_fields(
     summary.get_by_role("link", name="Select at least one competency").click()
     expect(page.locator("input[name=competencies]").first).to_be_focused()
     summary.get_by_role("link", name="must be a real date").click()
-    expect(page.get_by_label("Day")).to_be_focused()
+    expect(page.get_by_label("Day", exact=True)).to_be_focused()
     # What was typed is kept.
-    expect(page.get_by_label("Day")).to_have_value("31")
+    expect(page.get_by_label("Day", exact=True)).to_have_value("31")
