@@ -35,11 +35,13 @@ def check_widths(page, name: str) -> None:
 
 
 # What sticks out past the right edge of the viewport: the innermost elements, named.
-TOO_WIDE = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
-  .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}px`)"""
+TOO_WIDE = """() => {
+  const out = e => e.getBoundingClientRect().right > window.innerWidth + 0.5;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => out(e) && ![...e.children].some(out))
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+}"""
 
 
 @pytest.fixture
