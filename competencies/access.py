@@ -18,6 +18,7 @@ from competencies.models import (
     Domain,
     Evidence,
     Framework,
+    PracticeEntry,
     SignOffRequest,
     TrainingRecord,
 )
@@ -89,3 +90,11 @@ def access_domain(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Domain:
 
 def access_competency(viewer, pk, *, act: str = MANAGE_FRAMEWORKS) -> Competency:
     return reach(viewer, lambda: framework_selectors.competency_by_pk(pk), act=act)
+
+
+def access_practice(viewer, pk, *, act: str | None = None) -> PracticeEntry:
+    """A practice entry: seen by whoever may see its record, and by the supervisor named on
+    it (who confirms it from their queue without any other part in the trainee's record)."""
+    return reach(
+        viewer, lambda: selectors.practice_by_pk(pk), see="competencies.view_practice", act=act
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -28,48 +31,158 @@ class CompetencyChoiceField(formtools.ModelMultipleChoiceField):
         return f"{obj.code} {obj.title}"
 
 
+class ConditionalRadioSelect(forms.RadioSelect):
+    """Radios where choosing one option reveals more questions (NHS.UK conditional radios):
+    that option's input names the revealed block in `data-aria-controls`, which the NHS.UK
+    script turns into aria-controls. Without the script the block is simply always shown."""
+
+    def __init__(self, *args, reveals: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reveals = reveals or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        block = self.reveals.get(str(value))
+        if block:
+            option["attrs"]["data-aria-controls"] = block
+        return option
+
+
 class PracticeForm(forms.Form):
+    """Logging supervised practice on a phone after a shift: from a competency, the
+    competency is already ticked, the date is today and the supervisor one tap in a list, so
+    saving takes no typing. Another date, someone not listed and notes are there if needed."""
+
+    TODAY, YESTERDAY, ANOTHER_DAY = "today", "yesterday", "another"
+    NOT_LISTED = "not_listed"
+
     competencies = CompetencyChoiceField(
         label="Which competencies did you practise?",
         queryset=None,
         error_messages={"required": "Select at least one competency"},
     )
+    when = forms.ChoiceField(
+        label="When did you practise?",
+        widget=ConditionalRadioSelect(reveals={ANOTHER_DAY: "conditional-when-another"}),
+        error_messages={"required": "Select when you practised"},
+    )
     practised_on = NHSDateField(
         label="Date of the practice",
         help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date of the practice"},
+        required=False,
+    )
+    supervisor = forms.ChoiceField(
+        label="Who supervised you?",
+        widget=ConditionalRadioSelect(reveals={NOT_LISTED: "conditional-supervisor-not-listed"}),
+        error_messages={
+            "required": "Select who supervised you",
+            "invalid_choice": "Select who supervised you from the list, or someone not listed",
+        },
     )
     supervisor_name = forms.CharField(
-        label="Who supervised you?",
-        help_text="Their name and role, for example Sam Patel, staff nurse",
+        label="Their name and role",
+        help_text="For example, Sam Patel, staff nurse. They will not be asked to confirm it.",
         max_length=150,
-        error_messages={"required": "Enter who supervised you"},
+        required=False,
     )
     activity = forms.CharField(
-        label="What did you do?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What did you do? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": "Describe what you did"},
+        required=False,
     )
     reflection = forms.CharField(
         label="Reflection (optional)",
         help_text="What went well, what you learned, what you would do differently",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
         required=False,
     )
 
-    def __init__(self, *args, competencies, **kwargs):
+    def __init__(self, *args, competencies, supervisors, chosen=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.chosen = [pk for pk in chosen if pk is not None]
+        if self.chosen:
+            # The competency the trainee came from first; the others follow, tucked away.
+            competencies = competencies.alias(
+                pinned=Case(When(pk__in=self.chosen, then=0), default=1)
+            ).order_by("pinned", "domain__order", "domain_id", "order")
+            self.initial.setdefault("competencies", self.chosen)
         self.fields["competencies"].queryset = competencies
-        self.helper = nhsuk_helper(
-            "competencies",
-            "practised_on",
-            "supervisor_name",
-            "activity",
-            "reflection",
-            submit="Save practice",
+        self.supervisors = {str(person.pk): person for person in supervisors}
+        self.fields["supervisor"].choices = [
+            (pk, _supervisor_label(person)) for pk, person in self.supervisors.items()
+        ] + [(self.NOT_LISTED, "Someone not listed")]
+        if not self.supervisors:
+            self.initial.setdefault("supervisor", self.NOT_LISTED)
+        yesterday = self.today - datetime.timedelta(days=1)
+        self.fields["when"].choices = [
+            (self.TODAY, f"Today, {_day(self.today)}"),
+            (self.YESTERDAY, f"Yesterday, {_day(yesterday)}"),
+            (self.ANOTHER_DAY, "Another date"),
+        ]
+        self.initial.setdefault("when", self.TODAY)
+
+    @cached_property
+    def pinned_count(self) -> int:
+        """How many competencies (the chosen ones) are shown before "add another"."""
+        if not self.chosen:
+            return 0
+        return self.fields["competencies"].queryset.filter(pk__in=self.chosen).count()
+
+    @property
+    def has_others(self) -> bool:
+        return bool(self.pinned_count) and len(self.fields["competencies"].choices) > (
+            self.pinned_count
         )
+
+    @property
+    def others_selected(self) -> bool:
+        """Whether an unpinned competency is ticked (or in error): its list starts open."""
+        if not self.is_bound:
+            return False
+        if self.errors.get("competencies"):
+            return True
+        ticked = {str(value) for value in self.data.getlist("competencies")}
+        return bool(ticked - {str(pk) for pk in self.chosen})
+
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("when")
+        if when == self.TODAY:
+            cleaned["practised_on"] = self.today
+        elif when == self.YESTERDAY:
+            cleaned["practised_on"] = self.today - datetime.timedelta(days=1)
+        elif (
+            when == self.ANOTHER_DAY
+            and not cleaned.get("practised_on")
+            and "practised_on" not in self.errors
+        ):
+            self.add_error("practised_on", "Enter the date of the practice")
+        chosen = cleaned.get("supervisor")
+        if chosen == self.NOT_LISTED:
+            cleaned["supervisor"] = None
+            if not (cleaned.get("supervisor_name") or "").strip():
+                self.add_error("supervisor_name", "Enter who supervised you")
+        elif chosen:
+            cleaned["supervisor"] = self.supervisors[chosen]
+            cleaned["supervisor_name"] = ""
+        return cleaned
+
+    def service_data(self) -> dict:
+        """What services.practice_log takes."""
+        data = self.cleaned_data
+        names = ("competencies", "practised_on", "supervisor", "supervisor_name")
+        return {name: data[name] for name in (*names, "activity", "reflection")}
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def _supervisor_label(person) -> str:
+    return f"{person.full_name}, {person.job_title}" if person.job_title else person.full_name
 
 
 class EvidenceForm(forms.Form):

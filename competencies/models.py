@@ -317,16 +317,38 @@ class PracticeEntry(models.Model):
         related_name="supervised_practice",
     )
     supervisor_name = models.CharField("who supervised", max_length=150)
-    activity = models.TextField("what was done")
+    # Optional: a trainee logging on their phone after a shift may leave it for the reflection.
+    activity = models.TextField("what was done", blank=True, default="")
     reflection = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, by the named supervisor only (services.practice_confirm); never cleared.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-practised_on", "-id"]
         verbose_name_plural = "practice entries"
+        indexes = [models.Index(fields=["supervisor", "confirmed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="practice_confirmed_with_whom",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Practice on {self.practised_on:%d %b %Y} supervised by {self.supervisor_name}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class Evidence(models.Model):

@@ -6,7 +6,10 @@ from pathway.rules import (
     is_administrator,
     is_current_mentor_of,
     is_lead_nurse,
+    is_manager,
     is_mentor,
+    is_practice_educator,
+    is_tutor,
     supports_trainee,
 )
 
@@ -50,7 +53,30 @@ def owns_open_request(user, sign_off_request):
     )
 
 
+@rules.predicate
+def is_named_supervisor(user, practice):
+    # Only the person the trainee named, and never the trainee on their own practice.
+    return bool(
+        user
+        and user.is_authenticated
+        and practice is not None
+        and practice.supervisor_id == user.pk
+        and practice.record.trainee_id != user.pk
+    )
+
+
+@rules.predicate
+def is_registered_professional(user):
+    return bool(user and user.is_authenticated and user.is_registered_professional)
+
+
 can_view_record = owns_record | supports_record | is_lead_nurse
+
+
+@rules.predicate
+def can_view_record_of(user, practice):
+    return practice is not None and can_view_record(user, practice.record)
+
 
 rules.add_perm("competencies.view_record", can_view_record)
 rules.add_perm("competencies.act_on_record", owns_record & record_is_active)
@@ -58,5 +84,21 @@ rules.add_perm("competencies.decide_request", can_decide_request)
 rules.add_perm("competencies.withdraw_request", owns_open_request)
 rules.add_perm("competencies.revoke_assessment", signed_assessment | is_lead_nurse)
 rules.add_perm("competencies.view_mentor_queue", is_mentor)
+# Practice: the supervisor the trainee named may see that entry (in their queue) and confirm it.
+rules.add_perm("competencies.view_practice", can_view_record_of | is_named_supervisor)
+rules.add_perm("competencies.confirm_practice", is_named_supervisor)
+# The "practice to confirm" page: whoever can be named as a supervisor (selectors'
+# practice_supervisors: registered staff, allocated mentors and practice educators).
+rules.add_perm(
+    "competencies.view_practice_queue",
+    is_registered_professional | is_mentor | is_practice_educator,
+)
 rules.add_perm("competencies.manage_frameworks", is_lead_nurse)
 rules.add_perm("competencies.view_frameworks", is_lead_nurse | is_administrator)
+# In the header menu only for registered staff without "My trainees" (which lists it for
+# supporters) and not for the lead nurse, whose menu is long; both can open it all the same.
+rules.add_perm(
+    "competencies.practice_queue_in_menu",
+    is_registered_professional
+    & ~(is_mentor | is_tutor | is_practice_educator | is_manager | is_lead_nurse),
+)

@@ -33,6 +33,13 @@ NAV_ITEMS = [
         "competencies:my_trainees",
         frozenset({RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER}),
     ),
+    # Registered staff without "My trainees" (where supporters find it) confirm practice here.
+    NavItem(
+        "Practice to confirm",
+        "competencies:practice_queue",
+        frozenset(),
+        perm="competencies.practice_queue_in_menu",
+    ),
     NavItem("Programme", "cohorts:programme_overview", frozenset({RoleCode.LEAD_NURSE})),
     NavItem(
         "Cohorts",

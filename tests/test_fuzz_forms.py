@@ -917,6 +917,8 @@ RECORD_COMPETENCIES += ("draft_competency.pk",)
 @example(
     data={
         "competencies": Ref("core_c.pk"),
+        "when": "another",
+        "supervisor": "not_listed",
         "supervisor_name": "Sam Patel",
         "activity": "Observations",
         "practised_on_day": " ",
@@ -927,6 +929,8 @@ RECORD_COMPETENCIES += ("draft_competency.pk",)
 @example(
     data={
         "competencies": "9223372036854775808",
+        "when": "another",
+        "supervisor": "not_listed",
         "supervisor_name": "Aa",
         "activity": "Aa",
         **days_ago("practised_on", 0),
@@ -937,6 +941,10 @@ RECORD_COMPETENCIES += ("draft_competency.pk",)
     data=form_body(
         {
             "competencies": ref_lists(*RECORD_COMPETENCIES),
+            "when": choices("today", "yesterday", "another"),
+            "supervisor": st.one_of(
+                refs("mentor.pk", "lead.pk", "trainee.pk"), choices("not_listed"), SCALAR
+            ),
             "supervisor_name": PLAIN,
             "activity": PLAIN,
             "reflection": TEXT,

@@ -180,6 +180,17 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 404, ANON: LOGIN, **each((*SUPPORTERS, LEAD), 403), TRAINEE: 200},
         "POST": {"*": 404, ANON: LOGIN, **each((*SUPPORTERS, LEAD), 403), TRAINEE: OK},
     },
+    # Practice: the supervisor the trainee named (the mentor, in the world) confirms it; the
+    # list of practice to confirm is for whoever may be named (registered staff, mentors,
+    # practice educators), empty when nobody named them.
+    "competencies:practice_queue": {
+        "GET": {"*": 200, ANON: LOGIN, **each((TRAINEE, OTHER_TRAINEE, TUTOR, ADMIN), 403)},
+        "POST": {"*": OK, ANON: LOGIN, **each((TRAINEE, OTHER_TRAINEE, TUTOR, ADMIN), 403)},
+    },
+    "competencies:practice_confirm": {
+        "GET": {"*": 405, ANON: LOGIN},
+        "POST": {"*": 404, ANON: LOGIN, **each(RECORD_READERS, 403), MENTOR: OK},
+    },
     "competencies:evidence_add": {
         "GET": {"*": 404, ANON: LOGIN, **each((*SUPPORTERS, LEAD), 403), TRAINEE: 200},
         "POST": {"*": 404, ANON: LOGIN, **each((*SUPPORTERS, LEAD), 403), TRAINEE: OK},
@@ -409,6 +420,7 @@ KWARGS = {
     },
     "competencies:practice_add": lambda w: {"record_pk": w.record.pk},
     "competencies:evidence_add": lambda w: {"record_pk": w.record.pk},
+    "competencies:practice_confirm": lambda w: {"pk": w.practice.pk},
     "competencies:evidence_download": lambda w: {"uuid": w.evidence.uuid},
     "competencies:request_withdraw": lambda w: {"pk": w.open_request.pk},
     "competencies:sign_off": lambda w: {"pk": w.open_request.pk},
@@ -554,7 +566,7 @@ class World:
             p.competency for p in self.record.progress.select_related("competency")
         ]
         self.achieved, self.not_started = achieved, not_started
-        competency_services.practice_log(
+        self.practice = competency_services.practice_log(
             actor=self.trainee,
             record=self.record,
             competencies=[achieved, awaiting],

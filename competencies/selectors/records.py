@@ -217,6 +217,15 @@ def _next_steps(rows) -> list[dict]:
 
 
 @dataclass
+class Feedback:
+    """The mentor's last word when it was "not yet competent", and the practice since."""
+
+    assessment: Assessment
+    practice_since: int
+    practice_needed: int
+
+
+@dataclass
 class CompetencyPage:
     record: TrainingRecord
     competency: Competency
@@ -225,6 +234,38 @@ class CompetencyPage:
     evidence: list[Evidence]
     history: list[Assessment]
     open_request: SignOffRequest | None
+
+    @property
+    def confirmed_practice(self) -> list[PracticeEntry]:
+        return [entry for entry in self.practice if entry.confirmed_at is not None]
+
+    @property
+    def unconfirmed_practice(self) -> list[PracticeEntry]:
+        return [entry for entry in self.practice if entry.confirmed_at is None]
+
+    @property
+    def feedback(self) -> Feedback | None:
+        return last_feedback(self.history, self.practice, self.competency)
+
+
+def last_feedback(history, practice, competency) -> Feedback | None:
+    """The standing decision, when it is "not yet competent": shown until a newer decision
+    replaces it (or it is revoked). `history` is in chain order, revocations prefetched."""
+    standing = [
+        a for a in history if a.outcome != Assessment.Outcome.REVOKED and not _is_revoked(a)
+    ]
+    if not standing or standing[-1].outcome != Assessment.Outcome.NOT_YET_COMPETENT:
+        return None
+    decision = standing[-1]
+    since = sum(1 for entry in practice if entry.created_at > decision.created_at)
+    return Feedback(decision, since, competency.supervised_practices_required)
+
+
+def _is_revoked(assessment) -> bool:
+    try:
+        return assessment.revoked_by is not None
+    except Assessment.DoesNotExist:
+        return False
 
 
 def competency_page(record: TrainingRecord, competency_pk: int) -> CompetencyPage:
@@ -236,9 +277,9 @@ def competency_page(record: TrainingRecord, competency_pk: int) -> CompetencyPag
     )
     competency = progress.competency
     practice = list(
-        PracticeEntry.objects.filter(record=record, competencies=competency).order_by(
-            "-practised_on", "-id"
-        )
+        PracticeEntry.objects.filter(record=record, competencies=competency)
+        .select_related("confirmed_by")
+        .order_by("-practised_on", "-id")
     )
     evidence = list(Evidence.objects.filter(record=record, competencies=competency))
     history = list(
@@ -267,6 +308,57 @@ def current_mentors(trainee: User) -> QuerySet[User]:
         roles__code=RoleCode.MENTOR,
         is_active=True,
     ).order_by("full_name")
+
+
+def practice_supervisors(
+    record: TrainingRecord, *, on: datetime.date | None = None
+) -> QuerySet[User]:
+    """Who a trainee may name as the supervisor of their practice: registered staff
+    (a registration body and number) working in the record's clinical area, and the mentors
+    and practice educators allocated to the trainee today who still hold that role (the same
+    test as pathway.selectors.counting_allocations). Never the trainee."""
+    allocated = Allocation.objects.current(on).filter(trainee_id=record.trainee_id)
+    supporters = allocated.filter(
+        Q(kind=Allocation.Kind.MENTOR, supporter__roles__code=RoleCode.MENTOR)
+        | Q(
+            kind=Allocation.Kind.PRACTICE_EDUCATOR,
+            supporter__roles__code=RoleCode.PRACTICE_EDUCATOR,
+        )
+    ).values("supporter_id")
+    registered_here = (
+        Q(clinical_area_id=record.clinical_area_id)
+        & ~Q(registration_body="")
+        & ~Q(registration_number="")
+    )
+    return (
+        User.objects.filter(Q(pk__in=supporters) | registered_here, is_active=True)
+        .exclude(pk=record.trainee_id)
+        .order_by("full_name", "pk")
+    )
+
+
+def practice_competencies(
+    record: TrainingRecord, *, today: datetime.date | None = None
+) -> QuerySet[Competency]:
+    """The competencies practice can be logged against: the record's, less those achieved and
+    not yet due for reassessment."""
+    achieved = CompetencyProgress.objects.filter(record=record).currently_achieved(today)
+    return applicable_competencies_for(record).exclude(pk__in=achieved.values("competency_id"))
+
+
+def practice_to_confirm(supervisor: User) -> QuerySet[PracticeEntry]:
+    """Practice naming this person as its supervisor, not yet confirmed, oldest first."""
+    return (
+        PracticeEntry.objects.filter(supervisor=supervisor, confirmed_at__isnull=True)
+        .exclude(record__trainee=supervisor)
+        .select_related("record__trainee")
+        .prefetch_related(Prefetch("competencies", queryset=Competency.objects.order_by("code")))
+        .order_by("practised_on", "id")
+    )
+
+
+def practice_by_pk(pk: int) -> PracticeEntry:
+    return PracticeEntry.objects.select_related("record__trainee", "supervisor").get(pk=pk)
 
 
 def applicable_competencies_for(record: TrainingRecord) -> QuerySet[Competency]:

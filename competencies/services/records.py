@@ -118,24 +118,37 @@ def practice_log(
     record: TrainingRecord,
     competencies: Iterable[Competency],
     practised_on: datetime.date,
-    supervisor_name: str,
-    activity: str,
+    supervisor_name: str = "",
+    activity: str = "",
     reflection: str = "",
     supervisor: User | None = None,
 ):
-    """Log supervised practice against one or more competencies of the trainee's own record."""
+    """Log supervised practice against one or more competencies of the trainee's own record.
+
+    The supervisor is someone who may supervise this trainee (selectors.practice_supervisors),
+    who can then confirm it; or, for someone not listed, only a name, and nobody confirms it."""
     from competencies.models import PracticeEntry, ProgressState
+    from competencies.selectors import practice_supervisors
 
     _require(actor, "competencies.act_on_record", record, "You can only add to your own record")
     competencies = _check_competencies_on_record(record, competencies)
     _not_in_future_or_before_start(record, practised_on, "practised_on")
+    if supervisor is not None:
+        if not practice_supervisors(record).filter(pk=supervisor.pk).exists():
+            raise ValidationError(
+                {"supervisor": "Choose someone from the list, or someone not listed"}
+            )
+        supervisor_name = supervisor.full_name
+    supervisor_name = (supervisor_name or "").strip()
+    if not supervisor_name:
+        raise ValidationError({"supervisor_name": "Enter who supervised you"})
     entry = PracticeEntry(
         record=record,
         practised_on=practised_on,
         supervisor=supervisor,
-        supervisor_name=supervisor_name.strip(),
-        activity=activity.strip(),
-        reflection=reflection.strip(),
+        supervisor_name=supervisor_name,
+        activity=(activity or "").strip(),
+        reflection=(reflection or "").strip(),
     )
     entry.full_clean()
     entry.save()
@@ -149,6 +162,25 @@ def practice_log(
             row.state = ProgressState.IN_PROGRESS
         row.save(update_fields=["practice_count", "state", "updated_at"])
     return entry
+
+
+@transaction.atomic
+def practice_confirm(*, actor: User, practice):
+    """The supervisor the trainee named confirms that they supervised this practice.
+
+    Only that person may (rules: competencies.confirm_practice). Confirming twice (a double
+    tap, a second tab) is harmless: the first confirmation stands and is returned."""
+    from competencies.models import PracticeEntry
+
+    if actor is None or not actor.has_perm("competencies.confirm_practice", practice):
+        raise PermissionDenied("Only the supervisor named on this practice can confirm it")
+    now = timezone.now()
+    # A conditional UPDATE: of two taps at once, one sets it and the other changes nothing.
+    PracticeEntry.objects.filter(pk=practice.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now, confirmed_by=actor
+    )
+    practice.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
+    return practice
 
 
 @transaction.atomic

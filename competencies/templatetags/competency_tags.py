@@ -17,6 +17,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from competencies.models import Framework, ProgressState
 
@@ -138,8 +139,33 @@ def _state_tag_html(state: str) -> str:
 
 
 def _practice(row) -> str:
+    # Under the column's own heading, so "1 of 3 needed" says enough.
     needed = row.competency.supervised_practices_required
-    return f"{row.practice_count} of {needed} needed" if needed else str(row.practice_count)
+    if needed:
+        return f"{row.practice_count} of {needed} needed"
+    return practice_needed(row.practice_count, needed)
+
+
+@register.simple_tag
+def practice_needed(logged: int, needed: int) -> str:
+    """``{% practice_needed logged needed %}``: "2 logged of 4 needed", or "None needed" (with
+    what was logged anyway) for a competency assessed without supervised practice."""
+    if not needed:
+        return f"None needed ({logged} logged)" if logged else "None needed"
+    return f"{logged} logged of {needed} needed"
+
+
+@register.simple_tag
+def practice_confirmation_tag(entry) -> str:
+    """Whether the supervisor has confirmed a practice entry, as an NHS.UK tag with text."""
+    if entry.confirmed_at:
+        colour = "nhsuk-tag--green"
+        text = f"Confirmed {date_format(localtime(entry.confirmed_at), 'j M Y')}"
+    elif entry.supervisor_id:
+        colour, text = "nhsuk-tag--yellow", "Not confirmed yet"
+    else:
+        colour, text = "nhsuk-tag--grey", "Supervisor not listed: not confirmed"
+    return format_html('<strong class="nhsuk-tag {}">{}</strong>', colour, text)
 
 
 def _expiry(expires_on):

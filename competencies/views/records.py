@@ -8,17 +8,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from competencies import forms, selectors, services
 from competencies.access import (
     ACT_ON_RECORD,
     access_evidence_file,
+    access_practice,
     access_progress,
     access_record,
     access_sign_off_request,
 )
-from pathway.access import fetch_or_404
+from pathway.access import fetch_or_404, require
 from pathway.formtools import get_or_post, parse_id, posted_data, submit
 
 
@@ -79,17 +81,60 @@ def practice_add(request, record_pk):
     record = access_record(request.user, record_pk, act=ACT_ON_RECORD)
     form = forms.PracticeForm(
         posted_data(request),
-        competencies=selectors.applicable_competencies_for(record),
-        initial=_chosen_competency(request),
+        competencies=selectors.practice_competencies(record),
+        supervisors=selectors.practice_supervisors(record),
+        chosen=[parse_id(request.GET.get("competency"))],
     )
     if submit(
         request,
         form,
-        lambda data: services.practice_log(actor=request.user, record=record, **data),
+        lambda data: services.practice_log(
+            actor=request.user, record=record, **form.service_data()
+        ),
     ):
-        messages.success(request, "Supervised practice saved")
+        supervisor = form.cleaned_data["supervisor"]
+        messages.success(
+            request,
+            f"Supervised practice saved. {supervisor.full_name} can now confirm it"
+            if supervisor
+            else "Supervised practice saved",
+        )
         return _back_to(record, form.cleaned_data["competencies"])
     return render(request, "competencies/practice_form.html", {"form": form, "record": record})
+
+
+@login_required
+def practice_queue(request):
+    """Practice that trainees say this person supervised, waiting for them to confirm it."""
+    require(request.user, "competencies.view_practice_queue")
+    return render(
+        request,
+        "competencies/practice_queue.html",
+        {"entries": list(selectors.practice_to_confirm(request.user))},
+    )
+
+
+@login_required
+@require_POST
+def practice_confirm(request, pk):
+    practice = access_practice(request.user, pk, act="competencies.confirm_practice")
+    services.practice_confirm(actor=request.user, practice=practice)
+    messages.success(
+        request,
+        f"Confirmed: you supervised {practice.record.trainee.full_name}'s practice on "
+        f"{practice.practised_on.day} {practice.practised_on:%B}",
+    )
+    return redirect(_safe_next(request) or "competencies:practice_queue")
+
+
+def _safe_next(request) -> str:
+    """Back to the page the confirm button was on (the queue or My trainees), if ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 @login_required
@@ -187,6 +232,8 @@ urlpatterns = [
         name="request_sign_off",
     ),
     path("records/<int:record_pk>/practice/add/", practice_add, name="practice_add"),
+    path("practice/to-confirm/", practice_queue, name="practice_queue"),
+    path("practice/<int:pk>/confirm/", practice_confirm, name="practice_confirm"),
     path("records/<int:record_pk>/evidence/add/", evidence_add, name="evidence_add"),
     path("evidence/<uuid:uuid>/", evidence_download, name="evidence_download"),
     path("requests/<int:pk>/withdraw/", request_withdraw, name="request_withdraw"),

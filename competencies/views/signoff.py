@@ -32,6 +32,7 @@ def my_trainees(request):
         {
             "queue": queue,
             "records": selectors.supported_records(user),
+            "practice_to_confirm": list(selectors.practice_to_confirm(user)),
             "now": timezone.now(),
         },
     )

@@ -83,7 +83,7 @@ def test_each_row_shows_the_competency_its_practice_and_a_worded_tag(client):
         "Supervised practice 1 of 3 needed",
         "Status In progress",
     ]
-    assert rows["C2"]["cells"][2] == "Supervised practice 0"
+    assert rows["C2"]["cells"][2] == "Supervised practice None needed"
     assert rows["C2"]["cells"][3] == f"Status Achieved Expires 7 Mar {today.year + 1}"
     assert "nhsuk-tag--green" in rows["C2"]["tag"].get("class")
     # Escaped once, not twice.

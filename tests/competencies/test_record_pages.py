@@ -24,7 +24,8 @@ def test_trainee_logs_practice_asks_and_mentor_signs_off_through_the_pages(clien
         reverse("competencies:practice_add", args=[record.pk]),
         {
             "competencies": [competency.pk],
-            **factories.date_fields("practised_on", today),
+            "when": "today",
+            "supervisor": "not_listed",
             "supervisor_name": "Sam Patel, staff nurse",
             "activity": "Took a full set of observations",
         },
