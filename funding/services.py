@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 
 from cohorts.models import Cohort
 from funding.models import CostCategory, CostLine, FundingSource
-from pathway.concurrency import version_check
+from pathway.concurrency import locked, version_check
 from pathway.models import Organisation, User
 
 # What each edit form changes, and so what its version covers (pathway/concurrency.py).
@@ -22,12 +22,17 @@ def _require(actor, perm="funding.manage"):
         raise PermissionDenied("Only the lead nurse can do this")
 
 
-def _locked(model, thing, cohort, *, version, fields, what: str):
+def _locked(thing, cohort, *, version, fields, what: str):
     """`thing` read afresh under a row lock, refused when someone saved it (or removed it)
     since the form was drawn."""
-    found = model.objects.select_for_update().filter(pk=thing.pk, cohort=cohort).first()
-    if found is None:
-        raise ValidationError(f"This {what} has been removed: it was not saved", code="gone")
+    try:
+        found = locked(thing)
+    except ObjectDoesNotExist:
+        raise ValidationError(
+            f"This {what} has been removed: it was not saved", code="gone"
+        ) from None
+    if found.cohort_id != cohort.pk:
+        raise ValidationError(f"This {what} belongs to another cohort", code="cohort")
     version_check(found, version, fields=fields)
     return found
 
@@ -62,7 +67,6 @@ def source_save(
         raise ValidationError({"name": "Enter the name of the funding source"})
     if source is not None:
         source = _locked(
-            FundingSource,
             source,
             cohort,
             version=version,
@@ -111,7 +115,7 @@ def cost_save(
     if not description:
         raise ValidationError({"description": "Enter a description of the cost"})
     if cost is not None:
-        cost = _locked(CostLine, cost, cohort, version=version, fields=COST_EDITED, what="cost")
+        cost = _locked(cost, cohort, version=version, fields=COST_EDITED, what="cost")
     else:
         cost = CostLine(cohort=cohort, recorded_by=actor)
     cost.category = category

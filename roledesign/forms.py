@@ -23,14 +23,6 @@ def _textarea(rows=4):
 RISK_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class ConfirmForm(forms.Form):
-    """A confirmation page's button; a service's refusal shows as a non-field error."""
-
-    def __init__(self, *args, submit: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(submit=submit)
-
-
 # Job descriptions -------------------------------------------------------------------------------
 
 

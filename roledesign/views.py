@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from competencies import selectors as competency_selectors
 from competencies.models import TrainingRecord
 from pathway.access import fetch_or_404
-from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
+from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data, submit
 from pathway.models import User
 from pathway.permissions import require_perm
 from pathway.selectors import person_by_pk
@@ -123,15 +123,10 @@ def jd_download(request, pk):
 @get_or_post
 def jd_approve(request, pk):
     jd = _jd(pk)
-    form = forms.ConfirmForm(posted_data(request), submit="Approve job description")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.jd_approve(actor=request.user, jd=jd)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{jd} approved")
-            return redirect("roledesign:jd_detail", jd.pk)
+    form = ConfirmForm(posted_data(request), submit="Approve job description")
+    if submit(request, form, lambda data: services.jd_approve(actor=request.user, jd=jd)):
+        messages.success(request, f"{jd} approved")
+        return redirect("roledesign:jd_detail", jd.pk)
     return render(request, "roledesign/jd_approve.html", {"jd": jd, "form": form})
 
 

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -194,7 +195,7 @@ def test_saving_a_source_someone_removed_meanwhile_is_refused_plainly():
     lead = factories.LeadNurseFactory()
     version = version_of(source, services.SOURCE_EDITED)
     services.source_delete(actor=lead, source=source)
-    with pytest.raises(Exception, match="has been removed"):
+    with pytest.raises(ValidationError, match="has been removed"):
         services.source_save(
             actor=lead,
             cohort=source.cohort,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -106,3 +107,11 @@ def test_the_service_refuses_a_stale_version_from_any_caller(task):
     # A caller that drew no form (a command) saves as before.
     services.task_update(actor=lead, task=task, name="Third")
     assert Task.objects.get(pk=task.pk).name == "Third"
+
+
+def test_saving_a_task_someone_removed_meanwhile_is_refused_plainly(task):
+    version = version_of(Task.objects.get(pk=task.pk), services.TASK_FIELDS)
+    Task.objects.filter(pk=task.pk).delete()
+    with pytest.raises(ValidationError, match="has been removed"):
+        services.task_update(actor=None, task=task, name="Back again", version=version)
+    assert not Task.objects.exists()
