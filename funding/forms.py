@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from funding.models import CostCategory
+from funding.services import COST_EDITED, SOURCE_EDITED
+from pathway.concurrency import VersionedForm
 from pathway.formtools import ModelChoiceField, nhsuk_helper
 from pathway.models import Organisation
 
@@ -27,7 +29,12 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
-class FundingSourceForm(forms.Form):
+class FundingSourceForm(VersionedForm, forms.Form):
+    """Adds a funding source, or (given `versioned=source`) changes one: then a save made from a
+    page drawn before someone else's save is refused with their change shown."""
+
+    versioned_fields = SOURCE_EDITED
+
     name = forms.CharField(
         max_length=200,
         help_text="For example, Education commissioner grant",
@@ -60,12 +67,14 @@ class FundingSourceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper(
-            "name", "organisation", "amount", "notes", submit="Save funding source"
-        )
+        self.helper = nhsuk_helper(*self.fields, submit="Save funding source")
 
 
-class CostLineForm(forms.Form):
+class CostLineForm(VersionedForm, forms.Form):
+    """Adds a cost, or (given `versioned=cost`) changes one, refusing a stale save as above."""
+
+    versioned_fields = COST_EDITED
+
     category = forms.ChoiceField(
         label="Kind of cost",
         choices=CostCategory.choices,
@@ -112,12 +121,4 @@ class CostLineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper(
-            "category", "description", "quantity", "unit", "unit_cost", submit="Save cost"
-        )
-
-
-class ConfirmForm(forms.Form):
-    def __init__(self, *args, submit: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper(submit=submit, css_class="nhsuk-button--warning")
+        self.helper = nhsuk_helper(*self.fields, submit="Save cost")

@@ -91,6 +91,14 @@ def cohort_finance(cohort_pk: int) -> CohortFinance | None:
     return found[0] if found else None
 
 
+def source_by_pk(pk) -> FundingSource:
+    return FundingSource.objects.select_related("cohort").get(pk=pk)
+
+
+def cost_by_pk(pk) -> CostLine:
+    return CostLine.objects.select_related("cohort").get(pk=pk)
+
+
 def sources_of(cohort):
     return FundingSource.objects.filter(cohort=cohort).select_related("organisation")
 

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 
 from cohorts.models import Cohort
 from funding.models import CostCategory, CostLine, FundingSource
+from pathway.concurrency import locked, version_check
 from pathway.models import Organisation, User
+
+# What each edit form changes, and so what its version covers (pathway/concurrency.py).
+SOURCE_EDITED = ("name", "organisation", "amount", "notes")
+COST_EDITED = ("category", "description", "quantity", "unit", "unit_cost")
 
 
 def _require(actor, perm="funding.manage"):
     if actor is not None and not actor.has_perm(perm):
         raise PermissionDenied("Only the lead nurse can do this")
+
+
+def _locked(thing, cohort, *, version, fields, what: str):
+    """`thing` read afresh under a row lock, refused when someone saved it (or removed it)
+    since the form was drawn."""
+    try:
+        found = locked(thing)
+    except ObjectDoesNotExist:
+        raise ValidationError(
+            f"This {what} has been removed: it was not saved", code="gone"
+        ) from None
+    if found.cohort_id != cohort.pk:
+        raise ValidationError(f"This {what} belongs to another cohort", code="cohort")
+    version_check(found, version, fields=fields)
+    return found
 
 
 def _money(value, name: str, label: str) -> Decimal:
@@ -36,14 +56,23 @@ def source_save(
     organisation: Organisation | None = None,
     notes: str = "",
     source: FundingSource | None = None,
+    version: str | None = None,
 ) -> FundingSource:
-    """Add a funding source to a cohort, or change one (`source`)."""
+    """Add a funding source to a cohort, or change one (`source`). `version` is the edit
+    form's: a save from a form drawn before someone else's save is refused with their change
+    shown."""
     _require(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter the name of the funding source"})
     if source is not None:
-        source = FundingSource.objects.select_for_update().get(pk=source.pk, cohort=cohort)
+        source = _locked(
+            source,
+            cohort,
+            version=version,
+            fields=SOURCE_EDITED,
+            what="funding source",
+        )
     else:
         source = FundingSource(cohort=cohort, recorded_by=actor)
     source.name = name
@@ -56,9 +85,12 @@ def source_save(
 
 
 @transaction.atomic
-def source_delete(*, actor: User | None, source: FundingSource) -> None:
+def source_delete(*, actor: User | None, source: FundingSource) -> bool:
+    """Remove a funding source. False when it had gone already (a second press of the button,
+    or two people at once): nothing more is removed, and nothing is wrong."""
     _require(actor)
-    FundingSource.objects.filter(pk=source.pk).delete()
+    removed, _ = FundingSource.objects.filter(pk=source.pk).delete()
+    return bool(removed)
 
 
 @transaction.atomic
@@ -72,8 +104,10 @@ def cost_save(
     unit_cost,
     unit: str = "item",
     cost: CostLine | None = None,
+    version: str | None = None,
 ) -> CostLine:
-    """Add a cost to a cohort, or change one (`cost`): quantity × unit cost."""
+    """Add a cost to a cohort, or change one (`cost`): quantity × unit cost. `version` as for
+    source_save."""
     _require(actor)
     if category not in CostCategory.values:
         raise ValidationError({"category": "Select the kind of cost"})
@@ -81,7 +115,7 @@ def cost_save(
     if not description:
         raise ValidationError({"description": "Enter a description of the cost"})
     if cost is not None:
-        cost = CostLine.objects.select_for_update().get(pk=cost.pk, cohort=cohort)
+        cost = _locked(cost, cohort, version=version, fields=COST_EDITED, what="cost")
     else:
         cost = CostLine(cohort=cohort, recorded_by=actor)
     cost.category = category
@@ -95,6 +129,8 @@ def cost_save(
 
 
 @transaction.atomic
-def cost_delete(*, actor: User | None, cost: CostLine) -> None:
+def cost_delete(*, actor: User | None, cost: CostLine) -> bool:
+    """Remove a cost; False when it had gone already, as source_delete."""
     _require(actor)
-    CostLine.objects.filter(pk=cost.pk).delete()
+    removed, _ = CostLine.objects.filter(pk=cost.pk).delete()
+    return bool(removed)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
-from cohorts.models import Cohort
-from funding import forms, selectors, services
-from funding.models import CostLine, FundingSource
-from pathway.formtools import add_service_errors, get_or_post, posted_data
+from funding import access, forms, selectors, services
+from pathway.formtools import ConfirmForm, get_or_post, posted_data, submit
 from pathway.permissions import require_perm
 
 
@@ -46,6 +43,15 @@ def _back(cohort):
     return redirect("funding:cohort_detail", cohort.pk)
 
 
+def _gone(request, what: str):
+    """A remove button pressed again after the first press removed the thing (a double click,
+    or the back button): the removal stands, and the answer is a page, not an error."""
+    if request.method != "POST":
+        raise Http404
+    messages.info(request, f"The {what} has already been removed")
+    return redirect("funding:index")
+
+
 def _source_form_page(request, cohort, form, source=None):
     return render(
         request,
@@ -61,50 +67,52 @@ def _source_form_page(request, cohort, form, source=None):
 @require_perm("funding.manage")
 @get_or_post
 def source_add(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = access.access_cohort(request.user, pk)
     form = forms.FundingSourceForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            source = services.source_save(actor=request.user, cohort=cohort, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{source.name} added")
-            return _back(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.source_save(actor=request.user, cohort=cohort, **data),
+    ):
+        messages.success(request, f"{done.result.name} added")
+        return _back(cohort)
     return _source_form_page(request, cohort, form)
 
 
 @require_perm("funding.manage")
 @get_or_post
 def source_edit(request, pk):
-    source = get_object_or_404(FundingSource.objects.select_related("cohort"), pk=pk)
+    source = access.access_source(request.user, pk)
     initial = {
         "name": source.name,
         "organisation": source.organisation_id,
         "amount": source.amount,
         "notes": source.notes,
     }
-    form = forms.FundingSourceForm(posted_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.source_save(
-                actor=request.user, cohort=source.cohort, source=source, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Funding source saved")
-            return _back(source.cohort)
+    form = forms.FundingSourceForm(posted_data(request), initial=initial, versioned=source)
+    if submit(
+        request,
+        form,
+        lambda data: services.source_save(
+            actor=request.user, cohort=source.cohort, source=source, **data
+        ),
+    ):
+        messages.success(request, "Funding source saved")
+        return _back(source.cohort)
     return _source_form_page(request, source.cohort, form, source)
 
 
 @require_perm("funding.manage")
 @get_or_post
 def source_delete(request, pk):
-    source = get_object_or_404(FundingSource.objects.select_related("cohort"), pk=pk)
-    form = forms.ConfirmForm(posted_data(request), submit="Remove funding source")
-    if request.method == "POST" and form.is_valid():
-        services.source_delete(actor=request.user, source=source)
+    try:
+        source = access.access_source(request.user, pk)
+    except Http404:
+        return _gone(request, "funding source")
+    form = ConfirmForm(posted_data(request), submit="Remove funding source", warning=True)
+    if submit(
+        request, form, lambda data: services.source_delete(actor=request.user, source=source)
+    ):
         messages.success(request, f"{source.name} removed")
         return _back(source.cohort)
     return render(
@@ -131,23 +139,22 @@ def _cost_form_page(request, cohort, form, cost=None):
 @require_perm("funding.manage")
 @get_or_post
 def cost_add(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = access.access_cohort(request.user, pk)
     form = forms.CostLineForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            cost = services.cost_save(actor=request.user, cohort=cohort, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{cost.description} added")
-            return _back(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.cost_save(actor=request.user, cohort=cohort, **data),
+    ):
+        messages.success(request, f"{done.result.description} added")
+        return _back(cohort)
     return _cost_form_page(request, cohort, form)
 
 
 @require_perm("funding.manage")
 @get_or_post
 def cost_edit(request, pk):
-    cost = get_object_or_404(CostLine.objects.select_related("cohort"), pk=pk)
+    cost = access.access_cost(request.user, pk)
     initial = {
         "category": cost.category,
         "description": cost.description,
@@ -155,27 +162,26 @@ def cost_edit(request, pk):
         "unit": cost.unit,
         "unit_cost": cost.unit_cost,
     }
-    form = forms.CostLineForm(posted_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cost_save(
-                actor=request.user, cohort=cost.cohort, cost=cost, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Cost saved")
-            return _back(cost.cohort)
+    form = forms.CostLineForm(posted_data(request), initial=initial, versioned=cost)
+    if submit(
+        request,
+        form,
+        lambda data: services.cost_save(actor=request.user, cohort=cost.cohort, cost=cost, **data),
+    ):
+        messages.success(request, "Cost saved")
+        return _back(cost.cohort)
     return _cost_form_page(request, cost.cohort, form, cost)
 
 
 @require_perm("funding.manage")
 @get_or_post
 def cost_delete(request, pk):
-    cost = get_object_or_404(CostLine.objects.select_related("cohort"), pk=pk)
-    form = forms.ConfirmForm(posted_data(request), submit="Remove cost")
-    if request.method == "POST" and form.is_valid():
-        services.cost_delete(actor=request.user, cost=cost)
+    try:
+        cost = access.access_cost(request.user, pk)
+    except Http404:
+        return _gone(request, "cost")
+    form = ConfirmForm(posted_data(request), submit="Remove cost", warning=True)
+    if submit(request, form, lambda data: services.cost_delete(actor=request.user, cost=cost)):
         messages.success(request, f"{cost.description} removed")
         return _back(cost.cohort)
     return render(

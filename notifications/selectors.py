@@ -27,6 +27,10 @@ def unread_count(person) -> int:
     return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
 
 
+def notification_by_pk(pk) -> Notification:
+    return Notification.objects.get(pk=pk)
+
+
 def notifications_for(person):
     """A person's notifications, newest first (the page paginates them)."""
     return (

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
+from notifications.access import access_notification
 from notifications.forms import EmailPreferencesForm
-from notifications.models import Notification
 from pathway.permissions import require_perm
 
 PAGE_SIZE = 25
@@ -28,15 +29,11 @@ def notification_list(request):
     )
 
 
-def _notification(request, pk):
-    return get_object_or_404(Notification, pk=pk)
-
-
-@require_perm("notifications.read_notification", fn=_notification)
+@login_required
 def notification_open(request, pk):
     """Mark it read and go to what it is about."""
     notification = services.notification_open(
-        actor=request.user, notification=_notification(request, pk)
+        actor=request.user, notification=access_notification(request.user, pk)
     )
     target = notification.url
     if target and url_has_allowed_host_and_scheme(

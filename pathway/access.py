@@ -20,6 +20,8 @@ from typing import TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 
+from pathway import selectors
+
 T = TypeVar("T")
 
 
@@ -48,6 +50,12 @@ def reach(
     if act is not None and not viewer.has_perm(act, thing):
         raise PermissionDenied
     return thing
+
+
+def access_person(viewer, pk, *, act: str | None = None):
+    """A person's page: private to them, the staff supporting them now, the lead nurse and the
+    administrator (`pathway.view_person`); anyone else gets 404, as for a trainee's record."""
+    return reach(viewer, lambda: selectors.person_by_pk(pk), see="pathway.view_person", act=act)
 
 
 def require(viewer, perm: str, thing=None) -> None:

@@ -90,6 +90,11 @@ def trainees_with_supporters(*, on: datetime.date | None = None) -> QuerySet[Use
     )
 
 
+def person_by_pk(pk) -> User:
+    """One person, with the clinical area their page shows (DoesNotExist when there is none)."""
+    return User.objects.select_related("clinical_area").get(pk=pk)
+
+
 def people_directory() -> QuerySet[User]:
     return (
         User.objects.select_related("clinical_area").prefetch_related("roles").order_by("full_name")

@@ -12,15 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse, reverse_lazy
-from django.views.decorators.http import require_http_methods
 
 from pathway import forms, selectors, services
+from pathway.access import access_person
 from pathway.availability import database_unavailable
+from pathway.formtools import get_or_post, posted_data, submit
 from pathway.lockout import Client, reset_requests_throttled
-from pathway.models import RoleCode, User
+from pathway.models import RoleCode
 from pathway.navigation import items_for
 from pathway.permissions import require_perm
 
@@ -71,13 +72,9 @@ def people(request):
     )
 
 
-def _person(request, pk):
-    return get_object_or_404(User, pk=pk)
-
-
-@require_perm("pathway.view_person", fn=_person)
+@login_required
 def person_detail(request, pk):
-    person = _person(request, pk)
+    person = access_person(request.user, pk)
     return render(
         request,
         "pathway/person_detail.html",
@@ -90,25 +87,26 @@ def person_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@get_or_post
 @require_perm("pathway.manage_allocations")
 def allocation_add(request, pk):
-    trainee = _person(request, pk)
+    trainee = access_person(request.user, pk)
     if not trainee.has_role(RoleCode.TRAINEE):
         raise PermissionDenied
-    form = forms.AllocationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = forms.AllocationForm(posted_data(request))
+
+    def allocate(data):
         try:
-            services.allocation_create(actor=request.user, trainee=trainee, **form.cleaned_data)
+            return services.allocation_create(actor=request.user, trainee=trainee, **data)
         except ValidationError as error:
-            if "confirm_unprepared" in error.message_dict:  # the register changed meanwhile
+            if hasattr(error, "error_dict") and "confirm_unprepared" in error.error_dict:
+                # The mentor register changed since the form was drawn: ask again.
                 form.ask_confirmation(error.message_dict["confirm_unprepared"])
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
-            messages.success(request, f"Allocation saved for {trainee}")
-            return redirect("pathway:person_detail", pk=trainee.pk)
+            raise
+
+    if submit(request, form, allocate):
+        messages.success(request, f"Allocation saved for {trainee}")
+        return redirect("pathway:person_detail", pk=trainee.pk)
     return render(request, "pathway/allocation_form.html", {"form": form, "trainee": trainee})
 
 

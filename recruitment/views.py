@@ -5,36 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from cohorts.models import Cohort
-from pathway.formtools import add_service_errors, get_or_post, posted_data
+from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
 from pathway.permissions import require_perm
-from recruitment import forms, selectors, services
-from recruitment.models import Application, ApplicationStatus, RecruitmentRound
+from recruitment import access, forms, selectors, services
+from recruitment.access import MANAGE
+from recruitment.models import ApplicationStatus
 
 S = ApplicationStatus
-
-
-def _round(pk) -> RecruitmentRound:
-    try:
-        return selectors.round_detail(pk)
-    except RecruitmentRound.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _application(request, pk) -> Application:
-    """An application, for the people who may see it; to everyone else it does not exist."""
-    try:
-        application = selectors.application_detail(pk)
-    except Application.DoesNotExist as missing:
-        raise Http404 from missing
-    if not request.user.has_perm("recruitment.view_application", application):
-        raise Http404
-    return application
 
 
 def _detail(application):
@@ -69,22 +50,19 @@ def index(request):
 @require_perm("recruitment.manage")
 @get_or_post
 def round_open(request, cohort_pk):
-    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    cohort = access.access_cohort(request.user, cohort_pk)
     existing = selectors.round_of_cohort(cohort)
     if existing is not None:
         messages.info(request, f"Recruitment to {cohort} is already open")
         return redirect("recruitment:round_detail", existing.pk)
     form = forms.RoundForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            recruitment = services.round_open(
-                actor=request.user, cohort=cohort, **form.service_data()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{cohort} is open for applications")
-            return redirect("recruitment:round_detail", recruitment.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.round_open(actor=request.user, cohort=cohort, **form.service_data()),
+    ):
+        messages.success(request, f"{cohort} is open for applications")
+        return redirect("recruitment:round_detail", done.result.pk)
     return render(
         request,
         "recruitment/round_form.html",
@@ -95,7 +73,7 @@ def round_open(request, cohort_pk):
 @require_perm("recruitment.manage")
 @get_or_post
 def round_edit(request, pk):
-    recruitment = _round(pk)
+    recruitment = access.access_round(request.user, pk)
     form = forms.RoundForm(
         posted_data(request),
         initial=forms.RoundForm.initial_for(recruitment),
@@ -125,7 +103,7 @@ def round_edit(request, pk):
 
 @require_perm("recruitment.manage")
 def round_detail(request, pk):
-    recruitment = _round(pk)
+    recruitment = access.access_round(request.user, pk)
     return render(
         request,
         "recruitment/round_detail.html",
@@ -141,7 +119,7 @@ def round_detail(request, pk):
 @require_perm("recruitment.manage")
 @get_or_post
 def application_add(request, pk):
-    recruitment = _round(pk)
+    recruitment = access.access_round(request.user, pk)
     form = forms.ApplicationForm(posted_data(request), on_behalf=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,7 +163,7 @@ def my_applications(request):
 @require_perm("recruitment.apply")
 @get_or_post
 def apply(request, pk):
-    recruitment = _round(pk)
+    recruitment = access.access_round(request.user, pk, act="recruitment.apply")
     existing = selectors.application_by(recruitment, request.user)
     if existing is not None:
         messages.info(request, f"You have already applied to {recruitment.cohort}")
@@ -218,7 +196,7 @@ def apply(request, pk):
 
 @login_required
 def application_detail(request, pk):
-    application = _application(request, pk)
+    application = access.access_application(request.user, pk)
     user = request.user
     return render(
         request,
@@ -248,9 +226,7 @@ def support_requests(request):
 @login_required
 @get_or_post
 def support_decide(request, pk):
-    application = _application(request, pk)
-    if not request.user.has_perm("recruitment.decide_support", application):
-        raise PermissionDenied
+    application = access.access_application(request.user, pk, act="recruitment.decide_support")
     if not application.can_become(S.SUPPORTED):
         return _not_now(request, application, "Answering the request for support")
     form = forms.SupportForm(posted_data(request))
@@ -288,17 +264,10 @@ def _action(request, application, form, step, title, **extra):
     )
 
 
-def _lead_application(request, pk):
-    try:
-        return selectors.application_detail(pk)
-    except Application.DoesNotExist as missing:
-        raise Http404 from missing
-
-
 @require_perm("recruitment.manage")
 @get_or_post
 def shortlist(request, pk):
-    application = _lead_application(request, pk)
+    application = access.access_application(request.user, pk, act=MANAGE)
     if not application.can_become(S.SHORTLISTED):
         return _not_now(request, application, "Shortlisting")
     form = forms.ShortlistForm(posted_data(request), criteria=application.round.criteria.all())
@@ -322,7 +291,7 @@ def shortlist(request, pk):
 @require_perm("recruitment.manage")
 @get_or_post
 def interview(request, pk):
-    application = _lead_application(request, pk)
+    application = access.access_application(request.user, pk, act=MANAGE)
     if not application.can_become(S.APPOINTABLE):
         return _not_now(request, application, "Recording an interview")
     form = forms.InterviewForm(posted_data(request), initial={"panel": request.user.full_name})
@@ -342,7 +311,7 @@ def interview(request, pk):
 @require_perm("recruitment.manage")
 @get_or_post
 def offer(request, pk):
-    application = _lead_application(request, pk)
+    application = access.access_application(request.user, pk, act=MANAGE)
     if not application.can_become(S.OFFERED):
         return _not_now(request, application, "Making an offer")
     form = forms.NotesForm(posted_data(request), submit="Make the offer")
@@ -364,7 +333,7 @@ def offer(request, pk):
 @require_perm("recruitment.manage")
 @get_or_post
 def enrol(request, pk):
-    application = _lead_application(request, pk)
+    application = access.access_application(request.user, pk, act=MANAGE)
     if not application.can_become(S.ENROLLED):
         return _not_now(request, application, "Enrolling")
     cohort = application.round.cohort
@@ -393,9 +362,7 @@ def enrol(request, pk):
 @login_required
 @get_or_post
 def respond(request, pk):
-    application = _application(request, pk)
-    if not request.user.has_perm("recruitment.respond", application):
-        raise PermissionDenied
+    application = access.access_application(request.user, pk, act="recruitment.respond")
     if not application.can_become(S.ACCEPTED):
         return _not_now(request, application, "Answering an offer")
     form = forms.RespondForm(posted_data(request))
@@ -424,7 +391,7 @@ def respond(request, pk):
 @login_required
 @get_or_post
 def withdraw(request, pk):
-    application = _application(request, pk)
+    application = access.access_application(request.user, pk)
     user = request.user
     if not (
         user.has_perm("recruitment.respond", application) or user.has_perm("recruitment.manage")

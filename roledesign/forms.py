@@ -6,10 +6,12 @@ from crispy_forms.layout import Fieldset
 from django import forms
 
 from competencies.models import Framework
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import ModelChoiceField, ModelMultipleChoiceField, nhsuk_helper
 from pathway.models import Band, ClinicalArea, User
 from roledesign.models import CriterionCategory, DelegationDecision, Stage
+from roledesign.services import TASK_FIELDS
 
 _helper = nhsuk_helper
 
@@ -19,14 +21,6 @@ def _textarea(rows=4):
 
 
 RISK_CHOICES = [(n, str(n)) for n in range(1, 6)]
-
-
-class ConfirmForm(forms.Form):
-    """A confirmation page's button; a service's refusal shows as a non-field error."""
-
-    def __init__(self, *args, submit: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(submit=submit)
 
 
 # Job descriptions -------------------------------------------------------------------------------
@@ -202,7 +196,12 @@ class StageForm(forms.Form):
         )
 
 
-class TaskForm(forms.Form):
+class TaskForm(VersionedForm, forms.Form):
+    """Adds a task, or (given `versioned=task`) changes one: then a save made from a page drawn
+    before someone else's save is refused with their change shown."""
+
+    versioned_fields = TASK_FIELDS
+
     name = forms.CharField(
         label="Task", max_length=200, error_messages={"required": "Enter the task's name"}
     )
@@ -248,20 +247,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            "name",
-            "description",
-            "done_by_now",
-            "frequency",
-            "patients",
-            "decision",
-            "conditions",
-            "likelihood",
-            "impact",
-            "training_needed",
-            "notes",
-            submit="Save task",
-        )
+        self.helper = _helper(*self.fields, submit="Save task")
 
     def clean(self):
         data = super().clean()

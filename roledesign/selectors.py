@@ -515,6 +515,10 @@ def project_list() -> QuerySet[RoleDesignProject]:
     )
 
 
+def project_by_pk(pk: int) -> RoleDesignProject:
+    return RoleDesignProject.objects.select_related("clinical_area").get(pk=pk)
+
+
 def project_detail(pk: int) -> RoleDesignProject:
     return (
         RoleDesignProject.objects.select_related("clinical_area", "lead")
@@ -557,6 +561,10 @@ def task_detail(pk: int) -> Task:
         )
         .get(pk=pk)
     )
+
+
+def competency_by_pk(pk: int) -> Competency:
+    return Competency.objects.select_related("framework", "domain").get(pk=pk)
 
 
 def provenance_for(competency: Competency) -> list[TaskCompetencyLink]:

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from competencies import services as competency_services
 from competencies.models import Competency, Domain, Framework
+from pathway.concurrency import locked, version_check
 from pathway.models import ClinicalArea, User
 from roledesign import task_import as task_file
 from roledesign.models import (
@@ -385,8 +386,15 @@ def task_create(*, actor: User | None, project: RoleDesignProject, **fields) -> 
 
 
 @transaction.atomic
-def task_update(*, actor: User | None, task: Task, **fields) -> Task:
+def task_update(*, actor: User | None, task: Task, version: str | None = None, **fields) -> Task:
+    """Save a task's analysis. `version` is the edit form's (pathway/concurrency.py): a save
+    from a form drawn before someone else's save is refused with their change shown."""
     _require(actor)
+    try:
+        task = locked(task)
+    except Task.DoesNotExist:
+        raise ValidationError("This task has been removed: it was not saved", code="gone") from None
+    version_check(task, version, fields=TASK_FIELDS)
     for name, value in fields.items():
         if name in TASK_FIELDS:
             setattr(task, name, value)

@@ -6,19 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from competencies import selectors as competency_selectors
-from competencies.models import Competency, TrainingRecord
-from pathway.formtools import add_service_errors, get_or_post, posted_data
-from pathway.models import User
+from competencies.models import TrainingRecord
+from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data, submit
 from pathway.permissions import require_perm
 from roledesign import access, forms, selectors, services
 from roledesign.docx_export import jd_docx
-from roledesign.models import JobDescription, RoleDesignProject, Stage, Task
+from roledesign.models import JobDescription, RoleDesignProject, Stage
 from roledesign.task_import import TEMPLATE_FORMATS, template_file
 
 
@@ -122,15 +121,10 @@ def jd_download(request, pk):
 @get_or_post
 def jd_approve(request, pk):
     jd = _jd(pk)
-    form = forms.ConfirmForm(posted_data(request), submit="Approve job description")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.jd_approve(actor=request.user, jd=jd)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{jd} approved")
-            return redirect("roledesign:jd_detail", jd.pk)
+    form = ConfirmForm(posted_data(request), submit="Approve job description")
+    if submit(request, form, lambda data: services.jd_approve(actor=request.user, jd=jd)):
+        messages.success(request, f"{jd} approved")
+        return redirect("roledesign:jd_detail", jd.pk)
     return render(request, "roledesign/jd_approve.html", {"jd": jd, "form": form})
 
 
@@ -177,10 +171,6 @@ def _render_trainee_jd(request, record, jd, *, own):
         jd = selectors.jd_detail(jd.pk)
         context.update(_jd_context(jd))
     return render(request, "roledesign/trainee_jd.html", context)
-
-
-def _person(request, pk):
-    return get_object_or_404(User, pk=pk)
 
 
 @login_required
@@ -328,44 +318,34 @@ def stage_edit(request, pk):
     )
 
 
-def _task(pk) -> Task:
-    try:
-        return selectors.task_detail(pk)
-    except Task.DoesNotExist as missing:
-        raise Http404 from missing
-
-
 @require_perm("roledesign.manage")
 @get_or_post
 def task_create(request, pk):
-    project = get_object_or_404(RoleDesignProject, pk=pk)
+    project = access.access_project(request.user, pk)
     form = forms.TaskForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Task {task} added")
-            return redirect("roledesign:task_detail", task.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.task_create(actor=request.user, project=project, **data),
+    ):
+        messages.success(request, f"Task {done.result} added")
+        return redirect("roledesign:task_detail", done.result.pk)
     return render(request, "roledesign/task_form.html", {"form": form, "project": project})
 
 
 @require_perm("roledesign.manage")
 @get_or_post
 def task_import(request, pk):
-    project = get_object_or_404(RoleDesignProject, pk=pk)
+    project = access.access_project(request.user, pk)
     form = forms.TaskImportForm(posted_data(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tasks = services.task_import(
-                actor=request.user, project=project, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} imported")
-            return redirect("roledesign:project_detail", project.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.task_import(actor=request.user, project=project, upload=data["file"]),
+    ):
+        count = len(done.result)
+        messages.success(request, f"{count} task{'s' if count != 1 else ''} imported")
+        return redirect("roledesign:project_detail", project.pk)
     return render(
         request,
         "roledesign/task_import.html",
@@ -388,17 +368,16 @@ def task_import_template(request, fmt):
 @require_perm("roledesign.manage")
 @get_or_post
 def task_edit(request, pk):
-    task = _task(pk)
+    task = access.access_task(request.user, pk)
     initial = {name: getattr(task, name) for name in services.TASK_FIELDS}
-    form = forms.TaskForm(posted_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_update(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Task saved")
-            return redirect("roledesign:task_detail", task.pk)
+    form = forms.TaskForm(posted_data(request), initial=initial, versioned=task)
+    if submit(
+        request,
+        form,
+        lambda data: services.task_update(actor=request.user, task=task, **data),
+    ):
+        messages.success(request, "Task saved")
+        return redirect("roledesign:task_detail", task.pk)
     return render(
         request, "roledesign/task_form.html", {"form": form, "project": task.project, "task": task}
     )
@@ -406,7 +385,7 @@ def task_edit(request, pk):
 
 @require_perm("roledesign.view")
 def task_detail(request, pk):
-    task = _task(pk)
+    task = access.access_task(request.user, pk, act="roledesign.view")
     return render(
         request,
         "roledesign/task_detail.html",
@@ -417,7 +396,7 @@ def task_detail(request, pk):
 @require_perm("roledesign.manage")
 @get_or_post
 def task_make_competency(request, pk):
-    task = _task(pk)
+    task = access.access_task(request.user, pk)
     form = forms.MakeCompetencyForm(
         posted_data(request),
         domains=selectors.draft_domains(),
@@ -440,9 +419,7 @@ def task_make_competency(request, pk):
 
 @require_perm("roledesign.manage")
 def competency_provenance(request, competency_pk):
-    competency = get_object_or_404(
-        Competency.objects.select_related("framework", "domain"), pk=competency_pk
-    )
+    competency = access.access_competency(request.user, competency_pk)
     return render(
         request,
         "roledesign/provenance.html",

@@ -123,9 +123,9 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "pathway:person_detail": {
         # The trainee's own page: the trainee, the staff supporting them now, the lead nurse,
-        # and the administrator, who manages accounts.
-        "GET": {"*": 403, ANON: LOGIN, **each(RECORD_READERS, 200), ADMIN: 200},
-        "POST": {"*": 403, ANON: LOGIN, **each(RECORD_READERS, OK), ADMIN: OK},
+        # and the administrator, who manages accounts. To anyone else it does not exist.
+        "GET": {"*": 404, ANON: LOGIN, **each(RECORD_READERS, 200), ADMIN: 200},
+        "POST": {"*": 404, ANON: LOGIN, **each(RECORD_READERS, OK), ADMIN: OK},
     },
     "pathway:allocation_add": lead_only(),
     # The framework editor: the lead nurse changes; the administrator may look --------------

@@ -3,6 +3,7 @@ and who may see them."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,9 +199,10 @@ def test_editing_and_removing(cohort):
     lead = factories.LeadNurseFactory()
     client = _client(lead)
     source = FundingSource.objects.get(cohort=cohort, name="Trust contribution")
+    url = reverse("funding:source_edit", args=[source.pk])
+    version = re.search(r'name="version" value="([^"]+)"', client.get(url).content.decode())[1]
     response = client.post(
-        reverse("funding:source_edit", args=[source.pk]),
-        {"name": "Trust contribution", "amount": "5000"},
+        url, {"name": "Trust contribution", "amount": "5000", "version": version}
     )
     assert response.status_code == 302
     source.refresh_from_db()
@@ -274,17 +276,41 @@ ROLES = {
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_but_the_lead_nurse_is_refused(role, cohort):
     client = _client(ROLES[role]())
-    for name, args in [
+    source = FundingSource.objects.filter(cohort=cohort).first()
+    cost = CostLine.objects.filter(cohort=cohort).first()
+    pages = [
         ("funding:index", []),
         ("funding:cohort_detail", [cohort.pk]),
         ("funding:source_add", [cohort.pk]),
-    ]:
+        ("funding:source_edit", [source.pk]),
+        ("funding:source_delete", [source.pk]),
+        ("funding:cost_add", [cohort.pk]),
+        ("funding:cost_edit", [cost.pk]),
+        ("funding:cost_delete", [cost.pk]),
+    ]
+    for name, args in pages:
         assert client.get(reverse(name, args=args)).status_code == 403, name
-    response = client.post(
-        reverse("funding:source_add", args=[cohort.pk]), {"name": "Sneaky", "amount": "1"}
-    )
-    assert response.status_code == 403
+    for name, args in pages[2:]:
+        posted = {"name": "Sneaky", "amount": "1", "description": "Sneaky", "category": "other"}
+        assert client.post(reverse(name, args=args), posted).status_code == 403, name
+    # Refused before anything is looked up: a missing one is refused the same way.
+    assert client.get(reverse("funding:source_edit", args=[source.pk + 1000])).status_code == 403
     assert not FundingSource.objects.filter(name="Sneaky").exists()
+    assert not CostLine.objects.filter(description="Sneaky").exists()
+    assert FundingSource.objects.filter(pk=source.pk).exists()
+    assert CostLine.objects.filter(pk=cost.pk).exists()
+
+
+def test_the_lead_nurse_gets_404_for_what_is_not_there(cohort):
+    client = _client(factories.LeadNurseFactory())
+    for name in (
+        "funding:source_edit",
+        "funding:cost_edit",
+        "funding:source_add",
+        "funding:cost_add",
+    ):
+        assert client.get(reverse(name, args=[10**6])).status_code == 404, name
+        assert client.get(reverse(name, args=[2**70])).status_code == 404, name
 
 
 def test_anonymous_people_are_sent_to_sign_in(cohort):

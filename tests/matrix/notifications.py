@@ -10,9 +10,10 @@ MATRIX = {
         "POST": {"*": 405},
     },
     "notifications:open": {
-        # The trainee's own notification: opening it goes to its page; anyone else is refused.
-        "GET": {"*": 403, ANON: LOGIN, TRAINEE: 302},
-        "POST": {"*": 403, ANON: LOGIN, TRAINEE: 302},
+        # The trainee's own notification: opening it goes to its page; to anyone else it does
+        # not exist.
+        "GET": {"*": 404, ANON: LOGIN, TRAINEE: 302},
+        "POST": {"*": 404, ANON: LOGIN, TRAINEE: 302},
     },
     "notifications:read_all": {
         "GET": {"*": 405},

@@ -262,8 +262,12 @@ def test_nobody_else_can_open_someones_notification(client, stranger):
         recipient=factories.TraineeFactory(), kind=Kind.SIGN_OFF_DECIDED, subject="x", body=""
     )
     client.force_login(stranger())
-    response = client.get(reverse("notifications:open", args=[notification.pk]))
-    assert response.status_code == 403
+    url = reverse("notifications:open", args=[notification.pk])
+    # To anyone but its recipient it does not exist, like one that never did.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    missing = reverse("notifications:open", args=[notification.pk + 1000])
+    assert client.get(missing).status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
 

@@ -158,3 +158,32 @@ def test_allocation_page_sends_anonymous_to_sign_in(client):
     response = client.get(reverse("pathway:allocation_add", args=[trainee.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_person_page_is_shown_to_those_with_a_part_and_does_not_exist_for_others(client):
+    record, mentor, _ = factories.enrolled_trainee()
+    trainee = record.trainee
+    url = reverse("pathway:person_detail", args=[trainee.pk])
+    missing = reverse("pathway:person_detail", args=[trainee.pk + 1000])
+    for reader in (trainee, mentor, factories.LeadNurseFactory(), factories.AdministratorFactory()):
+        client.force_login(reader)
+        assert client.get(url).status_code == 200, reader
+    for stranger in (
+        factories.TraineeFactory(),
+        factories.MentorFactory(),
+        factories.TutorFactory(),
+        factories.PracticeEducatorFactory(),
+        factories.ManagerFactory(),
+    ):
+        client.force_login(stranger)
+        assert client.get(url).status_code == 404, stranger
+        assert client.get(missing).status_code == 404, stranger
+
+
+def test_allocating_to_someone_who_is_not_a_trainee_is_refused_and_a_missing_one_is_404(
+    client, lead_nurse
+):
+    client.force_login(lead_nurse)
+    mentor = factories.MentorFactory()
+    assert client.get(reverse("pathway:allocation_add", args=[mentor.pk])).status_code == 403
+    assert client.get(reverse("pathway:allocation_add", args=[mentor.pk + 1000])).status_code == 404

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from recruitment.models import Application, ApplicationStatus
+from recruitment.models import Application, ApplicationStatus, RecruitmentRound
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ def world():
         "supported": factories.make_application(recruitment, status=S.SUPPORTED),
         "offered": factories.make_application(recruitment, status=S.OFFERED),
         "accepted": factories.make_application(recruitment, status=S.ACCEPTED),
+        "cohort_to_open": factories.CohortFactory(),
     }
 
 
@@ -56,6 +57,7 @@ def _lead_pages(w):
         ("recruitment:shortlist", [w["supported"].pk]),
         ("recruitment:offer", [w["supported"].pk]),
         ("recruitment:enrol", [w["accepted"].pk]),
+        ("recruitment:round_open", [w["cohort_to_open"].pk]),
     ]
 
 
@@ -71,6 +73,9 @@ def test_only_the_lead_nurse_runs_recruitment(role, world):
     assert response.status_code == 403
     world["accepted"].refresh_from_db()
     assert world["accepted"].status == S.ACCEPTED
+    opening = reverse("recruitment:round_open", args=[world["cohort_to_open"].pk])
+    assert client.post(opening, {}).status_code == 403
+    assert not RecruitmentRound.objects.filter(cohort=world["cohort_to_open"]).exists()
 
 
 @pytest.mark.parametrize("role", NOT_BAND_3)

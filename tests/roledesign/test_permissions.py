@@ -109,6 +109,30 @@ def test_anonymous_is_sent_to_sign_in(client, world, name):
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
+CONVERTED = ("task_create", "task_edit", "task_import", "competency_provenance")
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "lead_nurse"])
+def test_task_writes_by_post_are_refused_for_every_other_role(client, world, role):
+    client.force_login(ROLES[role]())
+    pages = dict(WRITE_PAGES)
+    posted = {"name": "Sneaky", "decision": "suitable", "likelihood": "1", "impact": "1"}
+    for name in CONVERTED:
+        url = reverse(f"roledesign:{name}", args=pages[name](world))
+        assert client.post(url, posted).status_code in {403, 405}, name
+    world["task"].refresh_from_db()
+    assert world["task"].name == "T"
+    assert not world["project"].tasks.filter(name="Sneaky").exists()
+
+
+def test_what_is_not_there_is_404_for_the_lead_nurse(client, world):
+    client.force_login(factories.LeadNurseFactory())
+    for name in (*CONVERTED, "task_detail", "task_make_competency"):
+        for missing in (10**6, 2**70):
+            response = client.get(reverse(f"roledesign:{name}", args=[missing]))
+            assert response.status_code == 404, name
+
+
 def test_writes_by_post_are_refused_for_an_administrator(client, world):
     client.force_login(factories.AdministratorFactory())
     response = client.post(reverse("roledesign:jd_approve", args=[world["jd"].pk]))

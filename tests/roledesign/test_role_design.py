@@ -3,6 +3,8 @@ levels, and competencies made from delegable tasks (with their provenance)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -144,13 +146,14 @@ def test_task_form_page_shows_errors_and_saves(client, lead_nurse):
     html = client.get(response["Location"]).content.decode()
     assert "Suitable with conditions" in html and "High (8)" in html
     edit = reverse("roledesign:task_edit", args=[task.pk])
-    assert (
-        client.post(
-            edit,
-            {"name": "Arterial sampling", "decision": "suitable", "likelihood": "1", "impact": "3"},
-        ).status_code
-        == 302
-    )
+    version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
+    changed = {
+        "name": "Arterial sampling",
+        "decision": "suitable",
+        "likelihood": "1",
+        "impact": "3",
+    }
+    assert client.post(edit, {**changed, "version": version}).status_code == 302
     task.refresh_from_db()
     assert task.risk_level == RiskLevel.LOW
 
