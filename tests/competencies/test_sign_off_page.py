@@ -194,9 +194,8 @@ def test_after_signing_the_next_request_is_one_tap_away(client, world, password)
     record, mentor, (first, second, third), request = world
     later = factories.ask_for_sign_off(record, second, mentor)
     client.force_login(mentor)
-    answer = client.post(
-        reverse("competencies:sign_off", args=[request.pk]), factories.sign_off_data(first, password)
-    )
+    data = factories.sign_off_data(first, password)
+    answer = client.post(reverse("competencies:sign_off", args=[request.pk]), data)
     done = reverse("competencies:sign_off_done", args=[request.pk])
     assert answer["Location"] == done
     html = client.get(done).content.decode()
@@ -208,9 +207,8 @@ def test_after_signing_the_next_request_is_one_tap_away(client, world, password)
     assert text == f"Review next request: Tom Barker, {second.code} {second.title}"
 
     # The last one: nothing more is waiting.
-    client.post(
-        reverse("competencies:sign_off", args=[later.pk]), factories.sign_off_data(second, password)
-    )
+    data = factories.sign_off_data(second, password)
+    client.post(reverse("competencies:sign_off", args=[later.pk]), data)
     html = client.get(reverse("competencies:sign_off_done", args=[later.pk])).content.decode()
     assert "No more requests are waiting for you." in html
     assert "Review next request" not in html
@@ -222,9 +220,8 @@ def test_only_the_mentor_who_decided_sees_the_page_after_signing(client, world, 
     client.force_login(mentor)
     # Not decided yet: there is nothing to confirm.
     assert client.get(done).status_code == 403
-    client.post(
-        reverse("competencies:sign_off", args=[request.pk]), factories.sign_off_data(first, password)
-    )
+    data = factories.sign_off_data(first, password)
+    client.post(reverse("competencies:sign_off", args=[request.pk]), data)
     assert client.get(done).status_code == 200
     assert client.post(done).status_code == 405
     # The trainee may read the record, but this page is the mentor's.
