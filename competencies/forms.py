@@ -305,6 +305,10 @@ class SignOffForm(SignatureFormMixin, forms.Form):
         self.init_signing(signer=signer, record=record)
         self.helper = _signing_helper("method", "assessed_on")
 
+    def clean_feedback(self) -> str:
+        # Browsers send a textarea's line ends as CRLF; the record keeps plain newlines.
+        return (self.cleaned_data.get("feedback") or "").replace("\r\n", "\n")
+
     def clean_criteria_met(self) -> list[str]:
         ticked = {int(position) for position in self.cleaned_data["criteria_met"]}
         return [c for index, c in enumerate(self.criteria) if index in ticked]

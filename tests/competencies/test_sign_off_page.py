@@ -130,12 +130,13 @@ def test_the_ticked_criteria_are_kept_with_the_decision_and_in_its_hash(client, 
     data = {
         **factories.sign_off_data(first, password, outcome="not_yet_competent"),
         "criteria_met": ["1"],
-        "feedback": f"Not yet shown:\n- {CRITERIA[0]}",
+        "feedback": f"Not yet shown:\r\n- {CRITERIA[0]}",  # as a browser sends a textarea
     }
     answer = client.post(reverse("competencies:sign_off", args=[request.pk]), data)
     assert answer.status_code == 302
     assessment = Assessment.objects.get(request=request)
     assert assessment.criteria_met == [CRITERIA[1]]
+    assert assessment.feedback == f"Not yet shown:\n- {CRITERIA[0]}"
     assert record.progress.get(competency=first).state == ProgressState.NOT_YET_COMPETENT
     assert verify_chains()[1] == []
     # The hash covers them: other criteria would give another hash.
