@@ -146,7 +146,8 @@ def test_trainee_asks_and_mentor_signs_off(
     page.get_by_role("link", name="Back to notifications").click()
     page.get_by_role("link", name=f"{competency.code} signed off").click()
     expect(page.get_by_role("heading", name=competency.title)).to_be_visible()
-    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    # The other decision (not yet competent) is still unread.
+    expect(page.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
 
 
 def test_asking_needs_the_evidence_the_assessment_rests_on(
