@@ -100,10 +100,14 @@ def predicted_completion(
     achieved: int,
     required: int,
     last_achieved_on: datetime.date | None = None,
+    planned_end: datetime.date | None = None,
 ) -> datetime.date | None:
     """When the trainee will have achieved everything, at their rate of sign-off so far.
 
     Finished: the day of the last achievement. Nothing achieved yet: None (no rate to go on).
+    None too when the rate so far points past the programme's plausible end (its planned
+    length again after the planned end): a handful of early sign-offs would otherwise predict
+    a one-year course ending in ten years' time, which is noise, not a forecast.
     """
     if required <= 0 or achieved >= required:
         return last_achieved_on or on
@@ -111,4 +115,7 @@ def predicted_completion(
     if achieved <= 0 or days <= 0:
         return None
     rate = achieved / days
-    return on + datetime.timedelta(days=math.ceil((required - achieved) / rate))
+    predicted = on + datetime.timedelta(days=math.ceil((required - achieved) / rate))
+    if planned_end is not None and predicted > planned_end + (planned_end - start):
+        return None
+    return predicted

@@ -31,7 +31,7 @@ from competencies.models import (
 from competencies.selectors import evidence_gaps
 from competencies.tree import CompetencyTree
 from notifications.models import Kind as NotificationKind
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from pathway.models import ClinicalArea, User
 from pathway.signatures import Signature, Signed, signature_verify
 
@@ -635,6 +635,11 @@ def sign_off_request_withdraw(*, actor: User, sign_off_request):
     )
     progress.state = _state_before_request(progress)
     progress.save(update_fields=["state", "updated_at"])
+    notifications_settle(
+        actor=actor,
+        url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
+        did="withdrew",
+    )
     sign_off_request.refresh_from_db()
     return sign_off_request
 
@@ -855,6 +860,11 @@ def _record_decision(
         **changes, updated_at=timezone.now()
     )
     _notify_sign_off_decided(assessment)
+    notifications_settle(
+        actor=signed.signer,
+        url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
+        did="decided",
+    )
     return assessment
 
 

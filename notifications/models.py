@@ -55,6 +55,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Settled: what the notification asked for has been done (by its recipient or someone
+    # else), so it no longer counts as unread and says who did what, when.
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_what = models.CharField(max_length=80, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

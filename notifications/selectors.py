@@ -29,7 +29,11 @@ def unread_count(person) -> int:
 
 def notifications_for(person):
     """A person's notifications, newest first (the page paginates them)."""
-    return Notification.objects.filter(recipient=person).order_by("-created_at", "-pk")
+    return (
+        Notification.objects.filter(recipient=person)
+        .select_related("done_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def email_kinds_for(person) -> set[str]:

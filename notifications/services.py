@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,6 +100,20 @@ def notification_open(*, actor, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notifications_settle(*, actor, url: str, did: str, recipient=None) -> int:
+    """The action a notification asked for is done: every unread notification pointing to
+    `url` (only `recipient`'s, when given) is marked read and says that `actor` `did` it
+    ("decided", "supported"), so nobody is sent back to something already dealt with.
+    Called inside the service that did it; returns how many were settled."""
+    now = timezone.now()
+    waiting = Notification.objects.filter(url=url[:300], done_at__isnull=True)
+    if recipient is not None:
+        waiting = waiting.filter(recipient=recipient)
+    return waiting.update(
+        read_at=Coalesce("read_at", Value(now)), done_at=now, done_by=actor, done_what=did[:80]
+    )
 
 
 @transaction.atomic

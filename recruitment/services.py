@@ -17,7 +17,7 @@ from django.utils import timezone
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
 from cohorts.services.cohorts import enrolment_create
 from notifications.models import Kind as NotificationKind
-from notifications.services import notify
+from notifications.services import notifications_settle, notify
 from pathway.models import Band, ClinicalArea, RoleCode, User
 from recruitment.models import (
     Application,
@@ -295,6 +295,11 @@ def support_decide(
     application.support_comment = comment
     application.support_decided_at = timezone.now()
     application.save(update_fields=["support_comment", "support_decided_at"])
+    notifications_settle(
+        actor=actor,
+        url=reverse("recruitment:support_decide", args=[application.pk]),
+        did="supported" if supports else "declined to support",
+    )
     if not supports:
         notify(
             recipient=application.applicant,

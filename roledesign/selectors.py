@@ -17,7 +17,7 @@ from competencies.models import (
     Framework,
     TrainingRecord,
 )
-from pathway.models import User
+from pathway.models import Organisation, User
 from roledesign.models import (
     JobDescription,
     PersonSpecCriterion,
@@ -106,6 +106,17 @@ class DomainGroup:
     title: str
     code: str
     competencies: list = field(default_factory=list)
+
+
+def jd_employer(jd: JobDescription) -> str:
+    """The trust a job description is for: the trust of its clinical areas' sites, or the only
+    trust Pathway knows; "" when neither says."""
+    trusts = Organisation.objects.filter(kind=Organisation.Kind.TRUST)
+    named = trusts.filter(sites__clinical_areas__job_descriptions=jd).order_by("name").first()
+    if named is not None:
+        return named.name
+    only = list(trusts.order_by("name")[:2])
+    return only[0].name if len(only) == 1 else ""
 
 
 def jd_competencies(jd: JobDescription) -> list[DomainGroup]:

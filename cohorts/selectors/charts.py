@@ -673,6 +673,7 @@ def trainee_overview(
             achieved=core.achieved + specific.achieved,
             required=core.required + specific.required,
             last_achieved_on=counts["last_achieved_on"],
+            planned_end=enrolment.cohort.planned_end_date,
         ),
         reviews=recent_reviews,
         days=days,

@@ -374,6 +374,7 @@ def _judge(row: TraineeRow, *, cohort: Cohort, milestones, today) -> TraineeRow:
             achieved=row.achieved,
             required=row.required,
             last_achieved_on=row.last_achieved_on,
+            planned_end=cohort.planned_end_date,
         )
         interval = datetime.timedelta(weeks=cohort.review_interval_weeks)
         row.next_review_due = (row.last_review or row.start_date) + interval
@@ -637,6 +638,8 @@ class ProgrammeOverview:
     running: list[CohortOverview]
     planned: list[CohortOverview]
     finished: list[CohortOverview]
+    # The current trainees judged behind, by name (the lead nurse's first thing to do).
+    behind: list[TraineeRow] = field(default_factory=list)
 
     @property
     def totals(self) -> Summary:
@@ -697,6 +700,10 @@ def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOvervi
         grouped[cohort.status].append(overview(cohort))
     return ProgrammeOverview(
         today=today,
+        behind=sorted(
+            (row for rows in rows_by_cohort.values() for row in rows if row.rag == Rag.BEHIND),
+            key=lambda row: (row.cohort_name, row.trainee_name),
+        ),
         running=grouped[Cohort.Status.RUNNING],
         planned=grouped[Cohort.Status.PLANNED],
         # The most recently finished first.

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Enrolment, Review, ReviewAction, ReviewConfirmation
 from cohorts.selectors.reviews import confirming_party
+from notifications.services import notifications_settle
 from pathway.models import Allocation, RoleCode, User
 
 ACTION_DESCRIPTION_MAX = ReviewAction._meta.get_field("description").max_length
@@ -137,6 +139,12 @@ def review_record(
             due_date=action["due_date"],
         )
         for action in actions
+    )
+    # The reminders that this review was due (or overdue) are dealt with.
+    notifications_settle(
+        actor=recorder,
+        url=reverse("cohorts:review_list", args=[enrolment.pk]),
+        did="recorded the review",
     )
     return review
 

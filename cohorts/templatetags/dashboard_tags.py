@@ -241,7 +241,9 @@ def _predicted(row, short_date) -> str:
     return _NOT_APPLICABLE
 
 
-_TOO_EARLY = mark_safe('<span class="nhsuk-body-s">Too early to tell</span>')  # noqa: S308
+_TOO_EARLY = format_html(
+    '<span class="nhsuk-body-s">{}</span>', "Not predictable yet: too little signed off to forecast"
+)
 _NOTHING_YET = mark_safe('<span class="nhsuk-body-s">Nothing achieved yet</span>')  # noqa: S308
 
 

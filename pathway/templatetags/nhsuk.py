@@ -396,3 +396,11 @@ def error_summary(*forms_or_formsets) -> str:
     return render_to_string(
         "includes/error_summary.html", {"error_list": items, "stale_changes": changes}
     )
+
+
+@register.inclusion_tag("includes/things_to_do.html", takes_context=True)
+def things_to_do(context) -> dict:
+    """``{% things_to_do %}``: the reader's "Things to do" panel (pathway/things_to_do.py)."""
+    from pathway.things_to_do import things_to_do as collect
+
+    return {"items": collect(context["request"].user)}

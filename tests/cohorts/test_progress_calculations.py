@@ -102,3 +102,17 @@ def test_predicted_completion_without_a_rate_or_when_finished():
         )
         == finished
     )
+
+
+def test_a_prediction_past_the_programmes_plausible_end_is_not_made():
+    start, planned_end = datetime.date(2026, 1, 5), datetime.date(2027, 1, 4)
+    on = datetime.date(2026, 4, 5)  # 90 days in
+    # Two of forty in 90 days points to 2035: not a forecast anyone should plan by.
+    assert (
+        predicted_completion(start=start, on=on, achieved=2, required=40, planned_end=planned_end)
+        is None
+    )
+    # Twenty of forty in 90 days: a plausible date, shown.
+    assert predicted_completion(
+        start=start, on=on, achieved=20, required=40, planned_end=planned_end
+    ) == on + datetime.timedelta(days=90)

@@ -390,3 +390,47 @@ def test_the_list_takes_the_same_queries_for_3_or_30_notifications(client):
         return len(captured)
 
     assert queries_with(3) == queries_with(30)
+
+
+def test_a_notification_settles_itself_when_its_action_is_done(client):
+    record, mentor, (competency, *_) = factories.enrolled_trainee(competencies=1)
+    sign_off_request = factories.ask_for_sign_off(record, competency, mentor)
+    asked = Notification.objects.get(recipient=mentor, kind=Kind.SIGN_OFF_REQUESTED)
+    assert asked.read_at is None and asked.done_at is None
+
+    competency_services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=sign_off_request,
+        signature=factories.signature(),
+        outcome=Assessment.Outcome.ACHIEVED,
+        method=competency.assessment_methods[0],
+        assessed_on=timezone.localdate(),
+    )
+    asked.refresh_from_db()
+    assert asked.read_at is not None and asked.done_by == mentor and asked.done_what == "decided"
+
+    client.force_login(mentor)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f"You decided this on {timezone.localdate():%-d %B %Y}." in page
+    assert 'nhsuk-tag--green">Done' in page
+    assert "unread notification" not in page
+
+
+def test_withdrawing_settles_the_mentors_notification_naming_the_trainee(client):
+    record, mentor, (competency, *_) = factories.enrolled_trainee(competencies=1)
+    sign_off_request = factories.ask_for_sign_off(record, competency, mentor)
+    competency_services.sign_off_request_withdraw(
+        actor=record.trainee, sign_off_request=sign_off_request
+    )
+    client.force_login(mentor)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert f"{record.trainee.full_name} withdrew this on" in page
+
+
+def test_settling_touches_only_notifications_for_that_action():
+    record, mentor, (first, second) = factories.enrolled_trainee(competencies=2)
+    one = factories.ask_for_sign_off(record, first, mentor)
+    other = factories.ask_for_sign_off(record, second, mentor)
+    competency_services.sign_off_request_withdraw(actor=record.trainee, sign_off_request=one)
+    waiting = Notification.objects.filter(recipient=mentor, done_at__isnull=True)
+    assert [n.url for n in waiting] == [reverse("competencies:sign_off", args=[other.pk])]

@@ -26,6 +26,8 @@ from tests.factories import (
     FrameworkFactory,
     ManagerFactory,
     MentorFactory,
+    OrganisationFactory,
+    SiteFactory,
     TraineeFactory,
     TrainingRecordFactory,
 )
@@ -574,3 +576,29 @@ def test_list_detail_and_current_competence_pages_take_constant_queries(client, 
     for n in range(6):
         _held(record, f"MORE{n}", achieved_days_ago=5, expires_in_days=10)
     assert _page_queries(client, url) == small
+
+
+def test_the_word_document_is_a4_with_the_trust_in_header_footer_and_author(client, lead_nurse):
+    area = ClinicalAreaFactory()
+    site = SiteFactory(organisation=OrganisationFactory(name="Northfield NHS Foundation Trust"))
+    area.sites.add(site)
+    OrganisationFactory(name="Another NHS Trust")  # two trusts: the area's own is named
+    jd = make_jd(lead=lead_nurse, area=area)
+    client.force_login(lead_nurse)
+    document = Document(
+        io.BytesIO(client.get(reverse("roledesign:jd_download", args=[jd.pk])).content)
+    )
+
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert section.header.paragraphs[0].text == (
+        f"Northfield NHS Foundation Trust · Assistant practitioner · Version {jd.version}"
+    )
+    footer_xml = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer_xml and 'w:instr="NUMPAGES"' in footer_xml
+    assert section.footer.paragraphs[0].text.startswith("Page ")
+    assert document.core_properties.author == "Northfield NHS Foundation Trust"
+    assert document.core_properties.title == f"Assistant practitioner, version {jd.version}"
+    person_specification = document.tables[1]
+    assert person_specification.rows[0].cells[0].text == "Criterion"
+    assert "w:tblHeader" in person_specification.rows[0]._tr.xml
