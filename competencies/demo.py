@@ -11,11 +11,12 @@ import random
 
 from django.utils import timezone
 
-from competencies import services
+from competencies import selectors, services
 from competencies.models import (
     Assessment,
     AssessmentMethod,
     CompetencyProgress,
+    Evidence,
     Framework,
     ProgressState,
     SignOffRequest,
@@ -420,6 +421,24 @@ def _log_practice(record, competency, count, start, end, context, rng):
         )
 
 
+def _evidence_needed(record, competency) -> None:
+    """Add the reflective account or witness statement a competency assessed only that way
+    needs before anyone may ask for its sign-off (services.sign_off_request_create)."""
+    for gap in selectors.evidence_gaps(record, competency):
+        if not gap.required:
+            continue
+        services.evidence_add(
+            actor=record.trainee,
+            record=record,
+            competencies=[competency],
+            kind=gap.kind,
+            title=f"{gap.name.capitalize()} for {competency.code}",
+            text="What happened, what I did, what went well and what I would do differently.",
+            witness_name="Sam Patel" if gap.kind == Evidence.Kind.WITNESS_STATEMENT else "",
+            witness_role="Staff nurse" if gap.kind == Evidence.Kind.WITNESS_STATEMENT else "",
+        )
+
+
 def _progress(record, share, context, rng):
     """Achieve `share` of the core and of the specific competencies; start a few more."""
     today = context.today
@@ -439,6 +458,7 @@ def _progress(record, share, context, rng):
         needed = competency.supervised_practices_required
         if row in achieved:
             _log_practice(record, competency, needed, record.start_date, today, context, rng)
+            _evidence_needed(record, competency)
             request = services.sign_off_request_create(
                 actor=record.trainee, record=record, competency=competency, mentor=mentor
             )
@@ -513,6 +533,7 @@ def _demo_trainee_story(context, framework):
                     context,
                     rng,
                 )
+            _evidence_needed(other_record, competency)
             request = services.sign_off_request_create(
                 actor=other,
                 record=other_record,
@@ -538,6 +559,7 @@ def _demo_trainee_story(context, framework):
             context,
             rng,
         )
+        _evidence_needed(record, competency)
         request = services.sign_off_request_create(
             actor=trainee, record=record, competency=competency, mentor=mentor
         )

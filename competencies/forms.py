@@ -326,14 +326,49 @@ def _signing_helper(*fields) -> FormHelper:
     return helper
 
 
+class ConditionalRadioSelect(forms.RadioSelect):
+    """Radios whose options can reveal content (NHS.UK conditional radios): `reveals` maps an
+    option's value to the id of what it reveals. The page's script turns data-aria-controls
+    into aria-controls; without it, the content simply stays shown."""
+
+    def __init__(self, *args, reveals: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reveals = reveals or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.reveals:
+            option["attrs"]["data-aria-controls"] = self.reveals[str(value)]
+        return option
+
+
+FEEDBACK_CONDITIONAL_ID = "conditional-feedback"
+
+
+def unticked_feedback(criteria, ticked) -> str:
+    """The feedback a mentor starts from on "not yet competent": the criteria not ticked."""
+    missing = [criterion for criterion in criteria if criterion not in set(ticked)]
+    if not missing:
+        return ""
+    return "Not yet shown:\n" + "\n".join(f"- {criterion}" for criterion in missing)
+
+
 class SignOffForm(SignatureFormMixin, forms.Form):
+    criteria_met = forms.MultipleChoiceField(
+        label="Performance criteria",
+        help_text="Tick each one you saw the trainee meet",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[
             (Assessment.Outcome.ACHIEVED, "Achieved: competent to practise this unsupervised"),
             (Assessment.Outcome.NOT_YET_COMPETENT, "Not yet competent: needs more practice"),
         ],
-        widget=forms.RadioSelect,
+        widget=ConditionalRadioSelect(
+            reveals={Assessment.Outcome.NOT_YET_COMPETENT: FEEDBACK_CONDITIONAL_ID}
+        ),
         error_messages={"required": "Select the outcome"},
     )
     method = forms.ChoiceField(
@@ -351,9 +386,9 @@ class SignOffForm(SignatureFormMixin, forms.Form):
         error_messages={"required": "Enter the date of assessment"},
     )
     feedback = forms.CharField(
-        label="Feedback for the trainee",
-        help_text="Required when not yet competent: say what they need to do next",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What does the trainee need to do next?",
+        help_text="The trainee sees this. It starts with the criteria you did not tick.",
+        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         required=False,
     )
@@ -366,14 +401,30 @@ class SignOffForm(SignatureFormMixin, forms.Form):
 
     def __init__(self, *args, competency, signer=None, record=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.criteria = [c for c in competency.performance_criteria or [] if c]
+        # Posted as positions (short, so a decision kept over an NHS sign-in stays whole);
+        # cleaned into the criteria's own words.
+        self.fields["criteria_met"].choices = [
+            (str(index), criterion) for index, criterion in enumerate(self.criteria)
+        ]
         labels = dict(AssessmentMethod.choices)
         allowed = [m for m in competency.assessment_methods or [] if m in labels]
         self.fields["method"].choices = [(m, labels[m]) for m in allowed]
-        if len(allowed) == 1:
+        if allowed:
+            # The framework lists its usual method first: at the bedside, one tap fewer.
             self.fields["method"].initial = allowed[0]
         self.fields["assessed_on"].initial = timezone.localdate()
+        self.feedback_conditional_id = FEEDBACK_CONDITIONAL_ID
         self.init_signing(signer=signer, record=record)
-        self.helper = _signing_helper("outcome", "method", "assessed_on", "feedback")
+        self.helper = _signing_helper("method", "assessed_on")
+
+    def clean_feedback(self) -> str:
+        # Browsers send a textarea's line ends as CRLF; the record keeps plain newlines.
+        return (self.cleaned_data.get("feedback") or "").replace("\r\n", "\n")
+
+    def clean_criteria_met(self) -> list[str]:
+        ticked = {int(position) for position in self.cleaned_data["criteria_met"]}
+        return [c for index, c in enumerate(self.criteria) if index in ticked]
 
     def clean(self):
         cleaned = super().clean()
@@ -382,7 +433,23 @@ class SignOffForm(SignatureFormMixin, forms.Form):
             and not (cleaned.get("feedback") or "").strip()
         ):
             self.add_error("feedback", "Give feedback: what the trainee needs to do next")
+            # Without the page's script nothing filled the box: start it for the mentor now.
+            suggestion = unticked_feedback(self.criteria, cleaned.get("criteria_met") or [])
+            if suggestion:
+                self.data = self.data.copy()
+                self.data["feedback"] = suggestion
         return cleaned
+
+    def decision(self) -> dict:
+        """The decision as the service and the signed statement take it."""
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "method": data["method"],
+            "assessed_on": data["assessed_on"],
+            "feedback": data["feedback"],
+            "criteria_met": data["criteria_met"],
+        }
 
 
 class RevokeForm(SignatureFormMixin, forms.Form):

@@ -453,6 +453,10 @@ class Assessment(models.Model):
     )
     assessed_on = models.DateField()
     feedback = models.TextField(blank=True, default="")
+    # The performance criteria the mentor ticked as seen, in the competency's words (a
+    # framework version never changes once published, but the words keep the record readable
+    # on its own). Part of the hash when there are any (see hash_payload_v2).
+    criteria_met = models.JSONField(default=list, blank=True, db_default=[])
     revokes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revoked_by"
     )
@@ -543,6 +547,9 @@ class Assessment(models.Model):
             payload[name] = text_digest(payload[name])
         payload["signature_method"] = self.signature_method
         payload["signature_credential"] = self.signature_credential
+        if self.criteria_met:
+            # Only when there are any, so records signed before the checklist still verify.
+            payload["criteria_met"] = list(self.criteria_met)
         payload["hash_version"] = 2
         return payload
 

@@ -37,6 +37,16 @@ def can_decide_request(user, sign_off_request):
 
 
 @rules.predicate
+def decided_own_request(user, sign_off_request):
+    # The mentor the request was sent to, once it is decided: the page after signing.
+    return bool(
+        sign_off_request is not None
+        and sign_off_request.status == "decided"
+        and sign_off_request.mentor_id == user.pk
+    )
+
+
+@rules.predicate
 def signed_assessment(user, assessment):
     return bool(assessment and assessment.assessor_id == user.pk)
 
@@ -82,6 +92,7 @@ rules.add_perm("competencies.view_record", can_view_record)
 rules.add_perm("competencies.act_on_record", owns_record & record_is_active)
 rules.add_perm("competencies.decide_request", can_decide_request)
 rules.add_perm("competencies.withdraw_request", owns_open_request)
+rules.add_perm("competencies.see_own_decision", decided_own_request)
 rules.add_perm("competencies.revoke_assessment", signed_assessment | is_lead_nurse)
 rules.add_perm("competencies.view_mentor_queue", is_mentor)
 # Practice: the supervisor the trainee named may see that entry (in their queue) and confirm it.

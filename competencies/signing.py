@@ -42,9 +42,18 @@ def _digest(text: str) -> str:
 
 
 def decision_statement(
-    sign_off_request, *, outcome: str, method: str, assessed_on: datetime.date, feedback: str
+    sign_off_request,
+    *,
+    outcome: str,
+    method: str,
+    assessed_on: datetime.date,
+    feedback: str,
+    criteria_met=(),
 ) -> str:
     day = assessed_on.isoformat() if isinstance(assessed_on, datetime.date) else ""
+    # The criteria ticked join the statement only when there are any, so a decision without a
+    # checklist is worded exactly as before.
+    ticked = [_digest("\n".join(criteria_met))] if criteria_met else []
     return "|".join(
         [
             "sign-off",
@@ -55,6 +64,7 @@ def decision_statement(
             method or "",
             day,
             _digest(feedback),
+            *ticked,
         ]
     )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from competencies.models import (
     Assessment,
+    AssessmentMethod,
     Competency,
     CompetencyProgress,
     Evidence,
@@ -402,20 +403,102 @@ def supported_records(supporter: User, *, today: datetime.date | None = None):
 
 
 def sign_off_context(sign_off_request: SignOffRequest) -> dict:
-    """What the mentor sees when deciding: the competency, the practice and evidence for it."""
+    """What the mentor sees when deciding: the practice logged for the competency, the evidence,
+    earlier decisions, and the evidence its assessment methods need that is not there."""
     record = sign_off_request.record
     competency = sign_off_request.competency
+    evidence = list(Evidence.objects.filter(record=record, competencies=competency))
     return {
         "practice": list(
             PracticeEntry.objects.filter(record=record, competencies=competency).order_by(
-                "-practised_on"
+                "-practised_on", "-id"
             )
         ),
-        "evidence": list(Evidence.objects.filter(record=record, competencies=competency)),
+        "evidence": evidence,
+        "missing_evidence": _gaps(competency, {item.kind for item in evidence}),
         "history": list(
-            Assessment.objects.filter(record=record, competency=competency).order_by("sequence")
+            Assessment.objects.filter(record=record, competency=competency)
+            .select_related("revokes")
+            .order_by("sequence")
         ),
     }
+
+
+def after_sign_off(sign_off_request: SignOffRequest, *, mentor: User) -> dict:
+    """The decision just signed, and what is next in the mentor's queue (oldest first)."""
+    queue = mentor_queue(mentor)
+    return {
+        "assessment": Assessment.objects.get(request=sign_off_request),
+        "next_request": queue.first(),
+        "waiting": queue.count(),
+    }
+
+
+@dataclass(frozen=True)
+class EvidenceGap:
+    """Evidence a competency's assessment methods rest on that the record does not hold yet.
+    `required` when every method the framework allows for the competency needs evidence (the
+    mentor has no way to assess it without): asking for sign-off is refused. Otherwise the
+    trainee may still ask, warned."""
+
+    kind: str
+    name: str  # "reflective account"
+    methods: str  # "direct observation or reflective account"
+    required: bool
+    message: str  # to the trainee, saying exactly what is missing
+
+
+# The assessment methods that rest on a piece of evidence the trainee adds to their record.
+EVIDENCE_FOR_METHOD = {
+    AssessmentMethod.REFLECTIVE_ACCOUNT: Evidence.Kind.REFLECTIVE_ACCOUNT,
+    AssessmentMethod.WITNESS_TESTIMONY: Evidence.Kind.WITNESS_STATEMENT,
+}
+
+
+def evidence_gaps(record: TrainingRecord, competency: Competency) -> list[EvidenceGap]:
+    """What evidence the competency's assessment methods need and the record lacks: one query
+    when it is assessed by reflective account or witness testimony, none otherwise."""
+    if not any(m in EVIDENCE_FOR_METHOD for m in competency.assessment_methods or []):
+        return []
+    held = set(
+        Evidence.objects.filter(record=record, competencies=competency).values_list(
+            "kind", flat=True
+        )
+    )
+    return _gaps(competency, held)
+
+
+def _gaps(competency: Competency, held: set[str]) -> list[EvidenceGap]:
+    methods = [m for m in competency.assessment_methods or [] if m]
+    needed = sorted({EVIDENCE_FOR_METHOD[m] for m in methods if m in EVIDENCE_FOR_METHOD})
+    only_by_evidence = bool(methods) and all(m in EVIDENCE_FOR_METHOD for m in methods)
+    labels = dict(Evidence.Kind.choices)
+    how = _method_names(methods)
+    gaps = []
+    for kind in needed:
+        if kind in held:
+            continue
+        name = labels[kind].lower()
+        if only_by_evidence:
+            message = (
+                f"Add a {name} to {competency.code} before asking for sign-off: "
+                f"it is assessed only by {how}"
+            )
+        else:
+            message = (
+                f"You have not added a {name} to {competency.code} yet. Your mentor may "
+                f"assess it by {how}: add one first if they will need it"
+            )
+        gaps.append(EvidenceGap(kind, name, how, only_by_evidence, message))
+    return gaps
+
+
+def _method_names(methods) -> str:
+    labels = dict(AssessmentMethod.choices)
+    names = [labels.get(m, m).lower() for m in methods]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def evidence_by_uuid(uuid) -> Evidence:

@@ -28,6 +28,7 @@ from competencies.models import (
     Framework,
     TrainingRecord,
 )
+from competencies.selectors import evidence_gaps
 from notifications.models import Kind as NotificationKind
 from notifications.services import notifications_settle, notify
 from pathway.models import ClinicalArea, User
@@ -303,6 +304,9 @@ def sign_off_request_create(
             f"{'s' if required - progress.practice_count != 1 else ''} before asking for sign-off"
             f" ({progress.practice_count} of {required} logged)"
         )
+    refusals = [gap.message for gap in evidence_gaps(record, competency) if gap.required]
+    if refusals:
+        raise ValidationError(refusals)
     sign_off_request = SignOffRequest.objects.create(
         record=record, competency=competency, mentor=mentor, note=note.strip()
     )
@@ -489,6 +493,17 @@ def _check_decision(sign_off_request, *, outcome, method, assessed_on, feedback)
     return feedback
 
 
+def _check_criteria(sign_off_request, criteria_met) -> list[str]:
+    """The ticked criteria, in the competency's order; refuses any it does not list."""
+    criteria = list(sign_off_request.competency.performance_criteria or [])
+    ticked = set(criteria_met or ())
+    if ticked - set(criteria):
+        raise ValidationError(
+            {"criteria_met": "Tick only the performance criteria this competency lists"}
+        )
+    return [criterion for criterion in criteria if criterion in ticked]
+
+
 def sign_off_request_decide(
     *,
     actor: User,
@@ -498,9 +513,12 @@ def sign_off_request_decide(
     method: str,
     assessed_on: datetime.date,
     feedback: str = "",
+    criteria_met: Iterable[str] = (),
 ):
     """A mentor decides a sign-off request: achieved, or not yet competent with feedback,
-    signed with a fresh proof of identity (pathway.signatures).
+    signed with a fresh proof of identity (pathway.signatures). `criteria_met` are the
+    performance criteria the mentor ticked as seen; they are kept with the decision and signed
+    with it.
 
     The signature is checked here, by the service, whoever calls it: a wrong one raises a
     ValidationError on "signature" and writes nothing but the failed attempt, which counts
@@ -514,6 +532,7 @@ def sign_off_request_decide(
     feedback = _check_decision(
         sign_off_request, outcome=outcome, method=method, assessed_on=assessed_on, feedback=feedback
     )
+    criteria_met = _check_criteria(sign_off_request, criteria_met)
     signed = signature_verify(
         signer=actor,
         signature=signature,
@@ -523,6 +542,7 @@ def sign_off_request_decide(
             method=method,
             assessed_on=assessed_on,
             feedback=feedback,
+            criteria_met=criteria_met,
         ),
         allowed=signing.allowed_methods(sign_off_request.record),
     )
@@ -533,11 +553,14 @@ def sign_off_request_decide(
         method=method,
         assessed_on=assessed_on,
         feedback=feedback,
+        criteria_met=criteria_met,
     )
 
 
 @transaction.atomic
-def _record_decision(sign_off_request, *, signed: Signed, outcome, method, assessed_on, feedback):
+def _record_decision(
+    sign_off_request, *, signed: Signed, outcome, method, assessed_on, feedback, criteria_met
+):
     from competencies.models import Assessment, ProgressState, SignOffRequest
 
     competency = sign_off_request.competency
@@ -559,6 +582,7 @@ def _record_decision(sign_off_request, *, signed: Signed, outcome, method, asses
         method=method,
         assessed_on=assessed_on,
         feedback=feedback,
+        criteria_met=criteria_met,
         **_assessor_snapshot(signed, "Mentor"),
     )
     # One UPDATE (it locks the row itself): no read of the row first.

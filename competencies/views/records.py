@@ -197,7 +197,13 @@ def request_sign_off(request, record_pk, competency_pk):
     return render(
         request,
         "competencies/request_form.html",
-        {"form": form, "record": record, "competency": competency, "mentors": mentors},
+        {
+            "form": form,
+            "record": record,
+            "competency": competency,
+            "mentors": mentors,
+            "evidence_gaps": selectors.evidence_gaps(record, competency),
+        },
     )
 
 

@@ -86,13 +86,7 @@ def sign_off_with(request, pk, how):
         request,
         how,
         form,
-        statement_of=lambda data: signing.decision_statement(
-            sign_off_request,
-            outcome=data["outcome"],
-            method=data["method"],
-            assessed_on=data["assessed_on"],
-            feedback=data["feedback"],
-        ),
+        statement_of=lambda data: signing.decision_statement(sign_off_request, **form.decision()),
         show_page=lambda: signoff.sign_off(request, pk),
         return_to=reverse("competencies:sign_off", args=[pk]),
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from competencies import forms, selectors, services
 from competencies.access import access_assessment, access_sign_off_request
@@ -51,24 +52,17 @@ def sign_off(request, pk):
     form = forms.SignOffForm(
         signing_data(request), competency=competency, signer=request.user, record=record
     )
-    if done := submit(
+    if submit(
         request,
         form,
         lambda data: services.sign_off_request_decide(
             actor=request.user,
             sign_off_request=sign_off_request,
             signature=form.signature(request),
-            outcome=data["outcome"],
-            method=data["method"],
-            assessed_on=data["assessed_on"],
-            feedback=data["feedback"],
+            **form.decision(),
         ),
     ):
-        verdict = done.result.get_outcome_display().lower()
-        messages.success(
-            request, f"Signed: {competency.code} {verdict} for {record.trainee.full_name}"
-        )
-        return redirect("competencies:my_trainees")
+        return redirect("competencies:sign_off_done", sign_off_request.pk)
     form.forget_password()
     return render(
         request,
@@ -79,6 +73,23 @@ def sign_off(request, pk):
             "record": record,
             "competency": competency,
             **selectors.sign_off_context(sign_off_request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def sign_off_done(request, pk):
+    """What was signed, and the next request in the mentor's queue one tap away."""
+    sign_off_request = access_sign_off_request(
+        request.user, pk, act="competencies.see_own_decision"
+    )
+    return render(
+        request,
+        "competencies/sign_off_done.html",
+        {
+            "sign_off_request": sign_off_request,
+            **selectors.after_sign_off(sign_off_request, mentor=request.user),
         },
     )
 
@@ -109,5 +120,6 @@ def revoke(request, pk):
 urlpatterns = [
     path("mentor/", my_trainees, name="my_trainees"),
     path("mentor/requests/<int:pk>/", sign_off, name="sign_off"),
+    path("mentor/requests/<int:pk>/signed/", sign_off_done, name="sign_off_done"),
     path("assessments/<int:pk>/revoke/", revoke, name="revoke"),
 ]

@@ -1,13 +1,38 @@
 """A trainee logs practice and asks for sign-off; the mentor signs it off; the trainee sees it."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from competencies import services
 from competencies.models import Assessment
 from tests import factories
 from tests.e2e.conftest import check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+class Actions:
+    """Counts what a person does on a page: each click, tick or filled box is one action."""
+
+    def __init__(self):
+        self.count = 0
+
+    def do(self, action) -> None:
+        self.count += 1
+        action()
+
+
+def both_widths(page, visit, name):
+    """axe (and a screenshot) at desktop width and on a 390 px phone, with no sideways scroll."""
+    visit(name)
+    page.set_viewport_size(PHONE)
+    visit(f"{name}-390")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is {width} px wide on a 390 px phone"
+    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture
@@ -23,7 +48,7 @@ def trainee_and_mentor():
 def test_trainee_asks_and_mentor_signs_off(
     page, live_server, sign_in, sign_out, visit, trainee_and_mentor
 ):
-    record, mentor, (competency, _other) = trainee_and_mentor
+    record, mentor, (competency, other) = trainee_and_mentor
 
     # 2. The trainee logs supervised practice and asks for sign-off.
     sign_in(record.trainee.email, factories.PASSWORD)
@@ -42,36 +67,70 @@ def test_trainee_asks_and_mentor_signs_off(
     expect(page.get_by_text("Supervised practice saved")).to_be_visible()
     page.get_by_role("link", name="Ask a mentor for sign-off").click()
     page.get_by_label("Sarah Mitchell").check()
-    visit("trainee-ask-sign-off")
+    both_widths(page, visit, "trainee-ask-sign-off")
     page.get_by_role("button", name="Ask for sign-off").click()
     expect(page.get_by_text("Sign-off requested from Sarah Mitchell")).to_be_visible()
     sign_out()
 
-    # 3. The mentor signs it off, with the keyboard alone.
+    # Another request waits behind it in the mentor's queue.
+    later = factories.ask_for_sign_off(record, other, mentor)
+
+    # 3. The mentor opens the request: the evidence comes first, the decision after it.
     sign_in(mentor.email, factories.PASSWORD)
     expect(page.get_by_role("heading", name="My trainees")).to_be_visible()
-    # The request reached the mentor as a notification too (and by email).
-    expect(page.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
+    # The requests reached the mentor as notifications too (and by email).
+    expect(page.get_by_role("link", name="Notifications (2 unread)")).to_be_visible()
     visit("mentor-queue")
     page.get_by_role("link", name=f"Review {competency.code} for Tom Barker").click()
+    expect(page.get_by_text(competency.description)).to_be_visible()
     expect(page.get_by_text("Recorded a full set of observations and NEWS2")).to_be_visible()
-    visit("mentor-sign-off")
-    page.get_by_label("Achieved: competent to practise this unsupervised").focus()
+    both_widths(page, visit, "mentor-sign-off")
+    # The feedback box is folded under "not yet competent" until it is chosen.
+    expect(page.get_by_label("What does the trainee need to do next?")).to_be_hidden()
+
+    # An ordinary request is signed in at most four actions: tick, choose, authenticate, sign.
+    actions = Actions()
+    actions.do(lambda: page.get_by_role("button", name="Tick all 2 criteria").click())
+    actions.do(
+        lambda: page.get_by_label("Achieved: competent to practise this unsupervised").check()
+    )
+    actions.do(lambda: page.get_by_label("Your password").fill(factories.PASSWORD))
+    actions.do(lambda: page.get_by_role("button", name="Sign and save").click())
+    expect(page.get_by_text(f"Signed: {competency.code} achieved for Tom Barker")).to_be_visible()
+    assert actions.count <= 4, actions.count
+    assessment = Assessment.objects.get(request__competency=competency)
+    assert assessment.assessor == mentor
+    assert assessment.criteria_met == competency.performance_criteria
+    both_widths(page, visit, "mentor-signed")
+
+    # The next request is one tap away; this one is "not yet competent", with the keyboard alone.
+    page.get_by_role("link", name=f"Review next request: Tom Barker, {other.code}").click()
+    expect(page.get_by_role("heading", name=f"{other.code} {other.title}")).to_be_visible()
+    page.get_by_label(other.performance_criteria[0]).focus()
+    page.keyboard.press("Space")  # the first criterion was met, the second not yet
+    page.get_by_label("Not yet competent: needs more practice").focus()
     page.keyboard.press("Space")
-    page.keyboard.press("Tab")  # to the assessment methods
-    page.keyboard.press("Space")
+    feedback = page.get_by_label("What does the trainee need to do next?")
+    expect(feedback).to_be_visible()
+    expect(feedback).to_have_value(f"Not yet shown:\n- {other.performance_criteria[1]}")
+    both_widths(page, visit, "mentor-sign-off-not-yet")
     page.get_by_label("Your password").focus()
     page.keyboard.type(factories.PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Signed: {competency.code} achieved for Tom Barker")).to_be_visible()
+    expect(
+        page.get_by_text(f"Signed: {other.code} not yet competent for Tom Barker")
+    ).to_be_visible()
+    expect(page.get_by_text("No more requests are waiting for you.")).to_be_visible()
+    decided = Assessment.objects.get(request=later)
+    assert decided.feedback == f"Not yet shown:\n- {other.performance_criteria[1]}"
+    assert decided.criteria_met == other.performance_criteria[:1]
     sign_out()
-    assert Assessment.objects.get().assessor == mentor
 
     # 4. The trainee sees the new progress.
     sign_in(record.trainee.email, factories.PASSWORD)
     expect(page.get_by_test_id("core-achieved")).to_have_text("1 of 2")
     visit("trainee-progress-after")
-    page.get_by_role("link", name="Notifications (1 unread)").click()
+    page.get_by_role("link", name="Notifications (2 unread)").click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     visit("trainee-notifications")
     # The trainee turns off one kind of email, and keeps the rest.
@@ -85,7 +144,47 @@ def test_trainee_asks_and_mentor_signs_off(
     page.get_by_role("link", name="Back to notifications").click()
     page.get_by_role("link", name=f"{competency.code} signed off").click()
     expect(page.get_by_role("heading", name=competency.title)).to_be_visible()
-    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    # The other decision (not yet competent) is still unread.
+    expect(page.get_by_role("link", name="Notifications (1 unread)")).to_be_visible()
+
+
+def test_asking_needs_the_evidence_the_assessment_rests_on(
+    page, live_server, sign_in, visit, trainee_and_mentor
+):
+    record, _mentor, (competency, other) = trainee_and_mentor
+    competency.assessment_methods = ["direct_observation", "witness_testimony"]
+    competency.save()
+    other.assessment_methods = ["reflective_account"]
+    other.save()
+    services.practice_log(
+        actor=record.trainee,
+        record=record,
+        competencies=[competency, other],
+        practised_on=timezone.localdate(),
+        supervisor_name="Sam Patel",
+        activity="Observations",
+    )
+    sign_in(record.trainee.email, factories.PASSWORD)
+    expect(page.get_by_role("heading", name="My progress")).to_be_visible()
+
+    # Only a reflective account can show it: no request until there is one.
+    page.goto(f"{live_server.url}/records/{record.pk}/competencies/{other.pk}/request/")
+    expect(
+        page.get_by_text(f"Add a reflective account to {other.code} before asking for sign-off")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Ask for sign-off")).to_have_count(0)
+    both_widths(page, visit, "trainee-ask-evidence-needed")
+    page.get_by_role("link", name=f"Add evidence to {other.code}").click()
+    expect(page.get_by_role("heading", name="Add evidence")).to_be_visible()
+
+    # The mentor may observe it instead: warned, and free to ask.
+    page.goto(f"{live_server.url}/records/{record.pk}/competencies/{competency.pk}/request/")
+    expect(
+        page.get_by_text(f"You have not added a witness statement to {competency.code} yet")
+    ).to_be_visible()
+    both_widths(page, visit, "trainee-ask-evidence-warned")
+    page.get_by_role("button", name="Ask for sign-off").click()
+    expect(page.get_by_text("Sign-off requested from Sarah Mitchell")).to_be_visible()
 
 
 def test_error_summary_links_move_focus_to_the_fields(
