@@ -39,20 +39,3 @@ if (form) {
     radio.addEventListener("change", follow);
   }
 }
-
-// nhsuk-frontend's radios mark a radio that reveals content with aria-expanded, which ARIA
-// does not allow on a radio (axe: aria-allowed-attr) and screen readers announce oddly. The
-// reveal itself, and aria-controls, stay as the design system has them; only that goes.
-const withReveal = document.querySelectorAll(
-  "input[type=radio][aria-controls], input[type=radio][data-aria-controls]",
-);
-const dropExpanded = (radio) => {
-  if (radio.hasAttribute("aria-expanded")) radio.removeAttribute("aria-expanded");
-};
-const watcher = new MutationObserver((changes) => {
-  for (const change of changes) dropExpanded(change.target);
-});
-for (const radio of withReveal) {
-  dropExpanded(radio);
-  watcher.observe(radio, { attributes: true, attributeFilter: ["aria-expanded"] });
-}
