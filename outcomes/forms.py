@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from outcomes.models import BridgingResult, Stage, StageCode
+from outcomes.services import STAGE_EDITED
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import ModelChoiceField, nhsuk_helper
 from pathway.models import ClinicalArea, Organisation
@@ -60,7 +62,9 @@ class MoveForm(forms.Form):
         return data
 
 
-class StageForm(forms.Form):
+class StageForm(VersionedForm, forms.Form):
+    versioned_fields = STAGE_EDITED
+
     name = forms.CharField(
         max_length=120,
         error_messages={
