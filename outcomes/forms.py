@@ -82,7 +82,7 @@ class StageForm(VersionedForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("name", "description", submit="Save stage")
+        self.helper = nhsuk_helper(*self.fields, submit="Save stage")
 
 
 class BridgingModuleForm(forms.Form):

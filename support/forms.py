@@ -140,7 +140,7 @@ class MentorPreparationForm(VersionedForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("prepared_on", "last_update_on", submit="Save")
+        self.helper = nhsuk_helper(*self.fields, submit="Save")
 
     def clean(self):
         cleaned = super().clean()

@@ -85,7 +85,9 @@ def mentor_caseload_add(
     if MentorCaseload.objects.filter(educator=educator, mentor=mentor, end_date__isnull=True):
         raise ValidationError({"mentor": already})
     entry = MentorCaseload(educator=educator, mentor=mentor, start_date=start_date)
-    entry.full_clean()
+    # The constraints were checked above in words a person reads; the database has the last
+    # say (its unique constraint), below.
+    entry.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()

@@ -40,7 +40,8 @@ class TrainingDayForm(VersionedForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("date", "topic", "location", submit="Save training day")
+        # The fields in order, with the hidden version when editing.
+        self.helper = nhsuk_helper(*self.fields, submit="Save training day")
 
 
 class DeleteTrainingDayForm(forms.Form):

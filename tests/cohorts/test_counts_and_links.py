@@ -40,9 +40,7 @@ class World:
         for number in range(COHORT_SIZE):
             educator = self.educator if number < HERS else self.other_educator
             mentor = self.mentor if number < 4 else None
-            self.enrolments.append(
-                factories.enrol(self.cohort, educator=educator, mentor=mentor)
-            )
+            self.enrolments.append(factories.enrol(self.cohort, educator=educator, mentor=mentor))
         # Her first trainee has a second practice educator too: still one trainee.
         factories.AllocationFactory(
             trainee=self.enrolments[0].trainee,
