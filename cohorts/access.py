@@ -15,22 +15,26 @@ from cohorts.selectors import reviews as review_selectors
 from pathway.access import fetch_or_404, reach, require
 from pathway.models import Programme
 
+VIEW_ENROLMENT = "cohorts.view_enrolment"
+
 
 def access_cohort(viewer, pk, *, act: str = "cohorts.view_cohort") -> Cohort:
     """A cohort is not private: anyone without `act` on it gets 403, a missing one 404."""
     return reach(viewer, lambda: selectors.cohort_by_pk(pk), act=act)
 
 
-def access_enrolment(viewer, pk, *, act: str = "cohorts.view_enrolment") -> Enrolment:
+def access_enrolment(viewer, pk, *, act: str = VIEW_ENROLMENT) -> Enrolment:
     """An enrolment with its cohort, programme, trainee and record (403 without `act`)."""
     return reach(viewer, lambda: selectors.enrolment_by_pk(pk), act=act)
 
 
-def access_review(viewer, pk, *, act: str = "cohorts.view_enrolment") -> Review:
-    """A review. `act` is checked on the review's enrolment when it is an enrolment
-    permission (reading), else on the review itself (confirming)."""
+def access_review(viewer, pk, *, act: str | None = None) -> Review:
+    """A review, for whoever may read its trainee's enrolment; `act` (confirming) is checked on
+    the review itself."""
     review = fetch_or_404(lambda: review_selectors.review_by_pk(pk))
-    require(viewer, act, review.enrolment if act == "cohorts.view_enrolment" else review)
+    require(viewer, VIEW_ENROLMENT, review.enrolment)
+    if act is not None:
+        require(viewer, act, review)
     return review
 
 
