@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,12 @@ from pathway.formtools import get_or_post, posted_data, submit
 from pathway.permissions import require_perm
 from support import forms, selectors, services
 from support.access import access_educator, access_mentor
+
+
+def _get_only(request):
+    """A read-only page answers GET only, checked after the access check, so that a person
+    refused is refused the same whatever the method (and one allowed gets 405)."""
+    return None if request.method == "GET" else HttpResponseNotAllowed(["GET"])
 
 
 def _caseload_page(request, educator, *, own: bool):
@@ -48,9 +55,10 @@ def educator_list(request):
 
 
 @login_required
-@require_GET
 def educator_caseload(request, pk):
     educator = access_educator(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     return _caseload_page(request, educator, own=educator.pk == request.user.pk)
 
 
@@ -96,9 +104,10 @@ def support_log_add(request):
 
 
 @login_required
-@require_GET
 def support_log_list(request, pk):
     educator = access_educator(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     return render(
         request,
         "support/support_log_list.html",
@@ -131,9 +140,10 @@ def mentor_register(request):
 
 
 @login_required
-@require_GET
 def mentor_entry(request, pk):
     entry = selectors.mentor_entry(access_mentor(request.user, pk))
+    if refused := _get_only(request):
+        return refused
     return render(
         request,
         "support/mentor_entry.html",

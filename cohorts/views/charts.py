@@ -7,7 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,10 +23,17 @@ from pathway.permissions import require_perm
 MAX_WEEK = 104
 
 
+def _get_only(request):
+    """A read-only page answers GET only, checked after the access check, so that a person
+    refused is refused the same whatever the method (and one allowed gets 405)."""
+    return None if request.method == "GET" else HttpResponseNotAllowed(["GET"])
+
+
 @login_required
-@require_GET
 def cohort_grid(request, pk):
     cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     grid = selectors.competency_grid(cohort, today=timezone.localdate())
     return render(
         request,
@@ -36,9 +43,10 @@ def cohort_grid(request, pk):
 
 
 @login_required
-@require_GET
 def cohort_grid_export(request, pk, fmt):
     cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     if fmt not in exports.FORMATS:
         raise Http404("No such file type")
     data, filename = exports.grid_download(cohort, fmt, today=timezone.localdate())
@@ -49,9 +57,10 @@ def cohort_grid_export(request, pk, fmt):
 
 
 @login_required
-@require_GET
 def cohort_progress_chart(request, pk):
     cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     progress = selectors.achievement_over_time(cohort, today=timezone.localdate())
     return render(
         request, "cohorts/cohort_progress_chart.html", {"cohort": cohort, "progress": progress}
@@ -123,9 +132,10 @@ def cohort_comparison(request):
 
 
 @login_required
-@require_GET
 def trainee_overview(request, pk):
     enrolment = access_enrolment(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     overview = selectors.trainee_overview(enrolment, today=timezone.localdate())
     return render(
         request,
