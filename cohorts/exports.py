@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 
 from cohorts.models import Cohort
 from cohorts.progress import Rag
+from cohorts.selectors import charts
 from cohorts.selectors.dashboards import CohortOverview, ProgrammeOverview, TraineeRow
 from pathway.spreadsheets import (
     FORMATS,
@@ -155,3 +156,9 @@ def grid_file(rows: list[list[str]], fmt: str, *, title: str) -> bytes:
 
 def grid_filename(cohort: Cohort, fmt: str, day) -> str:
     return f"{slugify(cohort.name) or 'cohort'}-competencies-{day}.{fmt}"
+
+
+def grid_download(cohort: Cohort, fmt: str, *, today) -> tuple[bytes, str]:
+    """The cohort's competency grid as a file to download, and its file name."""
+    rows = charts.grid_table(charts.competency_grid(cohort, today=today))
+    return grid_file(rows, fmt, title=cohort.name), grid_filename(cohort, fmt, today)

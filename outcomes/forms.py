@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from outcomes.models import BridgingResult, Stage, StageCode
+from outcomes.services import STAGE_EDITED
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import ModelChoiceField, nhsuk_helper
 from pathway.models import ClinicalArea, Organisation
@@ -60,7 +62,9 @@ class MoveForm(forms.Form):
         return data
 
 
-class StageForm(forms.Form):
+class StageForm(VersionedForm, forms.Form):
+    versioned_fields = STAGE_EDITED
+
     name = forms.CharField(
         max_length=120,
         error_messages={
@@ -78,7 +82,7 @@ class StageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("name", "description", submit="Save stage")
+        self.helper = nhsuk_helper(*self.fields, submit="Save stage")
 
 
 class BridgingModuleForm(forms.Form):

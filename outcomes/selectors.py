@@ -363,3 +363,18 @@ def qualified_on(person: User) -> datetime.date | None:
     )["first"]
     dates = [day for day in (from_cohort, recorded) if day]
     return min(dates) if dates else None
+
+
+# One thing, for the access functions ---------------------------------------------------------
+
+
+def person_by_pk(pk) -> User:
+    return User.objects.get(pk=pk)
+
+
+def move_by_pk(pk) -> PathwayMove:
+    return PathwayMove.objects.select_related("person", "stage").get(pk=pk)
+
+
+def stage_by_pk(pk) -> Stage:
+    return Stage.objects.get(pk=pk)

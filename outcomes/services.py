@@ -23,7 +23,11 @@ from outcomes.models import (
     Stage,
     StageCode,
 )
+from pathway.concurrency import locked, version_check
 from pathway.models import ClinicalArea, Organisation, User
+
+# What the stage's edit form changes, and so what its version covers.
+STAGE_EDITED = ("name", "description")
 
 
 def _require(actor: User | None, perm: str, obj=None) -> None:
@@ -137,9 +141,19 @@ def _reset_id_sequence(model, using: str) -> None:
 
 
 @transaction.atomic
-def stage_update(*, actor: User | None, stage: Stage, name: str, description: str = "") -> Stage:
-    """Reword a stage. Its code (which the outcome calculations use) never changes."""
+def stage_update(
+    *,
+    actor: User | None,
+    stage: Stage,
+    name: str,
+    description: str = "",
+    version: str | None = None,
+) -> Stage:
+    """Reword a stage. Its code (which the outcome calculations use) never changes. `version`
+    is the edit form's (pathway/concurrency.py): a stale save is refused with the change shown."""
     _require(actor, "outcomes.manage")
+    stage = locked(stage)
+    version_check(stage, version, fields=STAGE_EDITED)
     name = _clean_text(name, limit=120, field="name", label="name")
     if not name:
         raise ValidationError({"name": "Enter the stage's name"})

@@ -7,24 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cohorts.models import Cohort
 from outcomes import forms, selectors, services
+from outcomes.access import MANAGE, access_move, access_person, access_stage
 from outcomes.exports import outcomes_table
-from outcomes.models import BridgingEnrolment, BridgingModule, PathwayMove, Stage
+from outcomes.models import BridgingEnrolment, BridgingModule
 from pathway import spreadsheets
-from pathway.formtools import add_service_errors, get_or_post, posted_data
-from pathway.models import User
+from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data, submit
 from pathway.permissions import require_perm
-
-
-def _person(request, pk, **kwargs) -> User:
-    return get_object_or_404(User, pk=pk)
-
 
 # The dashboard ------------------------------------------------------------------------------
 
@@ -80,9 +75,7 @@ def _history_page(request, person, *, own):
 @login_required
 @require_GET
 def person_history(request, pk):
-    person = _person(request, pk)
-    if not request.user.has_perm("outcomes.view_history", person):
-        raise Http404  # a person's career is private: others do not learn who has one
+    person = access_person(request.user, pk)  # private: 404 for those who may not read it
     return _history_page(request, person, own=person.pk == request.user.pk)
 
 
@@ -95,28 +88,27 @@ def my_pathway(request):
 @require_perm("outcomes.manage")
 @get_or_post
 def move_add(request, pk):
-    person = _person(request, pk)
+    person = access_person(request.user, pk, act=MANAGE)
     form = forms.MoveForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_record(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Move recorded for {person}")
-            return redirect("outcomes:person_history", person.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.move_record(actor=request.user, person=person, **data),
+    ):
+        messages.success(request, f"Move recorded for {person}")
+        return redirect("outcomes:person_history", person.pk)
     return render(request, "outcomes/move_form.html", {"form": form, "person": person})
 
 
 @require_perm("outcomes.manage")
 @get_or_post
 def move_delete(request, pk):
-    move = get_object_or_404(PathwayMove.objects.select_related("person", "stage"), pk=pk)
-    if request.method == "POST":
-        services.move_delete(actor=request.user, move=move)
+    move = access_move(request.user, pk)
+    form = ConfirmForm(posted_data(request), submit="Remove move", warning=True)
+    if submit(request, form, lambda data: services.move_delete(actor=request.user, move=move)):
         messages.success(request, f"Move removed from {move.person}'s pathway")
         return redirect("outcomes:person_history", move.person_id)
-    return render(request, "outcomes/move_delete.html", {"move": move})
+    return render(request, "outcomes/move_delete.html", {"move": move, "form": form})
 
 
 # Stages -------------------------------------------------------------------------------------
@@ -131,18 +123,19 @@ def stage_list(request):
 @require_perm("outcomes.manage")
 @get_or_post
 def stage_edit(request, pk):
-    stage = get_object_or_404(Stage, pk=pk)
+    stage = access_stage(request.user, pk)
     form = forms.StageForm(
-        posted_data(request), initial={"name": stage.name, "description": stage.description}
+        posted_data(request),
+        initial={"name": stage.name, "description": stage.description},
+        versioned=stage,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Stage “{stage.name}” saved")
-            return redirect("outcomes:stage_list")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.stage_update(actor=request.user, stage=stage, **data),
+    ):
+        messages.success(request, f"Stage “{done.result.name}” saved")
+        return redirect("outcomes:stage_list")
     return render(request, "outcomes/stage_form.html", {"form": form, "stage": stage})
 
 

@@ -6,10 +6,11 @@ from crispy_forms.layout import HTML
 from django import forms
 
 from pathway import formtools
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.models import RoleCode, User
-from support import selectors
+from support import selectors, services
 from support.models import MAX_MINUTES, SupportKind
 
 
@@ -123,7 +124,9 @@ class MentorCaseloadForm(forms.Form):
         self.helper = nhsuk_helper("mentor", "start_date", submit="Add to caseload")
 
 
-class MentorPreparationForm(forms.Form):
+class MentorPreparationForm(VersionedForm, forms.Form):
+    versioned_fields = services.PREPARATION_EDITED
+
     prepared_on = NHSDateField(
         label="Date mentor preparation was completed",
         required=False,
@@ -137,7 +140,7 @@ class MentorPreparationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("prepared_on", "last_update_on", submit="Save")
+        self.helper = nhsuk_helper(*self.fields, submit="Save")
 
     def clean(self):
         cleaned = super().clean()

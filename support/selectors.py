@@ -33,7 +33,8 @@ from cohorts.progress import Rag
 from cohorts.selectors import dashboards
 from cohorts.selectors.reviews import DueStatus, ScheduleRow, reviews_due
 from competencies.models import Assessment, SignOffRequest
-from pathway.models import Allocation, RoleCode, User
+from pathway import selectors as pathway_selectors
+from pathway.models import Allocation, MentorPreparation, RoleCode, User
 from pathway.preparation import PreparationStatus, preparation_status, update_due_on
 from support.models import MentorCaseload, SupportKind, SupportLog
 
@@ -387,3 +388,29 @@ def support_totals(educator: User) -> SupportTotals:
 
 def support_logs(educator: User) -> QuerySet[SupportLog]:
     return SupportLog.objects.filter(educator=educator).select_related("person")
+
+
+# One person, for the access functions and edit forms ----------------------------------------
+
+
+def person_with_role(pk, role: str) -> User:
+    """The person with this id who holds this role (User.DoesNotExist otherwise)."""
+    return (
+        User.objects.select_related("mentor_preparation")
+        .filter(roles__code=role)
+        .distinct()
+        .get(pk=pk)
+    )
+
+
+def mentor_entry(mentor: User):
+    """The mentor register's entry for one mentor."""
+    return pathway_selectors.mentor_register(mentors=User.objects.filter(pk=mentor.pk))[0]
+
+
+def mentor_preparation_of(mentor: User) -> MentorPreparation:
+    """The mentor's preparation entry as it is, or a blank one not yet saved (so that an edit
+    form drawn before anyone recorded it still has a version to compare)."""
+    return MentorPreparation.objects.filter(mentor=mentor).first() or MentorPreparation(
+        mentor=mentor
+    )

@@ -7,31 +7,22 @@ Thin: permission, selector or service, render. Refusals are 403 for staff withou
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from pathway import selectors as pathway_selectors
-from pathway import services as pathway_services
-from pathway.formtools import add_service_errors, get_or_post
-from pathway.models import MentorPreparation, RoleCode, User
+from pathway.formtools import get_or_post, posted_data, submit
 from pathway.permissions import require_perm
 from support import forms, selectors, services
+from support.access import access_educator, access_mentor
 
 
-def _educator(request, pk) -> User:
-    educator = get_object_or_404(User, pk=pk)
-    if not educator.has_role(RoleCode.PRACTICE_EDUCATOR):
-        raise Http404
-    return educator
-
-
-def _mentor(request, pk) -> User:
-    mentor = get_object_or_404(User.objects.select_related("mentor_preparation"), pk=pk)
-    if not mentor.has_role(RoleCode.MENTOR):
-        raise Http404
-    return mentor
+def _get_only(request):
+    """A read-only page answers GET only, checked after the access check, so that a person
+    refused is refused the same whatever the method (and one allowed gets 405)."""
+    return None if request.method == "GET" else HttpResponseNotAllowed(["GET"])
 
 
 def _caseload_page(request, educator, *, own: bool):
@@ -63,28 +54,26 @@ def educator_list(request):
     return render(request, "support/educator_list.html", {"rows": selectors.educator_list()})
 
 
-@require_perm("support.view_caseload", fn=_educator)
-@require_GET
+@login_required
 def educator_caseload(request, pk):
-    educator = _educator(request, pk)
+    educator = access_educator(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     return _caseload_page(request, educator, own=educator.pk == request.user.pk)
 
 
 @require_perm("support.manage_caseloads")
 @get_or_post
 def mentor_caseload_add(request, pk):
-    educator = _educator(request, pk)
-    form = forms.MentorCaseloadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentor_caseload_add(actor=request.user, educator=educator, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{form.cleaned_data['mentor']} added to {educator}'s caseload"
-            )
-            return redirect("support:educator_caseload", pk=educator.pk)
+    educator = access_educator(request.user, pk, act="support.manage_caseloads")
+    form = forms.MentorCaseloadForm(posted_data(request))
+    if submit(
+        request,
+        form,
+        lambda data: services.mentor_caseload_add(actor=request.user, educator=educator, **data),
+    ):
+        messages.success(request, f"{form.cleaned_data['mentor']} added to {educator}'s caseload")
+        return redirect("support:educator_caseload", pk=educator.pk)
     return render(
         request, "support/mentor_caseload_form.html", {"form": form, "educator": educator}
     )
@@ -96,30 +85,29 @@ def mentor_caseload_add(request, pk):
 @require_perm("support.log_support")
 @get_or_post
 def support_log_add(request):
-    form = forms.SupportLogForm(request.POST or None, educator=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.support_log_create(
-                actor=request.user,
-                kind=data["kind"],
-                on=data["on"],
-                minutes=data["total_minutes"],
-                person=data["person"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Support saved")
-            return redirect("support:caseload")
+    form = forms.SupportLogForm(posted_data(request), educator=request.user)
+    if submit(
+        request,
+        form,
+        lambda data: services.support_log_create(
+            actor=request.user,
+            kind=data["kind"],
+            on=data["on"],
+            minutes=data["total_minutes"],
+            person=data["person"],
+            notes=data["notes"],
+        ),
+    ):
+        messages.success(request, "Support saved")
+        return redirect("support:caseload")
     return render(request, "support/support_log_form.html", {"form": form})
 
 
-@require_perm("support.view_caseload", fn=_educator)
-@require_GET
+@login_required
 def support_log_list(request, pk):
-    educator = _educator(request, pk)
+    educator = access_educator(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     return render(
         request,
         "support/support_log_list.html",
@@ -151,11 +139,11 @@ def mentor_register(request):
     )
 
 
-@require_perm("pathway.view_mentor_preparation", fn=_mentor)
-@require_GET
+@login_required
 def mentor_entry(request, pk):
-    mentor = _mentor(request, pk)
-    entry = pathway_selectors.mentor_register(mentors=User.objects.filter(pk=mentor.pk))[0]
+    entry = selectors.mentor_entry(access_mentor(request.user, pk))
+    if refused := _get_only(request):
+        return refused
     return render(
         request,
         "support/mentor_entry.html",
@@ -170,24 +158,17 @@ def mentor_entry(request, pk):
 @require_perm("pathway.record_mentor_preparation")
 @get_or_post
 def mentor_preparation_edit(request, pk):
-    mentor = _mentor(request, pk)
-    current = MentorPreparation.objects.filter(mentor=mentor).first()
-    initial = (
-        {"prepared_on": current.prepared_on, "last_update_on": current.last_update_on}
-        if current
-        else {}
-    )
-    form = forms.MentorPreparationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pathway_services.mentor_preparation_record(
-                actor=request.user, mentor=mentor, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Mentor preparation saved for {mentor}")
-            return redirect("support:mentor_register")
+    mentor = access_mentor(request.user, pk, act="pathway.record_mentor_preparation")
+    current = selectors.mentor_preparation_of(mentor)
+    initial = {"prepared_on": current.prepared_on, "last_update_on": current.last_update_on}
+    form = forms.MentorPreparationForm(posted_data(request), initial=initial, versioned=current)
+    if submit(
+        request,
+        form,
+        lambda data: services.mentor_preparation_update(actor=request.user, mentor=mentor, **data),
+    ):
+        messages.success(request, f"Mentor preparation saved for {mentor}")
+        return redirect("support:mentor_register")
     return render(request, "support/mentor_preparation_form.html", {"form": form, "mentor": mentor})
 
 

@@ -10,13 +10,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cohorts.models import Attendance, ModuleResult
-from cohorts.services.training import mark_key
+from cohorts.services.training import TRAINING_DAY_EDITED, mark_key
 from pathway import formtools
+from pathway.concurrency import VersionedForm
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 
 
-class TrainingDayForm(forms.Form):
+class TrainingDayForm(VersionedForm, forms.Form):
+    versioned_fields = TRAINING_DAY_EDITED
+
     date = NHSDateField(
         label="Date of the training day",
         help_text="For example, 14 10 2026. Between the cohort's intake and its planned end.",
@@ -37,7 +40,8 @@ class TrainingDayForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper("date", "topic", "location", submit="Save training day")
+        # The fields in order, with the hidden version when editing.
+        self.helper = nhsuk_helper(*self.fields, submit="Save training day")
 
 
 class DeleteTrainingDayForm(forms.Form):

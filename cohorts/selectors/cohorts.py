@@ -16,10 +16,13 @@ def cohorts_for(user) -> QuerySet[Cohort]:
     )
     if user.has_role(RoleCode.LEAD_NURSE):
         return cohorts.order_by("-intake_date")
+    # Chosen by a subquery, not by filtering through the enrolments: a join there would count
+    # each enrolment once per supported trainee (16 trainees, 6 supported: "96").
     supported = Allocation.objects.current().filter(
         supporter=user, kind=Allocation.Kind.PRACTICE_EDUCATOR
     )
-    return cohorts.filter(enrolments__trainee__in=supported.values("trainee")).distinct()
+    in_supported = Enrolment.objects.filter(trainee__in=supported.values("trainee"))
+    return cohorts.filter(pk__in=in_supported.values("cohort")).order_by("-intake_date")
 
 
 def cohort_by_pk(pk) -> Cohort:
@@ -47,9 +50,33 @@ def later_cohorts(enrolment: Enrolment) -> QuerySet[Cohort]:
 
 
 def enrolment_by_pk(pk: int) -> Enrolment:
+    """One enrolment with what its pages show: cohort and programme, trainee, record (with
+    framework and area) and, when moved, the cohort it moved to."""
     return Enrolment.objects.select_related(
-        "cohort__programme", "trainee", "record__clinical_area"
+        "cohort__programme",
+        "trainee",
+        "record__framework",
+        "record__clinical_area",
+        "moved_to__cohort",
     ).get(pk=pk)
+
+
+def programme_by_pk(pk: int) -> Programme:
+    return Programme.objects.select_related("plan__framework").get(pk=pk)
+
+
+def plan_initial(programme: Programme) -> dict:
+    """The plan form's starting values: the programme's plan as it is, or nothing."""
+    plan = getattr(programme, "plan", None)
+    if plan is None:
+        return {}
+    return {
+        "framework": plan.framework,
+        "review_interval_weeks": plan.review_interval_weeks,
+        "milestones": "\n".join(
+            f"{m.week}, {m.core_target}, {m.specific_target}" for m in plan.milestones.all()
+        ),
+    }
 
 
 def people_with_role(role: str) -> QuerySet[User]:

@@ -55,7 +55,8 @@ from cohorts.models import (
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
 from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
-from pathway.models import Allocation
+from pathway.models import Allocation, RoleCode
+from pathway.selectors import supported_trainee_ids
 
 STALE_REQUEST_DAYS = 14
 
@@ -585,6 +586,18 @@ class CohortDashboard:
         self, filters: Filters | None = None, sort: str = DEFAULT_SORT, descending: bool = False
     ) -> list[TraineeRow]:
         return filter_and_sort(self.all_rows, filters=filters, sort=sort, descending=descending)
+
+
+def trainees_openable_by(viewer) -> frozenset[int] | None:
+    """The trainees (ids) whose overview this person may open (cohorts.view_enrolment: whoever
+    may read the record), None for everyone (the lead nurse). The same allocation query as the
+    rules (pathway.selectors.counting_allocations), so a dashboard never links to a trainee
+    its viewer is then refused."""
+    if viewer.has_role(RoleCode.LEAD_NURSE):
+        return None
+    return frozenset(supported_trainee_ids(viewer).values_list("trainee_id", flat=True)) | {
+        viewer.pk
+    }
 
 
 def cohort_for_dashboard(pk: int) -> Cohort:

@@ -248,6 +248,18 @@ def enrolment_reviews(enrolment: Enrolment) -> list[Review]:
     return reviews
 
 
+def review_by_pk(pk: int) -> Review:
+    return Review.objects.select_related(
+        "enrolment__trainee", "enrolment__cohort", "enrolment__record"
+    ).get(pk=pk)
+
+
+def review_action_by_pk(pk: int) -> ReviewAction:
+    return ReviewAction.objects.select_related(
+        "review__enrolment__trainee", "review__enrolment__cohort"
+    ).get(pk=pk)
+
+
 def review_with_details(pk: int) -> Review:
     review = _reviews(Q(pk=pk)).get()
     review.parties = party_confirmations(review)

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from cohorts.models import Attendance, Cohort, Enrolment, ModuleResult, TrainingDay
 from cohorts.selectors.training import on_cohort_on, register_enrolments
+from pathway.concurrency import version_check
 from pathway.models import Module, User
+
+# What the training day's edit form changes, and so what its version covers.
+TRAINING_DAY_EDITED = ("date", "topic", "location")
 
 # A register's errors are keyed by row: "mark_<enrolment id>", the field names of the
 # register form, so a page can show each problem against its row.
@@ -75,11 +79,15 @@ def training_day_create(
 
 
 @transaction.atomic
-def training_day_update(*, actor: User | None, training_day: TrainingDay, **fields) -> TrainingDay:
+def training_day_update(
+    *, actor: User | None, training_day: TrainingDay, version: str | None = None, **fields
+) -> TrainingDay:
     """Change a day's date, topic or location. Once the register is taken the day cannot move
-    into the future, nor to a date when someone marked on it was not on the cohort."""
+    into the future, nor to a date when someone marked on it was not on the cohort. `version`
+    is the edit form's (pathway/concurrency.py): a stale save is refused."""
     _require(actor, "cohorts.manage_cohorts")
     day = TrainingDay.objects.select_for_update().select_related("cohort").get(pk=training_day.pk)
+    version_check(day, version, fields=TRAINING_DAY_EDITED)
     date = fields.get("date", day.date)
     topic = (fields.get("topic", day.topic) or "").strip()
     location = (fields.get("location", day.location) or "").strip()

@@ -185,7 +185,7 @@ def sort_header(context, label, key, sort, descending, numeric=False):
 
 _ROW = (
     '\n    <tr class="nhsuk-table__row" data-testid="trainee-row" data-enrolment="{}">\n'
-    '      <th class="nhsuk-table__header app-row-header" scope="row"><a href="{}">{}</a>\n'
+    '      <th class="nhsuk-table__header app-row-header" scope="row">{}\n'
     '        <span class="app-secondary" data-testid="mentors">{}</span></th>\n'
     '      <td class="nhsuk-table__cell">{}</td>\n'
     '      <td class="nhsuk-table__cell" data-testid="status">{}</td>\n'
@@ -267,9 +267,11 @@ def _requests(row) -> str:
 
 
 @register.simple_tag
-def trainee_rows(rows, all_rows) -> str:
+def trainee_rows(rows, all_rows, openable=None) -> str:
     """The cohort dashboard's table body: a row for each TraineeRow in `rows`, or one row that
-    says why there are none (nobody enrolled, or nobody matching the filters)."""
+    says why there are none (nobody enrolled, or nobody matching the filters). `openable`: the
+    trainees (ids) whose overview the viewer may open, None for all; the others' names are not
+    links, so the page never links to what it would then refuse."""
     if not rows:
         return format_html(
             _EMPTY_ROW,
@@ -281,14 +283,21 @@ def trainee_rows(rows, all_rows) -> str:
     # The link to each trainee's overview, made once: only the enrolment's number changes.
     link = reverse("cohorts:trainee_overview", args=[_LINK_PLACEHOLDER])
     before, after = link.split(str(_LINK_PLACEHOLDER))
+
+    def name(row):
+        if openable is not None and row.trainee_pk not in openable:
+            return row.trainee_name
+        return format_html(
+            '<a href="{}{}{}">{}</a>', before, row.enrolment_pk, after, row.trainee_name
+        )
+
     return format_html_join(
         "",
         _ROW,
         (
             (
                 row.enrolment_pk,
-                f"{before}{row.enrolment_pk}{after}",
-                row.trainee_name,
+                name(row),
                 _mentors(row),
                 row.area_name,
                 row.status_label,

@@ -7,61 +7,60 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from cohorts import exports
-from cohorts.models import Cohort, Enrolment
+from cohorts.access import access_cohort, access_enrolment
 from cohorts.selectors import charts as selectors
+from cohorts.selectors.dashboards import trainees_openable_by
 from pathway.permissions import require_perm
 
 MAX_WEEK = 104
 
 
-def _cohort(request, pk, **kwargs):
-    return get_object_or_404(Cohort, pk=pk)
+def _get_only(request):
+    """A read-only page answers GET only, checked after the access check, so that a person
+    refused is refused the same whatever the method (and one allowed gets 405)."""
+    return None if request.method == "GET" else HttpResponseNotAllowed(["GET"])
 
 
-def _enrolment(request, pk):
-    return get_object_or_404(Enrolment.objects.select_related("record__trainee"), pk=pk)
-
-
-def _get_cohort(pk) -> Cohort:
-    return get_object_or_404(Cohort.objects.select_related("programme", "framework"), pk=pk)
-
-
-@require_perm("cohorts.view_cohort", fn=_cohort)
-@require_GET
+@login_required
 def cohort_grid(request, pk):
-    cohort = _get_cohort(pk)
+    cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     grid = selectors.competency_grid(cohort, today=timezone.localdate())
-    return render(request, "cohorts/cohort_grid.html", {"cohort": cohort, "grid": grid})
+    return render(
+        request,
+        "cohorts/cohort_grid.html",
+        {"cohort": cohort, "grid": grid, "openable": trainees_openable_by(request.user)},
+    )
 
 
-@require_perm("cohorts.view_cohort", fn=_cohort)
-@require_GET
+@login_required
 def cohort_grid_export(request, pk, fmt):
+    cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     if fmt not in exports.FORMATS:
         raise Http404("No such file type")
-    cohort = _get_cohort(pk)
-    today = timezone.localdate()
-    rows = selectors.grid_table(selectors.competency_grid(cohort, today=today))
-    data = exports.grid_file(rows, fmt, title=cohort.name)
-    filename = exports.grid_filename(cohort, fmt, today)
+    data, filename = exports.grid_download(cohort, fmt, today=timezone.localdate())
     response = HttpResponse(data, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 
 
-@require_perm("cohorts.view_cohort", fn=_cohort)
-@require_GET
+@login_required
 def cohort_progress_chart(request, pk):
-    cohort = _get_cohort(pk)
+    cohort = access_cohort(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     progress = selectors.achievement_over_time(cohort, today=timezone.localdate())
     return render(
         request, "cohorts/cohort_progress_chart.html", {"cohort": cohort, "progress": progress}
@@ -132,19 +131,11 @@ def cohort_comparison(request):
     )
 
 
-@require_perm("cohorts.view_enrolment", fn=_enrolment)
-@require_GET
+@login_required
 def trainee_overview(request, pk):
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related(
-            "cohort__programme",
-            "trainee",
-            "record__framework",
-            "record__clinical_area",
-            "moved_to__cohort",
-        ),
-        pk=pk,
-    )
+    enrolment = access_enrolment(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     overview = selectors.trainee_overview(enrolment, today=timezone.localdate())
     return render(
         request,

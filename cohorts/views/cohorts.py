@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from cohorts.access import access_cohort
+from cohorts.access import access_cohort, access_programme
 from cohorts.forms import cohorts as forms
 from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import cohorts as selectors
 from cohorts.services import cohorts as services
 from pathway.formtools import add_service_errors, posted_data, submit
-from pathway.models import Programme
 from pathway.permissions import require_perm
 
 
@@ -82,30 +81,30 @@ def cohort_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @require_perm("cohorts.manage_cohorts")
 def enrolment_add(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = access_cohort(request.user, pk, act="cohorts.manage_cohorts")
     form = forms.EnrolmentForm(
-        request.POST or None,
+        posted_data(request),
         people=selectors.people_who_can_enrol(cohort),
         areas=selectors.enrolment_areas(cohort),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.enrolment_create(
-                actor=request.user,
-                cohort=cohort,
-                trainee=form.cleaned_data["trainee"],
-                clinical_area=form.cleaned_data["clinical_area"],
-                start_date=form.cleaned_data["start_date"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{enrolment.trainee.full_name} enrolled on {cohort.name}. "
-                "Now allocate their mentor and tutor.",
-            )
-            return redirect("pathway:person_detail", enrolment.trainee_id)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.enrolment_create(
+            actor=request.user,
+            cohort=cohort,
+            trainee=data["trainee"],
+            clinical_area=data["clinical_area"],
+            start_date=data["start_date"],
+        ),
+    ):
+        enrolment = done.result
+        messages.success(
+            request,
+            f"{enrolment.trainee.full_name} enrolled on {cohort.name}. "
+            "Now allocate their mentor and tutor.",
+        )
+        return redirect("pathway:person_detail", enrolment.trainee_id)
     return render(request, "cohorts/enrolment_form.html", {"form": form, "cohort": cohort})
 
 
@@ -165,28 +164,15 @@ def enrolment_move(request, pk):
 @require_http_methods(["GET", "POST"])
 @require_perm("cohorts.manage_cohorts")
 def programme_plan(request, pk):
-    programme = get_object_or_404(Programme, pk=pk)
-    plan = getattr(programme, "plan", None)
-    initial = {}
-    if plan is not None:
-        initial = {
-            "framework": plan.framework,
-            "review_interval_weeks": plan.review_interval_weeks,
-            "milestones": "\n".join(
-                f"{m.week}, {m.core_target}, {m.specific_target}" for m in plan.milestones.all()
-            ),
-        }
-    form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_plan_save(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Plan saved for {programme.name}")
-            return redirect("cohorts:cohort_list")
+    programme = access_programme(request.user, pk)
+    form = forms.PlanForm(posted_data(request), initial=selectors.plan_initial(programme))
+    if submit(
+        request,
+        form,
+        lambda data: services.programme_plan_save(actor=request.user, programme=programme, **data),
+    ):
+        messages.success(request, f"Plan saved for {programme.name}")
+        return redirect("cohorts:cohort_list")
     return render(request, "cohorts/programme_plan.html", {"form": form, "programme": programme})
 
 

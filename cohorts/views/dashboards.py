@@ -86,6 +86,7 @@ def cohort_detail(request, pk):
             "descending": descending,
             "can_manage": request.user.has_perm("cohorts.manage_cohorts"),
             "can_view_programme": request.user.has_perm("cohorts.view_programme"),
+            "openable": selectors.trainees_openable_by(request.user),
         },
     )
 

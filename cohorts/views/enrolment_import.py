@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cohorts import enrolment_files
+from cohorts.access import access_cohort
 from cohorts.forms.enrolment_import import EnrolmentImportForm
-from cohorts.models import Cohort
 from cohorts.services import enrolment_import as service
 from pathway.permissions import require_perm
 
@@ -23,7 +23,7 @@ PERMISSION = "cohorts.manage_cohorts"
 @require_http_methods(["GET", "POST"])
 @require_perm(PERMISSION)
 def enrolment_import(request, pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("programme", "framework"), pk=pk)
+    cohort = access_cohort(request.user, pk, act=PERMISSION)
     row_errors, file_name = [], ""
     if request.method == "POST":
         form = EnrolmentImportForm(request.POST, request.FILES)

@@ -10,16 +10,17 @@ nothing about the trainee, and every refusal is the same 403.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cohorts.access import access_enrolment, access_review, access_review_action
 from cohorts.forms.reviews import ReviewForm
-from cohorts.models import Enrolment, Review, ReviewAction
 from cohorts.selectors import reviews as selectors
 from cohorts.services import reviews as services
-from pathway.formtools import add_service_errors
+from pathway.formtools import submit
 from pathway.models import RoleCode
 from pathway.permissions import require_perm
 
@@ -27,40 +28,9 @@ from pathway.permissions import require_perm
 # reviews (their own trainees).
 
 
-def _enrolment(request, pk) -> Enrolment:
-    if getattr(request, "_review_enrolment", None) is None:
-        request._review_enrolment = get_object_or_404(
-            Enrolment.objects.select_related("trainee", "cohort", "record"), pk=pk
-        )
-    return request._review_enrolment
-
-
-def _review(request, pk) -> Review:
-    if getattr(request, "_review", None) is None:
-        request._review = get_object_or_404(
-            Review.objects.select_related("enrolment__trainee", "enrolment__cohort"), pk=pk
-        )
-    return request._review
-
-
-def _review_enrolment(request, pk) -> Enrolment:
-    return _review(request, pk).enrolment
-
-
-def _action(request, pk) -> ReviewAction:
-    if getattr(request, "_review_action", None) is None:
-        request._review_action = get_object_or_404(
-            ReviewAction.objects.select_related(
-                "review__enrolment__trainee", "review__enrolment__cohort"
-            ),
-            pk=pk,
-        )
-    return request._review_action
-
-
-@require_perm("cohorts.view_enrolment", fn=_enrolment)
+@login_required
 def review_list(request, pk):
-    enrolment = _enrolment(request, pk)
+    enrolment = access_enrolment(request.user, pk)
     return render(
         request,
         "cohorts/review_list.html",
@@ -75,24 +45,23 @@ def review_list(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@require_perm("cohorts.record_review", fn=_enrolment)
+@login_required
 def review_add(request, pk):
-    enrolment = _enrolment(request, pk)
+    enrolment = access_enrolment(request.user, pk, act="cohorts.record_review")
     owners = selectors.action_owner_choices(enrolment)
     form = ReviewForm(request.POST or None, owners=owners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_record(
-                actor=request.user,
-                enrolment=enrolment,
-                actions=form.cleaned_actions(),
-                **form.review_fields(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Review saved")
-            return redirect("cohorts:review_detail", review.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.review_record(
+            actor=request.user,
+            enrolment=enrolment,
+            actions=form.cleaned_actions(),
+            **form.review_fields(),
+        ),
+    ):
+        messages.success(request, "Review saved")
+        return redirect("cohorts:review_detail", done.result.pk)
     return render(
         request,
         "cohorts/review_form.html",
@@ -100,9 +69,9 @@ def review_add(request, pk):
     )
 
 
-@require_perm("cohorts.view_enrolment", fn=_review_enrolment)
+@login_required
 def review_detail(request, pk):
-    review = selectors.review_with_details(_review(request, pk).pk)
+    review = selectors.review_with_details(access_review(request.user, pk).pk)
     user = request.user
     party = selectors.confirming_party(user, review.enrolment)
     own_party = next((p for p in review.parties if p.party == party), None)
@@ -127,9 +96,9 @@ def review_detail(request, pk):
 
 
 @require_POST
-@require_perm("cohorts.confirm_review", fn=_review)
+@login_required
 def review_confirm(request, pk):
-    review = _review(request, pk)
+    review = access_review(request.user, pk, act="cohorts.confirm_review")
     try:
         services.review_confirm(actor=request.user, review=review)
     except ValidationError as error:
@@ -140,9 +109,9 @@ def review_confirm(request, pk):
 
 
 @require_POST
-@require_perm("cohorts.complete_review_action", fn=lambda request, pk: _action(request, pk))
+@login_required
 def review_action_complete(request, pk):
-    action = _action(request, pk)
+    action = access_review_action(request.user, pk)
     try:
         services.review_action_complete(actor=request.user, action=action)
     except ValidationError as error:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cohorts.access import access_cohort, access_enrolment
 from cohorts.forms import training as forms
-from cohorts.models import Cohort, Enrolment, TrainingDay
+from cohorts.models import Cohort, TrainingDay
 from cohorts.selectors import training as selectors
 from cohorts.services import training as services
-from pathway.formtools import add_service_errors
+from pathway.formtools import add_service_errors, posted_data, submit
 from pathway.permissions import require_perm
-
-
-def _cohort(request, pk) -> Cohort:
-    return get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
 
 
 def _training_day(request, pk) -> TrainingDay:
@@ -34,12 +32,6 @@ def _day_cohort(request, pk) -> Cohort:
     return _training_day(request, pk).cohort
 
 
-def _enrolment(request, pk) -> Enrolment:
-    return get_object_or_404(
-        Enrolment.objects.select_related("cohort__programme", "trainee"), pk=pk
-    )
-
-
 def _long(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -47,9 +39,9 @@ def _long(day) -> str:
 # Training days ---------------------------------------------------------------------------
 
 
-@require_perm("cohorts.take_attendance", fn=_cohort)
+@login_required
 def training_days(request, pk):
-    cohort = _cohort(request, pk)
+    cohort = access_cohort(request.user, pk, act="cohorts.take_attendance")
     return render(
         request,
         "cohorts/training_days.html",
@@ -66,18 +58,16 @@ def training_days(request, pk):
 @require_http_methods(["GET", "POST"])
 @require_perm("cohorts.manage_cohorts")
 def training_day_add(request, pk):
-    cohort = _cohort(request, pk)
-    form = forms.TrainingDayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            day = services.training_day_create(
-                actor=request.user, cohort=cohort, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Training day added: {day.topic}, {_long(day.date)}")
-            return redirect("cohorts:training_days", cohort.pk)
+    cohort = access_cohort(request.user, pk, act="cohorts.manage_cohorts")
+    form = forms.TrainingDayForm(posted_data(request))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.training_day_create(actor=request.user, cohort=cohort, **data),
+    ):
+        day = done.result
+        messages.success(request, f"Training day added: {day.topic}, {_long(day.date)}")
+        return redirect("cohorts:training_days", cohort.pk)
     return render(
         request, "cohorts/training_day_form.html", {"form": form, "cohort": cohort, "day": None}
     )
@@ -88,15 +78,14 @@ def training_day_add(request, pk):
 def training_day_edit(request, pk):
     day = _training_day(request, pk)
     initial = {"date": day.date, "topic": day.topic, "location": day.location}
-    form = forms.TrainingDayForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_day_update(actor=request.user, training_day=day, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Training day saved: {day.topic}, {_long(day.date)}")
-            return redirect("cohorts:training_days", day.cohort_id)
+    form = forms.TrainingDayForm(posted_data(request), initial=initial, versioned=day)
+    if submit(
+        request,
+        form,
+        lambda data: services.training_day_update(actor=request.user, training_day=day, **data),
+    ):
+        messages.success(request, f"Training day saved: {day.topic}, {_long(day.date)}")
+        return redirect("cohorts:training_days", day.cohort_id)
     return render(
         request,
         "cohorts/training_day_form.html",
@@ -109,14 +98,13 @@ def training_day_edit(request, pk):
 def training_day_delete(request, pk):
     day = _training_day(request, pk)
     form = forms.DeleteTrainingDayForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_day_delete(actor=request.user, training_day=day)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Training day deleted: {day.topic}, {_long(day.date)}")
-            return redirect("cohorts:training_days", day.cohort_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.training_day_delete(actor=request.user, training_day=day),
+    ):
+        messages.success(request, f"Training day deleted: {day.topic}, {_long(day.date)}")
+        return redirect("cohorts:training_days", day.cohort_id)
     return render(
         request,
         "cohorts/training_day_confirm_delete.html",
@@ -172,24 +160,22 @@ def attendance_register(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@require_perm("cohorts.record_module_result", fn=_enrolment)
+@login_required
 def module_result_add(request, pk):
-    enrolment = _enrolment(request, pk)
-    form = forms.ModuleResultForm(request.POST or None, modules=selectors.modules_for(enrolment))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.module_result_record(
-                actor=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Result saved for {enrolment.trainee.full_name}: {result.module.title}, "
-                f"attempt {result.attempt}, {result.get_outcome_display().lower()}",
-            )
-            return redirect("cohorts:module_result_add", enrolment.pk)
+    enrolment = access_enrolment(request.user, pk, act="cohorts.record_module_result")
+    form = forms.ModuleResultForm(posted_data(request), modules=selectors.modules_for(enrolment))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.module_result_record(actor=request.user, enrolment=enrolment, **data),
+    ):
+        result = done.result
+        messages.success(
+            request,
+            f"Result saved for {enrolment.trainee.full_name}: {result.module.title}, "
+            f"attempt {result.attempt}, {result.get_outcome_display().lower()}",
+        )
+        return redirect("cohorts:module_result_add", enrolment.pk)
     return render(
         request,
         "cohorts/module_result_form.html",

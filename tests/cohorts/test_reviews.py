@@ -702,3 +702,18 @@ def test_the_demo_has_reviews_with_exactly_one_overdue_in_the_second_cohort():
         assert reviews.count() == 4
         assert all(review.confirmations.count() == 3 for review in reviews)
     assert not Review.objects.filter(held_on__gt=TODAY()).exists()
+
+
+def test_completing_an_action_twice_through_the_page_is_one_effect_and_a_normal_page(client, world):
+    """A double press of "Mark as done" (issue 14, point 10): done once, and the second press
+    is told so on the review's page, not given an error page."""
+    review = world.record()
+    action = review.actions.get(owner=world.mentor)
+    client.force_login(world.mentor)
+    url = reverse("cohorts:review_action_complete", args=[action.pk])
+    first = client.post(url)
+    again = client.post(url, follow=True)
+    assert first.status_code == 302 and again.status_code == 200
+    assert "already marked as done" in again.content.decode()
+    action.refresh_from_db()
+    assert action.done_on == TODAY()

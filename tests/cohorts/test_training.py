@@ -540,11 +540,13 @@ def test_lead_nurse_adds_and_changes_a_training_day_through_the_pages(client, wo
     assert response["Location"] == reverse("cohorts:training_days", args=[cohort.pk])
     day = TrainingDay.objects.get(topic="Tracheostomy care")
 
+    edit = reverse("cohorts:training_day_edit", args=[day.pk])
     response = client.post(
-        reverse("cohorts:training_day_edit", args=[day.pk]),
+        edit,
         {
             **factories.date_fields("date", _days_ago(2)),
             "topic": "Tracheostomy care and emergencies",
+            "version": _version_on(client.get(edit)),
         },
     )
     assert response.status_code == 302
@@ -602,10 +604,15 @@ def test_moving_a_taken_register_into_the_future_is_refused_on_the_page(client, 
     )
     client.force_login(world["lead"])
     url = reverse("cohorts:training_day_edit", args=[day.pk])
-    assert "The register for this day has been taken" in client.get(url).content.decode()
+    page = client.get(url)
+    assert "The register for this day has been taken" in page.content.decode()
     response = client.post(
         url,
-        {**factories.date_fields("date", TODAY + datetime.timedelta(days=1)), "topic": day.topic},
+        {
+            **factories.date_fields("date", TODAY + datetime.timedelta(days=1)),
+            "topic": day.topic,
+            "version": _version_on(page),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -916,3 +923,8 @@ def test_the_demo_seed_makes_training_days_registers_and_results_once():
     marks = list(second_results.values_list("mark", flat=True))
     assert min(marks) >= 45 and max(marks) <= 78
     assert not ModuleResult.objects.filter(date__gt=TODAY).exists()
+
+
+def _version_on(response) -> str:
+    """The edit form's version (pathway/concurrency.py), as a browser would send it back."""
+    return re.search(r'name="version" value="([^"]+)"', response.content.decode()).group(1)

@@ -1,6 +1,7 @@
 """The mentor register page, a mentor's own entry, and the mentor workload view."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -94,8 +95,16 @@ def test_recording_dates_on_the_page(client):
         },
     )
     assert "The annual update must be on or after the preparation date" in bad.content.decode()
+    page = client.get(url).content.decode()
+    version = re.search(r'name="version" value="([^"]+)"', page).group(1)
     good = client.post(
-        url, {"prepared_on_day": "1", "prepared_on_month": "6", "prepared_on_year": "2025"}
+        url,
+        {
+            "prepared_on_day": "1",
+            "prepared_on_month": "6",
+            "prepared_on_year": "2025",
+            "version": version,
+        },
     )
     assert good.status_code == 302
     mentor.mentor_preparation.refresh_from_db()
