@@ -19,12 +19,6 @@ def _textarea(rows=4):
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ConfirmForm(forms.Form):
-    def __init__(self, *args, submit: str, css_class: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper(submit=submit, css_class=css_class)
-
-
 class QuestionnaireForm(forms.Form):
     title = forms.CharField(
         max_length=200,

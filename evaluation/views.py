@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from evaluation import charts, exports, forms, selectors, services
 from evaluation.models import Issue, Question, Questionnaire, Section
-from pathway.formtools import add_service_errors, get_or_post, posted_data
+from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data
 from pathway.permissions import require_perm
 from pathway.spreadsheets import FORMATS, filename
 
@@ -197,9 +197,7 @@ def section_delete(request, pk):
     questionnaire = section.questionnaire
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
-    form = forms.ConfirmForm(
-        posted_data(request), submit="Delete section", css_class="nhsuk-button--warning"
-    )
+    form = ConfirmForm(posted_data(request), submit="Delete section", warning=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.section_remove(actor=request.user, section=section)
@@ -296,9 +294,7 @@ def question_delete(request, pk):
     questionnaire = question.section.questionnaire
     if selectors.is_locked(questionnaire):
         return _locked_redirect(request, questionnaire)
-    form = forms.ConfirmForm(
-        posted_data(request), submit="Delete question", css_class="nhsuk-button--warning"
-    )
+    form = ConfirmForm(posted_data(request), submit="Delete question", warning=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_remove(actor=request.user, question=question)
@@ -539,7 +535,7 @@ def respond_check(request, issue_pk):
     if stop:
         return stop
     stored = selectors.draft_answers(issue, request.user)
-    form = forms.ConfirmForm(posted_data(request), submit="Submit answers")
+    form = ConfirmForm(posted_data(request), submit="Submit answers")
     if request.method == "POST" and form.is_valid():
         try:
             services.response_submit(actor=request.user, issue=issue, today=today)

@@ -24,9 +24,8 @@ from competencies.access import (
     access_domain,
     access_framework,
 )
-from competencies.framework_forms import (
+from competencies.forms.frameworks import (
     CompetencyForm,
-    ConfirmForm,
     DomainForm,
     FrameworkEditForm,
     FrameworkForm,
@@ -34,7 +33,7 @@ from competencies.framework_forms import (
 from competencies.models import Framework
 from competencies.selectors import frameworks as selectors
 from competencies.services import frameworks as services
-from pathway.formtools import add_service_errors, get_or_post, posted_data, submit
+from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data, submit
 
 # Anonymous people are sent to sign in; signed-in people without the permission get a 403.
 can_view = permission_required(VIEW_FRAMEWORKS, raise_exception=True)

@@ -15,7 +15,7 @@ from rules.contrib.views import permission_required
 
 from competencies import interchange
 from competencies.access import MANAGE_FRAMEWORKS, access_framework
-from competencies.interchange_forms import FrameworkImportForm
+from competencies.forms.interchange import FrameworkImportForm
 
 
 def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:

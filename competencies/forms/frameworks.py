@@ -97,14 +97,6 @@ class FrameworkEditForm(VersionedForm, FrameworkForm):
         self.helper = nhsuk_helper("name", "description", "version", submit="Save framework")
 
 
-class ConfirmForm(forms.Form):
-    """A confirmation page's button; errors from the service are shown as non-field errors."""
-
-    def __init__(self, *args, submit: str, warning: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = nhsuk_helper(submit=submit, css_class="warning" if warning else "")
-
-
 # Domains ------------------------------------------------------------------------------------
 
 
