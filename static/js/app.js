@@ -1,5 +1,5 @@
 // Starts the NHS.UK components (header menu, error summary focus, character counts...).
-import { initAll } from "/assets/nhsuk/nhsuk-frontend.min.js";
+import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 
 // NHS.UK conditional radios mark the radio that reveals more questions with aria-expanded,
 // which ARIA does not allow on a radio (axe: aria-allowed-attr; GOV.UK Frontend dropped it
