@@ -9,11 +9,10 @@ runs.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.apps import apps
+from pathway.app_modules import each_app_module
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,7 @@ class Reminder:
 
 
 def collect(today: datetime.date) -> Iterator[Reminder]:
-    for app_config in apps.get_app_configs():
-        module_name = f"{app_config.name}.reminders"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue
+    for module in each_app_module("reminders"):
         due = getattr(module, "due", None)
         if due is not None:
             yield from due(today)

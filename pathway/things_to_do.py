@@ -9,11 +9,11 @@ first within its app.
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils import timezone
+
+from pathway.app_modules import each_app_module
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,6 @@ def things_to_do(person, today: datetime.date | None = None) -> list[Todo]:
         return []
     today = today or timezone.localdate()
     items: list[Todo] = []
-    for app_config in apps.get_app_configs():
-        module_name = f"{app_config.name}.todo"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue
+    for module in each_app_module("todo"):
         items.extend(module.for_person(person, today))
     return sorted(items, key=lambda item: not item.urgent)
