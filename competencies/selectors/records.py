@@ -193,28 +193,28 @@ def record_overview(
 
 
 def _next_steps(rows) -> list[dict]:
-    """What the trainee should do next, most pressing first (at most six)."""
+    """What the trainee should do next, most pressing first (at most six): each a kind and, for
+    practice still to log, how much. The words depend on who reads them (competency_tags)."""
     steps = []
     for row in rows:
         competency, state = row.competency, row.display_state
         needed = max(competency.supervised_practices_required - row.practice_count, 0)
         if state == ProgressState.NOT_YET_COMPETENT:
-            steps.append((0, row, "Read your mentor's feedback and log more supervised practice"))
+            steps.append((0, row, "feedback", 0))
         elif state == ProgressState.REASSESSMENT_DUE:
-            steps.append((1, row, "Reassessment is due: ask a mentor to assess you again"))
+            steps.append((1, row, "reassess", 0))
         elif state == ProgressState.IN_PROGRESS and needed == 0:
-            steps.append((2, row, "Ready to ask a mentor for sign-off"))
+            steps.append((2, row, "ask", 0))
         elif state == ProgressState.IN_PROGRESS:
-            plural = "s" if needed != 1 else ""
-            steps.append((3, row, f"Log {needed} more supervised practice{plural}"))
+            steps.append((3, row, "practise", needed))
     if len(steps) < 6:
         for row in rows:
             if row.display_state == ProgressState.NOT_STARTED:
-                steps.append((4, row, "Not started: log your first supervised practice"))
+                steps.append((4, row, "start", 0))
                 if len(steps) >= 6:
                     break
     steps.sort(key=lambda step: step[0])
-    return [{"row": row, "text": text} for _, row, text in steps[:6]]
+    return [{"row": row, "kind": kind, "needed": needed} for _, row, kind, needed in steps[:6]]
 
 
 @dataclass

@@ -214,3 +214,31 @@ def credential_short(credential: str) -> str:
     """A passkey's credential id, short enough to read out: its first and last characters."""
     credential = credential or ""
     return credential if len(credential) <= 16 else f"{credential[:8]}…{credential[-6:]}"
+
+
+# A next step in the words of whoever reads it: the trainee is told what to do; anyone else
+# (a mentor, a manager) reads what the trainee needs to do.
+_NEXT_STEP_WORDS = {
+    "feedback": (
+        "Read your mentor's feedback and log more supervised practice",
+        "Needs to act on the mentor's feedback and log more supervised practice",
+    ),
+    "reassess": (
+        "Reassessment is due: ask a mentor to assess you again",
+        "Reassessment is due: needs a mentor to assess again",
+    ),
+    "ask": ("Ready to ask a mentor for sign-off", "Ready to ask a mentor for sign-off"),
+    "start": ("Not started: log your first supervised practice", "Not started yet"),
+}
+
+
+@register.simple_tag
+def next_step_text(step, own: bool) -> str:
+    if step["kind"] == "practise":
+        needed = step["needed"]
+        plural = "s" if needed != 1 else ""
+        if own:
+            return f"Log {needed} more supervised practice{plural}"
+        return f"{needed} more supervised practice{plural} to log"
+    yours, theirs = _NEXT_STEP_WORDS[step["kind"]]
+    return yours if own else theirs

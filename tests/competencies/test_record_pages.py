@@ -361,3 +361,21 @@ def test_page_queries_do_not_grow_with_the_record(client, page):
     small, large = counts
     assert small == large, counts
     assert large <= 15
+
+
+def test_next_steps_are_written_to_whoever_reads_them(client):
+    record, mentor, (competency, *_) = factories.enrolled_trainee(
+        competencies=1, practices_required=2
+    )
+    own = client
+    own.force_login(record.trainee)
+    page = own.get(reverse("competencies:my_progress")).content.decode()
+    assert "What to do next" in page
+    assert "Not started: log your first supervised practice" in page
+
+    client.force_login(mentor)
+    page = client.get(reverse("competencies:record_detail", args=[record.pk])).content.decode()
+    name = record.trainee.get_short_name()
+    assert f"What {name} needs to do next" in page
+    assert "Not started yet" in page
+    assert "log your first" not in page and "Next steps for" not in page
