@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def _signed_off():
     record, mentor, (competency, *_) = factories.enrolled_trainee()
-    request = factories.ask_for_sign_off(record, competency, mentor)
-    return services.sign_off_record(
-        request=request,
-        assessor=mentor,
+    sign_off_request = factories.ask_for_sign_off(record, competency, mentor)
+    return services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=sign_off_request,
+        signature=factories.signature(),
         outcome="achieved",
         method=competency.assessment_methods[0],
         assessed_on=timezone.localdate(),
