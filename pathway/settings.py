@@ -86,6 +86,10 @@ if PATHWAY_BENCH:
     INSTALLED_APPS.insert(INSTALLED_APPS.index("support.apps.SupportConfig") + 1, BENCH_APP)
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, and the platform's probes are answered
+    # before host checks, HTTPS redirects or sessions (pathway/health.py).
+    "pathway.requestids.RequestIdMiddleware",
+    "pathway.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed (a phone on slow Wi-Fi gets a quarter of the bytes). After WhiteNoise,
@@ -370,14 +374,33 @@ if origin_of(PATHWAY_OIDC_ISSUER):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(PATHWAY_OIDC_ISSUER))
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Logs go to standard output, one line a record, each with the request's id. PATHWAY_LOG_FORMAT=json
+# makes each line a JSON object (timestamp, level, logger, message, request_id and any extra),
+# for a platform that collects container logs; plain text stays the default for `make run`.
+LOG_FORMAT = os.environ.get("PATHWAY_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A refused request (403, 404, 429…) is one line in the log, not a traceback: they are
-    # expected, and a traceback each would bury the real failures.
-    "filters": {"refusals_on_one_line": {"()": "pathway.logs.RefusalsOnOneLine"}},
+    "filters": {
+        # A refused request (403, 404, 429…) is one line in the log, not a traceback: they are
+        # expected, and a traceback each would bury the real failures.
+        "refusals_on_one_line": {"()": "pathway.logs.RefusalsOnOneLine"},
+        "request_id": {"()": "pathway.requestids.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["refusals_on_one_line"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "refusals_on_one_line"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
