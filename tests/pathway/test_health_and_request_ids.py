@@ -107,3 +107,34 @@ def test_log_lines_outside_a_request_have_a_dash():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only; runs in CI's PostgreSQL pass")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_a_shared_redis_cache_is_checked_by_ready(client, settings):
+    """With PATHWAY_CACHE_URL's backend (Redis, which runs on every machine here), /readyz checks
+    the shared cache for real, and says so when it cannot be reached."""
+    from django.core.cache import caches
+
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "pathway-test",
+    }
+    settings.CACHES = {"default": redis_cache}
+    assert client.get("/readyz").json()["checks"]["cache"] == "ok"
+    caches["default"].close()
+    # Nothing listens on port 9 (discard): a refused connection, at once.
+    settings.CACHES = {"default": {**redis_cache, "LOCATION": "redis://127.0.0.1:9/0"}}
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "failed"
