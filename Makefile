@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .PHONY: run test e2e lint format install serve migrate seed clean gunicorn bench load chaos \
-	lighthouse
+	lighthouse worker scheduler
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.installed: requirements.lock
@@ -65,6 +65,12 @@ format: install
 gunicorn: install
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn pathway.wsgi --bind 127.0.0.1:$(PORT) --workers 3
+
+# Background work (ADR 0024), when PATHWAY_BROKER_URL names Redis: workers, and one scheduler.
+worker: install
+	$(VENV)/bin/celery -A pathway worker --loglevel=INFO
+scheduler: install
+	$(VENV)/bin/celery -A pathway beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 # Performance (docs/performance.md). Both use DATABASE_URL when it is set, else a SQLite file of
 # their own; each seeds the scale data (manage.py seed_scale) when it is not there yet.

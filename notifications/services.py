@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
+from notifications.reminders import collect
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +34,10 @@ def _absolute(url: str) -> str:
     return settings.PATHWAY_BASE_URL.rstrip("/") + url
 
 
-def _send_email(notification: Notification) -> None:
-    """Send one notification's email. Runs after the sender's transaction commits, so a
-    rolled-back action never emails; a mail server failure is logged and does not undo it."""
+def email_message(notification: Notification) -> EmailMessage:
+    """The email for one notification. Its Message-ID is fixed by the notification, so a
+    mail system that sees the same message twice (a retry after a crash at the worst moment)
+    can tell it is one message."""
     recipient = notification.recipient
     lines = [f"Dear {recipient.full_name},", "", notification.body]
     if notification.url:
@@ -45,17 +47,42 @@ def _send_email(notification: Notification) -> None:
         "You can choose which emails Pathway sends you on your notifications settings page:",
         _absolute("/notifications/settings/"),
     ]
-    try:
-        send_mail(
-            subject=f"Pathway: {notification.subject}",
-            message="\n".join(lines),
-            from_email=None,
-            recipient_list=[recipient.email],
+    domain = settings.PATHWAY_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return EmailMessage(
+        subject=f"Pathway: {notification.subject}",
+        body="\n".join(lines),
+        to=[recipient.email],
+        headers={"Message-ID": f"<notification-{notification.pk}@{domain or 'pathway'}>"},
+    )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one notification's email once: True if this call sent it.
+
+    Run by a task (notifications/tasks.py) after the sender's transaction commits, so a
+    rolled-back action never emails. The row stays locked while the mail server answers, so
+    the same task delivered twice (its worker died, the queue handed it out again) waits and
+    then finds it sent. A mail server failure rolls back and raises, for the task to retry."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
         )
-    except Exception:  # noqa: BLE001 - any mail failure: keep the notification, log it
-        logger.exception("Could not email notification %s", notification.pk)
-        return
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        if notification is None:
+            return False
+        email_message(notification).send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def _queue_email(notification: Notification) -> None:
+    # Imported here: the task module imports this one.
+    from notifications.tasks import email_notification
+
+    email_notification.delay(notification.pk)
 
 
 def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key: str = ""):
@@ -87,7 +114,7 @@ def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key:
     else:
         notification = Notification.objects.create(**fields)
     if _wants_email(recipient, kind):
-        transaction.on_commit(lambda: _send_email(notification))
+        transaction.on_commit(lambda: _queue_email(notification))
     return notification
 
 
@@ -214,3 +241,25 @@ def notify_sign_in_changed(sender, person=None, change="", name="", **kwargs) ->
         + "\n\nIf this was not you, tell your lead nurse or the trust's IT service desk now.",
         url=reverse("identity:passkeys" if change.startswith("passkey") else "pathway:account"),
     )
+
+
+def reminders_send(*, today) -> tuple[int, int]:
+    """Send the day's reminders once: (sent, already sent). Safe to run twice a day, or from
+    two schedulers at once: each reminder has a key, and a key already sent is not sent again.
+    One transaction per reminder, so a failure in one does not undo the others."""
+    sent = skipped = 0
+    for reminder in collect(today):
+        with transaction.atomic():
+            notification = notify(
+                recipient=reminder.recipient,
+                kind=reminder.kind,
+                subject=reminder.subject,
+                body=reminder.body,
+                url=reminder.url,
+                key=reminder.key,
+            )
+        if notification is None:
+            skipped += 1
+        else:
+            sent += 1
+    return sent, skipped

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -169,6 +170,37 @@ if os.environ.get("PATHWAY_CACHE_URL"):
             "TIMEOUT": 300,
         }
     }
+
+# The task queue (pathway/taskqueue.py, ADR 0024). With PATHWAY_BROKER_URL (redis://host:6379/1)
+# tasks go to workers (`celery -A pathway worker`) and the daily schedule to one scheduler
+# (`celery -A pathway beat`); without it they run at once in the process that asks, which is
+# what `make run` and the tests need.
+CELERY_BROKER_URL = os.environ.get("PATHWAY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A fault in a task run at once is a fault, not something to swallow.
+CELERY_TASK_EAGER_PROPAGATES = True
+# Logging is Django's (settings.LOGGING): JSON lines with request ids in workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PATHWAY_TASK_SOFT_SECONDS", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# A task whose worker vanished is handed out again after this long (Redis has no other way to
+# know): longer than any task may run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "notifications.tasks.send_daily_reminders",
+        "schedule": crontab(
+            hour=int(os.environ.get("PATHWAY_REMINDERS_HOUR", "7")),
+            minute=int(os.environ.get("PATHWAY_REMINDERS_MINUTE", "0")),
+        ),
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pathway.User"

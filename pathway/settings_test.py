@@ -35,3 +35,8 @@ if BENCH_APP not in INSTALLED_APPS:
 # The suite's own `flush` (tests/harness): pytest-django empties the database between
 # transactional tests, which the append-only tables refuse on PostgreSQL (pathway/db.py).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.harness"]
+# Tasks run at once in the test that queues them. The tests that start a real Celery worker
+# (tests/notifications/test_task_queue.py) turn that off; their broker is Redis, a database
+# of its own per test process, named here so that the queue's connections are made to it.
+CELERY_BROKER_URL = f"redis://127.0.0.1:6379/{15 - int(_worker.removeprefix('gw') or 0) % 8}"
+CELERY_TASK_ALWAYS_EAGER = True

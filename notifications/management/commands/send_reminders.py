@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from notifications.reminders import collect
-from notifications.services import notify
+from notifications.services import reminders_send
 
 
 class Command(BaseCommand):
@@ -26,20 +24,5 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as bad:
             raise CommandError(f"--date must be YYYY-MM-DD: {bad}") from bad
-        sent = skipped = 0
-        for reminder in collect(today):
-            # One transaction per reminder: a failure in one does not undo the others.
-            with transaction.atomic():
-                notification = notify(
-                    recipient=reminder.recipient,
-                    kind=reminder.kind,
-                    subject=reminder.subject,
-                    body=reminder.body,
-                    url=reminder.url,
-                    key=reminder.key,
-                )
-            if notification is None:
-                skipped += 1
-            else:
-                sent += 1
+        sent, skipped = reminders_send(today=today)
         self.stdout.write(f"Reminders for {today:%d %B %Y}: {sent} sent, {skipped} already sent.")
