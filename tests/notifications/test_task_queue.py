@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-import uuid
 
 import pytest
 import redis
@@ -17,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from competencies.models import CompetencyProgress, ProgressState
-
 from notifications import services
 from notifications.models import Kind, Notification
 from notifications.tasks import email_notification, send_daily_reminders
