@@ -242,8 +242,9 @@ def azure_blob_storage(
     connection_string: str | None = None,
     account_name: str | None = None,
     account_key: str | None = None,
+    retries: int = 1,
 ) -> dict:
-    """The default storage in a Blob Storage container (pathway/storage.py)."""
+    """The default storage in a Blob Storage container (pathway/storage.py, ADR 0025)."""
     credentials = (
         {"connection_string": connection_string}
         if connection_string
@@ -256,14 +257,15 @@ def azure_blob_storage(
             "azure_container": container,
             # A name is never reused (uploads carry a UUID), and never silently replaced.
             "overwrite_files": False,
-            # Every call is bounded, so no request waits on Blob Storage for long: 5 s to
-            # connect, 20 s between bytes, 20 s for the service to answer, and two retries a
-            # second or so apart (the SDK's default waits 15 s and more between retries).
-            "timeout": 20,
+            # Every call is bounded, so no request waits long on Blob Storage: 3 s to connect,
+            # 10 s between bytes, 10 s for the service to answer, one retry a second later
+            # (the SDK's default is three, 15 s and more apart). At worst about 30 s a call,
+            # within gunicorn's timeout, which ends any request that takes longer.
+            "timeout": 10,
             "client_options": {
-                "connection_timeout": 5,
-                "read_timeout": 20,
-                "retry_total": 2,
+                "connection_timeout": 3,
+                "read_timeout": 10,
+                "retry_total": retries,
                 "initial_backoff": 1,
                 "increment_base": 2,
                 "random_jitter_range": 1,
