@@ -37,6 +37,8 @@ def file_attachment(request, stored, *, filename: str, content_type: str) -> Htt
             stored.close()
         logger.error("Could not read stored file %s: %s", stored.name, error)
         return render(request, "pathway/file_unavailable.html", status=503)
+    # Who fetched which file, in the log with the request id (storage URLs would not tell us).
+    logger.info("Sent stored file %s to person %s", stored.name, request.user.pk)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
