@@ -175,6 +175,6 @@ def test_a_stored_copy_that_differs_is_reported_and_its_source_kept(blob_storage
     assert _blob(blob_storage, corrupted) == PDF[:-1] + b"X"  # and the stored copy left for a look
 
 
-def test_moving_refuses_when_the_default_storage_is_the_folder_itself(settings):
+def test_moving_refuses_when_the_default_storage_is_the_folder_itself():
     with pytest.raises(CommandError, match="The default storage is this folder"):
         call_command("move_files_to_storage")
