@@ -24,10 +24,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -265,7 +265,6 @@ class _Builder:
         self.n, self.rng, self.today, self.out, self.started = n, rng, today, out, started
         self.counts = Counts()
         self.password = make_password(SCALE_PASSWORD)
-        self.media = Path(settings.MEDIA_ROOT)
 
     def say(self, text: str) -> None:
         self.out(f"[{time.perf_counter() - self.started:6.1f} s] {text}")
@@ -889,9 +888,8 @@ class _Builder:
         path, name, content_type, size, text = "", "", "", 0, ""
         if kind == Evidence.Kind.FILE:
             path = f"evidence/{record}/scale/{key}"
-            target = self.media / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(TINY_PDF)
+            # Through the storage API, so a seed on Blob Storage has its files there too.
+            path = default_storage.save(path, ContentFile(TINY_PDF))
             name, content_type, size = (
                 f"{competency.code} certificate.pdf",
                 "application/pdf",

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -259,11 +260,80 @@ STATICFILES_FINDERS = [
 ]
 AXE_CORE_DIST = BASE_DIR / "node_modules" / "axe-core"
 
-STORAGES = {
-    "default": {
+# Evidence files and generated documents (ADR 0025): a folder on this machine by default (for
+# `make run` and one server), or an Azure Blob Storage container with PATHWAY_STORAGE=azure, so
+# that every web server and worker sees the same files. The folder stays MEDIA_ROOT either way:
+# it is where `move_files_to_storage` finds the files to move.
+MEDIA_ROOT = os.environ.get("PATHWAY_MEDIA_ROOT", str(VAR_DIR / "media"))
+PATHWAY_STORAGE = os.environ.get("PATHWAY_STORAGE", "folder").strip().lower() or "folder"
+
+
+def azure_blob_storage(
+    *,
+    container: str,
+    connection_string: str | None = None,
+    account_name: str | None = None,
+    account_key: str | None = None,
+    retries: int = 1,
+) -> dict:
+    """The default storage in a Blob Storage container (pathway/storage.py, ADR 0025)."""
+    credentials = (
+        {"connection_string": connection_string}
+        if connection_string
+        else {"account_name": account_name, "account_key": account_key}
+    )
+    return {
+        "BACKEND": "pathway.storage.BlobStorage",
+        "OPTIONS": {
+            **credentials,
+            "azure_container": container,
+            # A name is never reused (uploads carry a UUID), and never silently replaced.
+            "overwrite_files": False,
+            # Every call is bounded, so no request waits long on Blob Storage: 3 s to connect,
+            # 10 s between bytes, 10 s for the service to answer, one retry a second later
+            # (the SDK's default is three, 15 s and more apart). At worst about 30 s a call,
+            # within gunicorn's timeout, which ends any request that takes longer.
+            "timeout": 10,
+            "client_options": {
+                "connection_timeout": 3,
+                "read_timeout": 10,
+                "retry_total": retries,
+                "initial_backoff": 1,
+                "increment_base": 2,
+                "random_jitter_range": 1,
+            },
+        },
+    }
+
+
+if PATHWAY_STORAGE == "azure":
+    _container = os.environ.get("PATHWAY_AZURE_CONTAINER", "pathway")
+    _connection_string = os.environ.get("PATHWAY_AZURE_CONNECTION_STRING", "")
+    _account_name = os.environ.get("PATHWAY_AZURE_ACCOUNT_NAME", "")
+    _account_key = os.environ.get("PATHWAY_AZURE_ACCOUNT_KEY", "")
+    if not _connection_string and not (_account_name and _account_key):
+        raise ImproperlyConfigured(
+            "PATHWAY_STORAGE=azure needs PATHWAY_AZURE_CONNECTION_STRING, or"
+            " PATHWAY_AZURE_ACCOUNT_NAME and PATHWAY_AZURE_ACCOUNT_KEY"
+        )
+    _default_storage = azure_blob_storage(
+        container=_container,
+        connection_string=_connection_string,
+        account_name=_account_name,
+        account_key=_account_key,
+    )
+elif PATHWAY_STORAGE == "folder":
+    _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("PATHWAY_MEDIA_ROOT", str(VAR_DIR / "media"))},
-    },
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+else:
+    raise ImproperlyConfigured(
+        f"PATHWAY_STORAGE is {PATHWAY_STORAGE!r}: use 'folder' (the default) or 'azure'"
+    )
+
+STORAGES = {
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -273,7 +343,6 @@ STORAGES = {
     },
 }
 # Uploaded evidence is never served from a public path: only through views that check permission.
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 MEDIA_URL = "/media-not-served/"
 WHITENOISE_USE_FINDERS = DEBUG
 

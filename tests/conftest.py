@@ -48,3 +48,31 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory):
+    """A running Azurite for this test process (tests/azurite.py)."""
+    from tests.azurite import Azurite
+
+    with Azurite(tmp_path_factory.mktemp("azurite")) as running:
+        yield running
+
+
+@pytest.fixture
+def blob_storage(azurite, settings):
+    """The default storage is a new, empty container in Azurite for this test."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    from pathway.settings import azure_blob_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": azure_blob_storage(
+            container=f"test-{uuid.uuid4().hex}", connection_string=azurite.connection_string
+        ),
+    }
+    default_storage.container_create()
+    return default_storage

@@ -255,8 +255,9 @@ def _store_evidence_file(evidence, upload) -> None:
     name = field.generate_filename(evidence, evidence.original_filename)
     # The name is new (it carries the evidence's UUID); if something were already there, the
     # storage would choose another name and that file must not be deleted below.
-    was_there = storage.exists(name)
+    was_there = True  # until the storage says otherwise, nothing there is ours to delete
     try:
+        was_there = storage.exists(name)
         evidence.file.save(evidence.original_filename, upload, save=False)
     except OSError as error:
         logger.error("Evidence storage refused a file for record %s: %s", evidence.record_id, error)

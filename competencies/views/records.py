@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +20,7 @@ from competencies.access import (
     access_sign_off_request,
 )
 from pathway.access import fetch_or_404, require
+from pathway.downloads import file_attachment
 from pathway.formtools import get_or_post, parse_id, posted_data, submit
 
 
@@ -167,15 +167,12 @@ def _back_to(record, competencies):
 @login_required
 def evidence_download(request, uuid):
     evidence = access_evidence_file(request.user, uuid)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return file_attachment(
+        request,
+        evidence.file,
         filename=evidence.original_filename or "evidence",
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=evidence.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
