@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .PHONY: run test e2e lint format install serve migrate seed clean gunicorn bench load chaos \
-	lighthouse worker scheduler
+	lighthouse worker scheduler cluster-test
 
 # The virtual environment is rebuilt whenever the lock file changes.
 $(VENV)/.installed: requirements.lock
@@ -94,6 +94,12 @@ $(LOAD_VENV)/.installed: requirements-load.lock
 
 load: install $(LOAD_VENV)/.installed
 	$(BENCH_ENV) PY=$(PY) LOCUST=$(LOAD_VENV)/bin/locust sh bench/load.sh
+
+# Two web servers, a worker, PostgreSQL, Azurite and Redis on this machine (tools/cluster_test.py,
+# docs/performance.md): a file crosses servers, a worker killed mid-email sends it once, mixed
+# load has no error. By hand, not in CI.
+cluster-test: install $(LOAD_VENV)/.installed
+	$(PY) tools/cluster_test.py
 
 # Faults under load (docs/reliability.md): a gunicorn worker killed mid-request, PostgreSQL
 # crashed and restarted, the evidence folder full; then the records are checked. Runs on a

@@ -13,6 +13,9 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 HEADER = "HTTP_X_REQUEST_ID"
 # Letters, digits and the separators ids are made of; bounded so a log line cannot be flooded.
 PLAUSIBLE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -34,13 +37,17 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = request_id_from(request.META)
         request.request_id = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Kept until the response is finished, not only while the middleware runs: Django logs
+        # a refused or failed request (django.request) after the whole middleware chain.
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+@receiver(request_finished)
+def _forget_request_id(sender, **kwargs):
+    current_request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

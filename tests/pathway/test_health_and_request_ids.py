@@ -103,6 +103,24 @@ def test_json_log_lines_carry_the_request_id(client, settings, tmp_path):
     assert "time" in line
 
 
+def test_django_logs_a_refused_request_with_its_id(client, caplog):
+    """django.request writes its line after the middleware chain has returned."""
+    seen = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdFilter())
+    handler.emit = lambda record: seen.append((record.getMessage(), record.request_id))
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID="refused-0001")
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+    assert ("Not Found: /no-such-page/", "refused-0001") in seen
+    # Once the response is finished, log lines belong to no request.
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "later", None, None)
+    RequestIdFilter().filter(record)
+    assert record.request_id == "-"
+
+
 def test_log_lines_outside_a_request_have_a_dash():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
     RequestIdFilter().filter(record)
