@@ -123,10 +123,12 @@ class Cluster:
 def wait_ready(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as answer:
-                if answer.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as answer,
+        ):
+            if answer.status == 200:
+                return
         time.sleep(0.5)
     raise RuntimeError(f"the server on port {port} did not become ready")
 
@@ -149,10 +151,15 @@ def multipart(fields: list[tuple[str, str]], file_field: str, name: str, content
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
         )
-    body = "".join(parts).encode() + (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-        f'filename="{name}"\r\nContent-Type: application/pdf\r\n\r\n'
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        "".join(parts).encode()
+        + (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+            f'filename="{name}"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -282,9 +289,7 @@ def main() -> int:
     with contextlib.closing(psycopg2.connect(f"{PG_BASE}/postgres")) as server:
         server.autocommit = True
         server.cursor().execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-    subprocess.run(
-        [str(PY), ".ci/ensure_postgres.py", PG_BASE, PG_DB], cwd=BASE_DIR, check=True
-    )
+    subprocess.run([str(PY), ".ci/ensure_postgres.py", PG_BASE, PG_DB], cwd=BASE_DIR, check=True)
     import redis
 
     redis.Redis.from_url(BROKER).flushdb()
@@ -299,9 +304,7 @@ def main() -> int:
                 "move_files_to_storage", "--create-container", "--from", str(OUT / "no-files")
             )
             plan_path = OUT / "load-plan.json"
-            cluster.manage(
-                "bench", "--trainees", str(TRAINEES), "--load-plan", str(plan_path)
-            )
+            cluster.manage("bench", "--trainees", str(TRAINEES), "--load-plan", str(plan_path))
             plan = json.loads(plan_path.read_text())
             ports = [free_port(), free_port()]
             webs = [cluster.web(port) for port in ports]
