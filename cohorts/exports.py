@@ -132,7 +132,7 @@ def programme_table(overview: ProgrammeOverview) -> Table:
 # The competency grid -------------------------------------------------------------------------
 
 
-def grid_file(rows: list[list[str]], fmt: str, *, title: str) -> bytes:
+def grid_file(rows: list[list[str]], fmt: str, *, title: str, progress=None) -> bytes:
     """The grid's table (cohorts.selectors.charts.grid_table) as CSV, or as a workbook whose
     every cell is text, with the trainee columns frozen."""
     if fmt == "csv":
@@ -147,6 +147,8 @@ def grid_file(rows: list[list[str]], fmt: str, *, title: str) -> bytes:
             cell = set_cell(sheet, r, c, value)
             if r == 1:
                 cell.font = Font(bold=True)
+        if progress is not None:
+            progress(r, len(rows))
     sheet.freeze_panes = "E2"
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["C"].width = 20
@@ -158,7 +160,8 @@ def grid_filename(cohort: Cohort, fmt: str, day) -> str:
     return f"{slugify(cohort.name) or 'cohort'}-competencies-{day}.{fmt}"
 
 
-def grid_download(cohort: Cohort, fmt: str, *, today) -> tuple[bytes, str]:
+def grid_download(cohort: Cohort, fmt: str, *, today, progress=None) -> tuple[bytes, str]:
     """The cohort's competency grid as a file to download, and its file name."""
     rows = charts.grid_table(charts.competency_grid(cohort, today=today))
-    return grid_file(rows, fmt, title=cohort.name), grid_filename(cohort, fmt, today)
+    content = grid_file(rows, fmt, title=cohort.name, progress=progress)
+    return content, grid_filename(cohort, fmt, today)

@@ -62,3 +62,10 @@ def require(viewer, perm: str, thing=None) -> None:
     """403 unless the viewer holds the permission (on the thing, when given)."""
     if not viewer.has_perm(perm, thing):
         raise PermissionDenied
+
+
+def access_background_job(viewer, pk):
+    """A background job: its starter's only; anyone else gets 404."""
+    return reach(
+        viewer, lambda: selectors.background_job_by_pk(pk), see="pathway.view_background_job"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import rules
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -452,3 +453,53 @@ from pathway.identity.models import (  # noqa: E402, F401
     Passkey,
     PasskeyChallenge,
 )
+
+
+class BackgroundJob(models.Model):
+    """Work too large for a web request (an export of thousands of rows), run by the task
+    queue (pathway/jobs.py, ADR 0024) for the person who asked, who watches its progress and
+    downloads the result when it is done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Could not be finished"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=80)
+    title = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(
+        "pathway.User", on_delete=models.CASCADE, related_name="background_jobs"
+    )
+    # The same request made twice while the first is still waiting or running is the same job.
+    key = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.FileField(upload_to="jobs/%Y/%m/", blank=True, max_length=200)
+    result_filename = models.CharField(max_length=200, blank=True)
+    result_content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["started_by", "key"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_unfinished_job_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

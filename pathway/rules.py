@@ -83,3 +83,13 @@ rules.add_perm("pathway.view_mentor_preparation", can_keep_mentor_register | (is
 
 # Which ways of signing a programme's records allows (pathway/identity): the lead nurse.
 rules.add_perm("pathway.set_signature_methods", is_lead_nurse)
+
+
+@rules.predicate
+def started_the_job(user, job) -> bool:
+    return job is not None and job.started_by_id == user.pk
+
+
+# A background job's progress and result (an export of trainees' records) are for the person
+# who asked for it only.
+rules.add_perm("pathway.view_background_job", started_the_job)

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from pathway.memo import remembered
-from pathway.models import Allocation, MentorPreparation, RoleCode, User
+from pathway.models import Allocation, BackgroundJob, MentorPreparation, RoleCode, User
 from pathway.preparation import PreparationStatus, preparation_status, update_due_on
 
 # Who supports whom ---------------------------------------------------------------------------
@@ -191,3 +191,7 @@ def mentor_register(
             )
         )
     return entries
+
+
+def background_job_by_pk(pk):
+    return BackgroundJob.objects.select_related("started_by").get(pk=pk)

@@ -346,6 +346,8 @@ STORAGES = {
 MEDIA_URL = "/media-not-served/"
 WHITENOISE_USE_FINDERS = DEBUG
 
+# An export of a cohort with more trainees than this is made by a worker (pathway/jobs.py).
+PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

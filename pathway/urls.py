@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pathway import views
+from pathway import job_views, views
 from pathway.identity import views as identity_views
 
 app_urls = (
@@ -18,6 +18,9 @@ app_urls = (
         path("people/", views.people, name="people"),
         path("people/<int:pk>/", views.person_detail, name="person_detail"),
         path("people/<int:pk>/allocations/add/", views.allocation_add, name="allocation_add"),
+        path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),
+        path("jobs/<uuid:pk>/status/", job_views.job_status, name="job_status"),
+        path("jobs/<uuid:pk>/download/", job_views.job_download, name="job_download"),
         path("accessibility/", views.accessibility, name="accessibility"),
         path("privacy/", views.privacy, name="privacy"),
     ],

@@ -230,6 +230,11 @@ class CompetencyGrid:
         return ranked[:limit]
 
 
+def grid_trainee_count(cohort) -> int:
+    """How many trainees the cohort's competency grid has a row for."""
+    return Enrolment.objects.filter(cohort=cohort).exclude(status=EnrolmentStatus.DEFERRED).count()
+
+
 def competency_grid(cohort: Cohort, *, today: datetime.date | None = None) -> CompetencyGrid:
     """The cohort's trainees against the competencies that apply to any of them: four queries
     (enrolments, progress rows, competencies, milestones)."""
