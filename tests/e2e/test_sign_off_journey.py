@@ -11,8 +11,6 @@ from tests.e2e.conftest import check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-
 
 class Actions:
     """Counts what a person does on a page: each click, tick or filled box is one action."""
@@ -26,13 +24,9 @@ class Actions:
 
 
 def both_widths(page, visit, name):
-    """axe (and a screenshot) at desktop width and on a 390 px phone, with no sideways scroll."""
+    """axe (and a screenshot) at desktop width and on a 390 px phone, with no sideways scroll:
+    what `visit` does for every journey (tests/e2e/conftest.py)."""
     visit(name)
-    page.set_viewport_size(PHONE)
-    visit(f"{name}-390")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width} px wide on a 390 px phone"
-    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture
