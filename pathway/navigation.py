@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 
 from pathway.models import RoleCode
 
+AP = RoleCode.ASSISTANT_PRACTITIONER
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -25,9 +27,11 @@ class NavItem:
 
 
 NAV_ITEMS = [
-    NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE})),
+    # A qualified assistant practitioner keeps their record (sign-offs fall due for
+    # reassessment) and their pathway after the course.
+    NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE, AP})),
     NavItem("My programme", "cohorts:my_programme", frozenset({RoleCode.TRAINEE})),
-    NavItem("My pathway", "outcomes:my_pathway", frozenset({RoleCode.TRAINEE})),
+    NavItem("My pathway", "outcomes:my_pathway", frozenset({RoleCode.TRAINEE, AP})),
     NavItem(
         "My trainees",
         "competencies:my_trainees",
@@ -65,7 +69,7 @@ NAV_ITEMS = [
     NavItem(
         "Questionnaires",
         "evaluation:index",
-        frozenset({RoleCode.LEAD_NURSE, RoleCode.TRAINEE, RoleCode.MENTOR}),
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.TRAINEE, AP, RoleCode.MENTOR}),
     ),
     NavItem("Outcomes", "outcomes:dashboard", frozenset({RoleCode.LEAD_NURSE})),
     NavItem("Funding", "funding:index", frozenset({RoleCode.LEAD_NURSE})),
