@@ -13,6 +13,8 @@ AP = RoleCode.ASSISTANT_PRACTITIONER
 KIND_ROLES = {
     Kind.SIGN_OFF_REQUESTED: (RoleCode.MENTOR,),
     Kind.SIGN_OFF_DECIDED: (RoleCode.TRAINEE, AP),
+    # Any registered member of staff may be named; supporters most often (and anyone once named).
+    Kind.PRACTICE_TO_CONFIRM: SUPPORTERS,
     Kind.REVIEW_DUE: (RoleCode.TRAINEE, *SUPPORTERS),
     Kind.REVIEW_OVERDUE: (RoleCode.TRAINEE, *SUPPORTERS),
     Kind.QUESTIONNAIRE_ISSUED: (RoleCode.TRAINEE, AP, RoleCode.MENTOR),
