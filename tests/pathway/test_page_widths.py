@@ -60,3 +60,15 @@ def test_every_chart_gives_way_to_its_table_on_a_phone():
         r"@media \(max-width: 40\.0525em\) \{\s*\.app-chart-figure \{\s*display: none;", css
     )
     assert phone, "charts are not hidden on a phone"
+
+
+@pytest.mark.django_db
+def test_the_cohort_dashboard_links_to_its_grid_and_chart(client, lead_nurse):
+    from tests import factories
+
+    cohort = factories.CohortFactory()
+    client.force_login(lead_nurse)
+    html = client.get(reverse("cohorts:cohort_detail", args=[cohort.pk])).content.decode()
+    links = html.split('data-testid="grid-links"', 1)[1].split("</ul>", 1)[0]
+    assert reverse("cohorts:cohort_grid", args=[cohort.pk]) in links
+    assert reverse("cohorts:cohort_progress_chart", args=[cohort.pk]) in links
