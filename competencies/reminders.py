@@ -33,7 +33,10 @@ def due(today: datetime.date):
         yield Reminder(
             recipient=progress.record.trainee,
             kind=Kind.COMPETENCY_EXPIRING,
-            subject=f"{competency.code} expires on {progress.expires_on:%-d %B %Y}",
+            subject=(
+                f"Your sign-off for {competency.code} {competency.title} expires on "
+                f"{progress.expires_on:%-d %B %Y}"
+            ),
             body=(
                 f"Your sign-off for {competency.code} {competency.title} expires in {days} "
                 f"day{'s' if days != 1 else ''}, on {progress.expires_on:%-d %B %Y}. Ask your "

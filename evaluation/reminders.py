@@ -42,7 +42,9 @@ def due(today: datetime.date) -> Iterator[Reminder]:
             yield Reminder(
                 recipient=person,
                 kind=Kind.QUESTIONNAIRE_CLOSING,
-                subject=f"Questionnaire closes {when}: {issue.questionnaire.title}",
+                subject=(
+                    f"“{issue.questionnaire.title}” closes {when} and you have not answered it"
+                ),
                 body=(
                     f"You have not yet answered “{issue.questionnaire.title}” for "
                     f"{issue.cohort.name}. It closes {when}, on {issue.closes_on:%-d %B %Y}."

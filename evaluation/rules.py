@@ -9,7 +9,7 @@
 
 import rules
 
-from pathway.rules import is_lead_nurse, is_mentor, is_trainee
+from pathway.rules import is_assistant_practitioner, is_lead_nurse, is_mentor, is_trainee
 
 
 @rules.predicate
@@ -22,5 +22,8 @@ def is_invited_to(user, issue):
 rules.add_perm("evaluation.manage", is_lead_nurse)
 rules.add_perm("evaluation.view_results", is_lead_nurse)
 # Pages for people who answer questionnaires (their list); each issue is checked with respond.
-rules.add_perm("evaluation.answer", is_trainee | is_mentor)
-rules.add_perm("evaluation.respond", (is_trainee | is_mentor) & is_invited_to)
+# Questionnaires at the end of a course reach trainees who have since qualified.
+rules.add_perm("evaluation.answer", is_trainee | is_assistant_practitioner | is_mentor)
+rules.add_perm(
+    "evaluation.respond", (is_trainee | is_assistant_practitioner | is_mentor) & is_invited_to
+)

@@ -300,7 +300,7 @@ def issued_notice(issue: Issue, person: User) -> dict:
     return {
         "recipient": person,
         "kind": Kind.QUESTIONNAIRE_ISSUED,
-        "subject": f"Questionnaire: {issue.questionnaire.title}",
+        "subject": (f"Please answer “{issue.questionnaire.title}” by {issue.closes_on:%-d %B %Y}"),
         "body": (
             f"Please answer the questionnaire “{issue.questionnaire.title}” for "
             f"{issue.cohort.name} by {issue.closes_on:%-d %B %Y}."

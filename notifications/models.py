@@ -10,6 +10,10 @@ from django.db.models import Q
 class Kind(models.TextChoices):
     SIGN_OFF_REQUESTED = "sign_off_requested", "A trainee asks you for sign-off"
     SIGN_OFF_DECIDED = "sign_off_decided", "Your mentor decides a sign-off request"
+    PRACTICE_TO_CONFIRM = (
+        "practice_to_confirm",
+        "A trainee names you as the supervisor of their practice",
+    )
     REVIEW_DUE = "review_due", "A progress review is due soon"
     REVIEW_OVERDUE = "review_overdue", "A progress review is overdue"
     QUESTIONNAIRE_ISSUED = "questionnaire_issued", "A questionnaire is issued to you"
@@ -62,6 +66,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     done_what = models.CharField(max_length=80, blank=True)
+    # What has happened since it was done, as a sentence ("Nina Patel has accepted a place"):
+    # the person who acted sees where their action led (notifications_add_news).
+    news = models.CharField(max_length=200, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

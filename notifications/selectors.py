@@ -8,14 +8,18 @@ from pathway.models import Band, RoleCode
 # Who each kind of notification is for, by role: the email choices offer a person only the
 # kinds that can reach them (and any they have already had).
 SUPPORTERS = (RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR)
+# A qualified assistant practitioner keeps a record: sign-offs fall due for reassessment.
+AP = RoleCode.ASSISTANT_PRACTITIONER
 KIND_ROLES = {
     Kind.SIGN_OFF_REQUESTED: (RoleCode.MENTOR,),
-    Kind.SIGN_OFF_DECIDED: (RoleCode.TRAINEE,),
+    Kind.SIGN_OFF_DECIDED: (RoleCode.TRAINEE, AP),
+    # Any registered member of staff may be named; supporters most often (and anyone once named).
+    Kind.PRACTICE_TO_CONFIRM: SUPPORTERS,
     Kind.REVIEW_DUE: (RoleCode.TRAINEE, *SUPPORTERS),
     Kind.REVIEW_OVERDUE: (RoleCode.TRAINEE, *SUPPORTERS),
-    Kind.QUESTIONNAIRE_ISSUED: (RoleCode.TRAINEE, RoleCode.MENTOR),
-    Kind.QUESTIONNAIRE_CLOSING: (RoleCode.TRAINEE, RoleCode.MENTOR),
-    Kind.COMPETENCY_EXPIRING: (RoleCode.TRAINEE,),
+    Kind.QUESTIONNAIRE_ISSUED: (RoleCode.TRAINEE, AP, RoleCode.MENTOR),
+    Kind.QUESTIONNAIRE_CLOSING: (RoleCode.TRAINEE, AP, RoleCode.MENTOR),
+    Kind.COMPETENCY_EXPIRING: (RoleCode.TRAINEE, AP),
     Kind.SUPPORT_REQUESTED: (RoleCode.MANAGER,),
     Kind.APPLICATION_DECIDED: (),  # band 3 staff, whatever their roles
     Kind.ACCOUNT_LOCKED: (),  # always emailed: not a choice

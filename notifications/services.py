@@ -143,6 +143,14 @@ def notifications_settle(*, actor, url: str, did: str, recipient=None) -> int:
     )
 
 
+def notifications_add_news(*, url: str, news: str) -> int:
+    """Something has happened since the notifications pointing to `url` were settled: each
+    says so under what its recipient did ("You supported this on 2 December; Nina Patel has
+    accepted a place"), the latest news replacing the last. Called inside the service that
+    moved things on; returns how many were updated."""
+    return Notification.objects.filter(url=url[:300], done_at__isnull=False).update(news=news[:200])
+
+
 @transaction.atomic
 def notifications_mark_all_read(*, actor) -> int:
     if not actor.has_perm("notifications.have_notifications"):

@@ -24,6 +24,8 @@ class RoleCode(models.TextChoices):
     LEAD_NURSE = "lead_nurse", "Lead nurse"
     MANAGER = "manager", "Ward or unit manager"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Someone who finished the programme and qualified (given in place of trainee, issue 16).
+    ASSISTANT_PRACTITIONER = "assistant_practitioner", "Assistant practitioner"
 
 
 class SignatureMethod(models.TextChoices):

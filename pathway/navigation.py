@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 
 from pathway.models import RoleCode
 
+AP = RoleCode.ASSISTANT_PRACTITIONER
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -22,16 +24,36 @@ class NavItem:
     # Shown also to anyone with this permission, whatever their roles (e.g. band 3 staff who
     # may apply to the programme before they have any role in Pathway).
     perm: str = ""
+    # What the area is for, in a sentence: shown on the home page beside its link (issue 16).
+    purpose: str = ""
 
 
 NAV_ITEMS = [
-    NavItem("My progress", "competencies:my_progress", frozenset({RoleCode.TRAINEE})),
-    NavItem("My programme", "cohorts:my_programme", frozenset({RoleCode.TRAINEE})),
-    NavItem("My pathway", "outcomes:my_pathway", frozenset({RoleCode.TRAINEE})),
+    # A qualified assistant practitioner keeps their record (sign-offs fall due for
+    # reassessment) and their pathway after the course.
+    NavItem(
+        "My progress",
+        "competencies:my_progress",
+        frozenset({RoleCode.TRAINEE, AP}),
+        purpose="Your competencies, the practice you have logged and your sign-offs.",
+    ),
+    NavItem(
+        "My programme",
+        "cohorts:my_programme",
+        frozenset({RoleCode.TRAINEE}),
+        purpose="Your cohort, training days, modules and progress reviews.",
+    ),
+    NavItem(
+        "My pathway",
+        "outcomes:my_pathway",
+        frozenset({RoleCode.TRAINEE, AP}),
+        purpose="Where you have worked and trained, before and after the programme.",
+    ),
     NavItem(
         "My trainees",
         "competencies:my_trainees",
         frozenset({RoleCode.MENTOR, RoleCode.TUTOR, RoleCode.PRACTICE_EDUCATOR, RoleCode.MANAGER}),
+        purpose="Sign-off requests waiting for you and the trainees you support.",
     ),
     # Registered staff without "My trainees" (where supporters find it) confirm practice here.
     NavItem(
@@ -39,45 +61,112 @@ NAV_ITEMS = [
         "competencies:practice_queue",
         frozenset(),
         perm="competencies.practice_queue_in_menu",
+        purpose="Supervised practice in which a trainee named you, to confirm with one tap.",
     ),
-    NavItem("Programme", "cohorts:programme_overview", frozenset({RoleCode.LEAD_NURSE})),
+    NavItem(
+        "Programme",
+        "cohorts:programme_overview",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="How every running cohort is doing, and the trainees behind the plan.",
+    ),
     NavItem(
         "Cohorts",
         "cohorts:cohort_list",
         frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR}),
+        purpose="Each cohort: its trainees, competency grid, training days and modules.",
     ),
     NavItem(
         "Reviews due",
         "cohorts:reviews_due",
         frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR, RoleCode.TUTOR}),
+        purpose="Progress reviews overdue or due within 14 days.",
     ),
-    NavItem("Frameworks", "competencies:framework_list", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("Role design", "roledesign:project_list", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("Job descriptions", "roledesign:jd_list", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("Recruitment", "recruitment:index", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("Support requests", "recruitment:support_requests", frozenset({RoleCode.MANAGER})),
+    NavItem(
+        "Frameworks",
+        "competencies:framework_list",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="The competency frameworks trainees are assessed against, and their versions.",
+    ),
+    NavItem(
+        "Role design",
+        "roledesign:project_list",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Which tasks an assistant practitioner may take on, and under what conditions.",
+    ),
+    NavItem(
+        "Job descriptions",
+        "roledesign:jd_list",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="The assistant practitioner's job description, its versions and approval.",
+    ),
+    NavItem(
+        "Recruitment",
+        "recruitment:index",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Rounds of applications to the programme, shortlisting, interviews and offers.",
+    ),
+    NavItem(
+        "Support requests",
+        "recruitment:support_requests",
+        frozenset({RoleCode.MANAGER}),
+        purpose="Applications from staff you manage, waiting for your support.",
+    ),
     NavItem(
         "My applications",
         "recruitment:my_applications",
         frozenset(),
         perm="recruitment.apply",
+        purpose="Apply to train as an assistant practitioner, and follow your application.",
     ),
     NavItem(
         "Questionnaires",
         "evaluation:index",
-        frozenset({RoleCode.LEAD_NURSE, RoleCode.TRAINEE, RoleCode.MENTOR}),
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.TRAINEE, AP, RoleCode.MENTOR}),
+        purpose="Evaluation questionnaires: answer them, or read the results.",
     ),
-    NavItem("Outcomes", "outcomes:dashboard", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("Funding", "funding:index", frozenset({RoleCode.LEAD_NURSE})),
-    NavItem("My caseload", "support:caseload", frozenset({RoleCode.PRACTICE_EDUCATOR})),
+    NavItem(
+        "Outcomes",
+        "outcomes:dashboard",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Completion, time to qualify, retention and where qualifiers went next.",
+    ),
+    NavItem(
+        "Funding",
+        "funding:index",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Grants and costs by cohort, and the cost per qualified assistant practitioner.",
+    ),
+    NavItem(
+        "My caseload",
+        "support:caseload",
+        frozenset({RoleCode.PRACTICE_EDUCATOR}),
+        purpose="The mentors you support, and the support you have logged.",
+    ),
     NavItem(
         "Mentors",
         "support:mentor_register",
         frozenset({RoleCode.LEAD_NURSE, RoleCode.PRACTICE_EDUCATOR}),
+        purpose="The mentor register: who is prepared to mentor, and their workload.",
     ),
-    NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
-    NavItem("Audit", "cohorts:audit_log", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
-    NavItem("Admin", "admin:index", frozenset({RoleCode.ADMINISTRATOR}), staff_only=True),
+    NavItem(
+        "People",
+        "pathway:people",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="Everyone who uses Pathway: add people, give them roles, set their ward.",
+    ),
+    NavItem(
+        "Audit",
+        "cohorts:audit_log",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="Who changed what, and when, across Pathway.",
+    ),
+    NavItem(
+        "Admin",
+        "admin:index",
+        frozenset({RoleCode.ADMINISTRATOR}),
+        staff_only=True,
+        purpose="Django's administration pages, for reference data and corrections.",
+    ),
 ]
 
 
@@ -94,5 +183,7 @@ def items_for(user, current_path: str = "") -> list[dict]:
         except NoReverseMatch:
             continue
         current = current_path == href or (href != "/" and current_path.startswith(href))
-        items.append({"label": item.label, "href": href, "current": current})
+        items.append(
+            {"label": item.label, "href": href, "current": current, "purpose": item.purpose}
+        )
     return items

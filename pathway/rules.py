@@ -15,6 +15,7 @@ def _has_role(code):
 
 
 is_trainee = _has_role(RoleCode.TRAINEE)
+is_assistant_practitioner = _has_role(RoleCode.ASSISTANT_PRACTITIONER)
 is_mentor = _has_role(RoleCode.MENTOR)
 is_tutor = _has_role(RoleCode.TUTOR)
 is_practice_educator = _has_role(RoleCode.PRACTICE_EDUCATOR)

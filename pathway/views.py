@@ -34,6 +34,7 @@ LANDING_PAGES = [
     (RoleCode.LEAD_NURSE, "cohorts:programme_overview"),
     (RoleCode.MENTOR, "competencies:my_trainees"),
     (RoleCode.TRAINEE, "competencies:my_progress"),
+    (RoleCode.ASSISTANT_PRACTITIONER, "competencies:my_progress"),
     (RoleCode.PRACTICE_EDUCATOR, "support:caseload"),
     (RoleCode.PRACTICE_EDUCATOR, "competencies:my_trainees"),
     (RoleCode.TUTOR, "competencies:my_trainees"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
 from cohorts.services.cohorts import enrolment_create
 from notifications.models import Kind as NotificationKind
-from notifications.services import notifications_settle, notify
+from notifications.services import notifications_add_news, notifications_settle, notify
 from pathway.models import Band, ClinicalArea, RoleCode, User
 from recruitment.models import (
     Application,
@@ -165,6 +165,26 @@ def _move(application: Application, to: str, actor, comment: str = "") -> None:
     application.status = to
     application.save()
     _event(application, current, to, actor, comment)
+    if to in NEWS_FOR_MANAGER:
+        # The manager who supported the application sees where it led, under what they did.
+        notifications_add_news(
+            url=reverse("recruitment:support_decide", args=[application.pk]),
+            news=NEWS_FOR_MANAGER[to].format(name=application.applicant.full_name),
+        )
+
+
+# What the manager who answered the support request reads, as the application moves on.
+NEWS_FOR_MANAGER = {
+    S.SHORTLISTED: "{name} has been shortlisted",
+    S.NOT_SHORTLISTED: "{name} was not shortlisted",
+    S.APPOINTABLE: "{name} was interviewed and is appointable",
+    S.NOT_APPOINTED: "{name} was interviewed and not appointed",
+    S.OFFERED: "{name} has been offered a place",
+    S.ACCEPTED: "{name} has accepted a place",
+    S.DECLINED: "{name} has declined the offer of a place",
+    S.ENROLLED: "{name} is enrolled on the programme",
+    S.WITHDRAWN: "{name} has withdrawn the application",
+}
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ import rules
 from pathway.models import RegistrationBody
 from pathway.rules import (
     is_administrator,
+    is_assistant_practitioner,
     is_current_manager_of,
     is_lead_nurse,
     is_manager,
@@ -33,7 +34,8 @@ can_read = is_lead_nurse | is_administrator
 
 rules.add_perm("roledesign.manage", is_lead_nurse)
 rules.add_perm("roledesign.view", can_read)
-rules.add_perm("roledesign.view_own_job_description", is_trainee)
+# The assistant practitioner's job description: worked towards, then held once qualified.
+rules.add_perm("roledesign.view_own_job_description", is_trainee | is_assistant_practitioner)
 rules.add_perm(
     "roledesign.view_record_job_description",
     is_mentor | is_tutor | is_practice_educator | is_manager | is_lead_nurse,

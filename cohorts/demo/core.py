@@ -13,6 +13,7 @@ from cohorts.models import (
     Milestone,
     ProgrammePlan,
 )
+from cohorts.services.cohorts import roles_on_qualifying
 from competencies.models import Framework, TrainingRecord
 
 # Planned achievement by week: a gentle start, then steady progress to all 17 core and all 5
@@ -94,6 +95,7 @@ def seed(context) -> DemoCohorts | None:
             context.people["lead"],
         )
         first_enrolments.append(enrolment)
+        roles_on_qualifying(trainee)
 
     second_enrolments = []
     for index, trainee in enumerate(context.cohort_two):

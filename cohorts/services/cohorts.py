@@ -19,7 +19,7 @@ from cohorts.models import (
 from competencies import services as competency_services
 from competencies.models import Framework, TrainingRecord
 from pathway.concurrency import locked, version_check
-from pathway.models import ClinicalArea, Programme, RoleCode, User
+from pathway.models import ClinicalArea, Programme, Role, RoleCode, User
 
 
 def _require(actor: User | None, perm: str, obj=None, message="Only the lead nurse can do this"):
@@ -194,8 +194,20 @@ def enrolment_change_status(
     enrolment.save(update_fields=["status", "status_reason", "end_date"])
     if status in {EnrolmentStatus.WITHDRAWN}:
         TrainingRecord.objects.filter(pk=enrolment.record_id).update(is_active=False)
+    if status == EnrolmentStatus.QUALIFIED:
+        roles_on_qualifying(enrolment.trainee)
     _log(enrolment, current, status, on, reason, actor)
     return enrolment
+
+
+def roles_on_qualifying(person: User) -> None:
+    """A trainee who qualifies is an assistant practitioner from then on, no longer a trainee
+    (issue 16): their pages, menus and who can see them follow the role. Someone still on a
+    current enrolment elsewhere keeps the trainee role for it. Part of enrolment_change_status
+    (and the demo, which writes its history directly); it checks no permission itself."""
+    if not Enrolment.objects.filter(trainee=person, status__in=CURRENT_STATUSES).exists():
+        person.roles.remove(*Role.objects.filter(code=RoleCode.TRAINEE))
+    person.grant_roles(RoleCode.ASSISTANT_PRACTITIONER)
 
 
 @transaction.atomic

@@ -144,7 +144,7 @@ def review_record(
     notifications_settle(
         actor=recorder,
         url=reverse("cohorts:review_list", args=[enrolment.pk]),
-        did="recorded the review",
+        did="recorded",
     )
     return review
 

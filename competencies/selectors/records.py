@@ -513,3 +513,18 @@ def request_by_pk(pk: int) -> SignOffRequest:
 
 def assessment_by_pk(pk: int) -> Assessment:
     return Assessment.objects.select_related("record__trainee", "competency", "assessor").get(pk=pk)
+
+
+def progress_needing_action(record: TrainingRecord, today: datetime.date, *, warn_days: int):
+    """The trainee's competencies that need them now: not yet competent (the mentor's feedback
+    to act on), reassessment due, or expiring within `warn_days`; for "Things to do"."""
+    soon = today + datetime.timedelta(days=warn_days)
+    return (
+        CompetencyProgress.objects.filter(record=record)
+        .filter(
+            Q(state=ProgressState.NOT_YET_COMPETENT)
+            | Q(state=ProgressState.ACHIEVED, expires_on__isnull=False, expires_on__lte=soon)
+        )
+        .select_related("competency")
+        .order_by("expires_on", "competency__code")
+    )

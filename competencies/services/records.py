@@ -154,6 +154,8 @@ def practice_log(
     entry.full_clean()
     entry.save()
     entry.competencies.set(competencies)
+    if supervisor is not None:
+        _notify_practice_to_confirm(entry, competencies)
     progress = CompetencyProgress.objects.select_for_update().filter(
         record=record, competency__in=competencies
     )
@@ -181,7 +183,32 @@ def practice_confirm(*, actor: User, practice):
         confirmed_at=now, confirmed_by=actor
     )
     practice.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
+    notifications_settle(actor=actor, url=practice_confirm_url(practice), did="confirmed")
     return practice
+
+
+def practice_confirm_url(practice) -> str:
+    """Where a supervisor confirms one practice entry: its card in their queue."""
+    return reverse("competencies:practice_queue") + f"#practice-{practice.pk}"
+
+
+def _notify_practice_to_confirm(entry, competencies) -> None:
+    trainee = entry.record.trainee
+    names = ", ".join(f"{c.code} {c.title}" for c in competencies)
+    notify(
+        recipient=entry.supervisor,
+        kind=NotificationKind.PRACTICE_TO_CONFIRM,
+        subject=(
+            f"{trainee.full_name} says you supervised their practice on "
+            f"{entry.practised_on:%-d %B}: please confirm it"
+        ),
+        body=(
+            f"{trainee.full_name} logged supervised practice of {names} on "
+            f"{entry.practised_on:%-d %B %Y} and named you as their supervisor. Confirm it "
+            "with one tap if you supervised it."
+        ),
+        url=practice_confirm_url(entry),
+    )
 
 
 @transaction.atomic
@@ -335,14 +362,19 @@ def _notify_sign_off_decided(assessment) -> None:
 
     competency = assessment.competency
     achieved = assessment.outcome == Assessment.Outcome.ACHIEVED
-    verdict = "signed off" if achieved else "not yet signed off"
-    body = f"{assessment.assessor_name} has {verdict} {competency.code} {competency.title}."
+    name = f"{competency.code} {competency.title}"
+    if achieved:
+        subject = f"{assessment.assessor_name} has signed off {name}"
+    else:
+        subject = f"{assessment.assessor_name} has not signed off {name} yet: read their feedback"
+    body = f"{assessment.assessor_name} assessed you on {name} and "
+    body += "signed it off." if achieved else "found you not yet competent."
     if not achieved and assessment.feedback:
         body += f"\n\nFeedback: {assessment.feedback}"
     notify(
         recipient=assessment.record.trainee,
         kind=NotificationKind.SIGN_OFF_DECIDED,
-        subject=f"{competency.code} {verdict}",
+        subject=subject,
         body=body,
         url=reverse("competencies:competency_detail", args=[assessment.record_id, competency.pk]),
     )

@@ -22,13 +22,14 @@ from competencies.access import (
 from pathway.access import fetch_or_404, require
 from pathway.downloads import file_attachment
 from pathway.formtools import get_or_post, parse_id, posted_data, submit
+from pathway.models import RoleCode
 
 
 @login_required
 def my_progress(request):
     record = selectors.active_record_for(request.user)
     if record is None:
-        if not request.user.has_role("trainee"):
+        if not request.user.has_role(RoleCode.TRAINEE, RoleCode.ASSISTANT_PRACTITIONER):
             raise PermissionDenied
         return render(request, "competencies/no_record.html")
     return _render_progress(request, record, own=True)

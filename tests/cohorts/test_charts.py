@@ -521,11 +521,17 @@ def test_the_grid_page_shows_the_key_the_cells_and_where_the_cohort_is_stuck(
     response = _get(client, lead_nurse, reverse("cohorts:cohort_grid", args=[cohort.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.search(  # NHS.UK's scroll component: the table scrolls, not the page
-        r'<div class="nhsuk-scroll__content" tabindex="0" role="region" aria-label="[^"]+">\s*'
-        r'<table class="nhsuk-table app-grid"',
+    # NHS.UK's scroll component: the table scrolls both ways in a labelled region a keyboard
+    # reaches, whose heading row and first column stick (app-grid-scroll in pathway.css).
+    assert re.search(
+        r'<div class="nhsuk-scroll__content app-grid-scroll" tabindex="0" role="region" '
+        r'aria-label="Competency grid for Cohort 7, scrolls both ways; the heading row and the '
+        r'trainee column stay in view"[^>]*>\s*<table class="nhsuk-table app-grid"',
         html,
     )
+    # The only page that uses the whole width of the screen.
+    main = html.split('<main class="nhsuk-main-wrapper"', 1)[0].rsplit("<div ", 1)[1]
+    assert main.startswith('class="nhsuk-width-container-fluid">')
     assert '<caption class="nhsuk-table__caption">Each trainee\'s competencies in Cohort 7' in html
     key = html.split('data-testid="grid-key"', 1)[1].split("</ul>", 1)[0]
     for code, label in [

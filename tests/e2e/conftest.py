@@ -1,7 +1,9 @@
 """End-to-end tests: Debian's Chromium driven by Playwright against Django's live server.
 
-Run with `make e2e`. Pages are checked with axe-core (WCAG 2.2 A and AA rules) and
-screenshots of each page visited are saved under var/screenshots/ for a reviewer.
+Run with `make e2e`. Each page a journey visits is checked with axe-core (WCAG 2.2 A and AA
+rules) at desktop width and on a 390 px phone, where it must not scroll sideways; screenshots
+are saved under var/screenshots/ (desktop) and var/screenshots/phone/journeys/ (390 px) for a
+reviewer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE = Path(settings.AXE_CORE_DIST) / "axe.min.js"
+PHONE_SCREENSHOTS = SCREENSHOTS / "phone" / "journeys"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +50,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # axe-core is injected as a script; the app's own CSP would rightly refuse that.
-    return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
+    return {**browser_context_args, "bypass_csp": True, "viewport": DESKTOP}
 
 
 def check_accessibility(page, name: str) -> None:
@@ -62,21 +67,36 @@ def check_accessibility(page, name: str) -> None:
     assert not problems, f"Accessibility problems on {name}:\n" + "\n".join(problems)
 
 
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page, name: str, folder: Path = SCREENSHOTS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(
-        path=str(SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True
+        path=str(folder / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True
     )
+
+
+def check_both_widths(page, name: str) -> None:
+    """axe and a screenshot at desktop width and on a 390 px phone, where the page must not
+    scroll sideways; the page is left at the width it had."""
+    was = page.viewport_size
+    page.wait_for_load_state("load")
+    for size in (DESKTOP, PHONE):
+        if page.viewport_size != size:
+            page.set_viewport_size(size)
+        phone = size == PHONE
+        check_accessibility(page, f"{name} at 390 px" if phone else name)
+        screenshot(page, name, PHONE_SCREENSHOTS if phone else SCREENSHOTS)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], f"{name} is {wide} px wide on a 390 px phone"
+    if was != PHONE:
+        page.set_viewport_size(was)
 
 
 @pytest.fixture
 def visit(page):
-    """Go to the page, check it with axe and save a screenshot."""
+    """Check the page as it is now with axe at both widths and save screenshots."""
 
     def _visit(name: str):
-        page.wait_for_load_state("load")
-        check_accessibility(page, name)
-        screenshot(page, name)
+        check_both_widths(page, name)
 
     return _visit
 

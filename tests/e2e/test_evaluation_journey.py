@@ -30,7 +30,7 @@ def world():
 
 
 def test_a_trainee_answers_and_the_lead_nurse_reads_the_results(
-    page, live_server, sign_in, sign_out, visit, world
+    page, live_server, sign_in, sign_out, visit, open_from_header, world
 ):
     # The trainee finds the questionnaire from the header.
     sign_in(world["trainee"].email, factories.PASSWORD)
@@ -73,7 +73,7 @@ def test_a_trainee_answers_and_the_lead_nurse_reads_the_results(
 
     # The lead nurse reads the results.
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Questionnaires", exact=True).click()
+    open_from_header("Questionnaires")
     visit("lead-questionnaires")
     page.get_by_role("link", name="End of programme evaluation").click()
     visit("lead-questionnaire-detail")

@@ -36,11 +36,11 @@ def world():
 
 
 def test_lead_records_a_move_and_reads_the_outcomes(
-    page, live_server, sign_in, sign_out, visit, world
+    page, live_server, sign_in, sign_out, visit, open_from_header, world
 ):
     today = timezone.localdate()
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Outcomes", exact=True).click()
+    open_from_header("Outcomes")
     expect(page.get_by_role("heading", name="Pathway outcomes", level=1)).to_be_visible()
     visit("outcomes-dashboard")
     expect(

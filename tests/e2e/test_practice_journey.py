@@ -12,22 +12,29 @@ from competencies import services
 from competencies.models import PracticeEntry, ProgressState
 from pathway.models import RegistrationBody
 from tests import factories
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    PHONE_SCREENSHOTS,
+    SCREENSHOTS,
+    check_accessibility,
+    screenshot,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def check_widths(page, name: str) -> None:
     """axe at desktop width and on a phone, no sideways scrolling on the phone; the page is
     left at phone width, where the journey happens."""
-    for label, size in (("desktop", DESKTOP), ("390", PHONE)):
+    for label, size, folder in (
+        ("desktop", DESKTOP, SCREENSHOTS),
+        ("390", PHONE, PHONE_SCREENSHOTS),
+    ):
         page.set_viewport_size(size)
         page.wait_for_load_state("load")
         check_accessibility(page, f"{name} at {label}")
-        screenshot(page, f"practice-{name}-{label}")
+        screenshot(page, f"practice-{name}", folder)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= PHONE["width"], (
         f"{name} is {wide} px wide on a 390 px phone; too wide: {page.evaluate(TOO_WIDE)}"

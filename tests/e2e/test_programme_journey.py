@@ -3,6 +3,7 @@ allocates mentors; a trainee logs practice and asks; the mentor signs off; the t
 lead nurse see the new progress. Every page visited is checked with axe-core."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -129,3 +130,28 @@ def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
     expect(tom_row.get_by_test_id("mentors")).to_contain_text("Sarah Mitchell")
     expect(tom_row.get_by_test_id("mentors")).to_contain_text("James Holroyd")
     visit("lead-cohort-dashboard-after-sign-off")
+
+    # 6. The competency grid: the whole screen wide, its heading row and trainee column in view
+    # however far the reader scrolls its region.
+    page.get_by_role("link", name="Each trainee's competencies (the grid)").click()
+    region = page.get_by_role("region", name=re.compile("^Competency grid for Cohort 4"))
+    expect(region).to_be_visible()
+    assert region.get_attribute("tabindex") == "0"
+    visit("lead-cohort-grid")
+    # Wider than the usual 960 px page on a 1280 px screen: only the side margins are left.
+    page_width = page.get_by_test_id("competency-grid").evaluate(
+        "el => el.closest('.nhsuk-width-container-fluid').getBoundingClientRect().width"
+    )
+    assert page_width > 1100, page_width
+    # Two competencies do not overflow even a phone here, so ask the browser how the parts
+    # are laid out: the heading and the trainee column stick inside a region that scrolls.
+    styles = region.evaluate(
+        """el => ({
+          overflowY: getComputedStyle(el).overflowY,
+          maxHeight: getComputedStyle(el).maxHeight,
+          head: getComputedStyle(el.querySelector('thead')).position,
+          rowHeader: getComputedStyle(el.querySelector('tbody th[scope=row]')).position,
+        })"""
+    )
+    assert styles["overflowY"] == "auto" and styles["maxHeight"] != "none", styles
+    assert styles["head"] == "sticky" and styles["rowHeader"] == "sticky", styles

@@ -19,13 +19,10 @@ from competencies.models import CompetencyProgress, ProgressState
 from roledesign import services
 from roledesign.models import DelegationDecision, TaskCompetencyLink
 from tests import factories
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_both_widths, screenshot
 from tests.roledesign.helpers import framework_with_domains
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -97,15 +94,7 @@ def world():
 
 def _check_both_widths(page, name: str) -> None:
     """axe at desktop width and at 390 px, where the page must not scroll sideways."""
-    page.wait_for_load_state("load")
-    check_accessibility(page, name)
-    screenshot(page, name)
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width} px wide at 390 px"
-    check_accessibility(page, f"{name} at 390 px")
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(DESKTOP)
+    check_both_widths(page, name)
 
 
 def test_the_nurse_in_charge_asks_who_can_do_it(page, live_server, sign_in, sign_out, world):

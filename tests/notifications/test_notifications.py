@@ -70,8 +70,12 @@ def test_a_rolled_back_request_sends_no_email():
 @pytest.mark.parametrize(
     ("outcome", "feedback", "verdict"),
     [
-        (Assessment.Outcome.ACHIEVED, "", "signed off"),
-        (Assessment.Outcome.NOT_YET_COMPETENT, "Practise the handover again", "not yet signed off"),
+        (Assessment.Outcome.ACHIEVED, "", "has signed off {name}"),
+        (
+            Assessment.Outcome.NOT_YET_COMPETENT,
+            "Practise the handover again",
+            "has not signed off {name} yet: read their feedback",
+        ),
     ],
 )
 def test_the_decision_tells_the_trainee(committing, outcome, feedback, verdict):
@@ -89,7 +93,9 @@ def test_the_decision_tells_the_trainee(committing, outcome, feedback, verdict):
     )
     notification = Notification.objects.get(recipient=record.trainee)
     assert notification.kind == Kind.SIGN_OFF_DECIDED
-    assert notification.subject == f"{competency.code} {verdict}"
+    # A sentence naming who decided and what, not a state ("K1 not yet signed off").
+    name = f"{competency.code} {competency.title}"
+    assert notification.subject == f"{mentor.full_name} " + verdict.format(name=name)
     assert (feedback in notification.body) if feedback else "Feedback" not in notification.body
     assert notification.url == reverse(
         "competencies:competency_detail", args=[record.pk, competency.pk]
@@ -300,6 +306,7 @@ def test_email_settings_offer_a_mentor_their_kinds_and_save_the_choices(client):
     page = client.get(reverse("notifications:settings")).content.decode()
     offered = [
         Kind.SIGN_OFF_REQUESTED,
+        Kind.PRACTICE_TO_CONFIRM,
         Kind.REVIEW_DUE,
         Kind.REVIEW_OVERDUE,
         Kind.QUESTIONNAIRE_ISSUED,
