@@ -13,9 +13,12 @@ from django.urls import reverse
 from pathway.jobs import job_run, job_start
 from pathway.models import BackgroundJob, RoleCode
 from tests import factories
-from tests.cohorts.test_charts import known_cohort  # noqa: F401  (a fixture)
+from tests.cohorts import test_charts
 
 pytestmark = pytest.mark.django_db
+
+# Two trainees on a cohort halfway through its year (tests/cohorts/test_charts.py).
+known_cohort = test_charts.known_cohort
 
 
 @pytest.fixture
