@@ -369,8 +369,16 @@ def issue_create(
         for person, invited_as in people
     )
     if opens_on <= today:
-        notify_issue_opened(issue)
+        # One notification and email per person, a cohort at a time: done by a worker once
+        # this commits (evaluation/tasks.py), not while the lead nurse waits.
+        transaction.on_commit(lambda: _queue_issue_opened(issue.pk))
     return issue
+
+
+def _queue_issue_opened(issue_id: int) -> None:
+    from evaluation.tasks import notify_questionnaire_opened  # it imports this module
+
+    notify_questionnaire_opened.delay(issue_id)
 
 
 # Answering ---------------------------------------------------------------------------------------

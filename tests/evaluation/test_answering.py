@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Draft, Invitation, Response
+from evaluation.tasks import notify_questionnaire_opened
 from notifications.models import Kind, Notification
 from tests import factories
 from tests.evaluation.helpers import answer, questions_of
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-def test_issuing_asks_the_cohorts_trainees_and_their_current_mentors_once_each(lead_nurse):
+def test_issuing_asks_the_cohorts_trainees_and_their_current_mentors_once_each(
+    lead_nurse, django_capture_on_commit_callbacks
+):
     cohort = factories.CohortFactory()
     mentor = factories.MentorFactory()
     trainees = [factories.enrol(cohort, mentor=mentor).trainee for _ in range(2)]
@@ -37,20 +40,27 @@ def test_issuing_asks_the_cohorts_trainees_and_their_current_mentors_once_each(l
     withdrawn.status = "withdrawn"
     withdrawn.save()
     today = timezone.localdate()
-    issue = services.issue_create(
-        actor=lead_nurse,
-        questionnaire=factories.questionnaire_with(),
-        cohort=cohort,
-        audience="both",
-        opens_on=today,
-        closes_on=today + 7 * DAY,
-    )
+    with django_capture_on_commit_callbacks() as queued:
+        issue = services.issue_create(
+            actor=lead_nurse,
+            questionnaire=factories.questionnaire_with(),
+            cohort=cohort,
+            audience="both",
+            opens_on=today,
+            closes_on=today + 7 * DAY,
+        )
+    # Nobody is told until the issue is committed; then a task tells them all.
+    assert not Notification.objects.filter(kind=Kind.QUESTIONNAIRE_ISSUED).exists()
+    [tell_everyone] = queued
+    tell_everyone()
     invited = {(i.person, i.invited_as) for i in issue.invitations.all()}
     assert invited == {(t, "trainee") for t in trainees} | {(mentor, "mentor")}
     # Opened today: each was told, once.
     notices = Notification.objects.filter(kind=Kind.QUESTIONNAIRE_ISSUED)
     assert sorted(n.recipient_id for n in notices) == sorted([t.pk for t in trainees] + [mentor.pk])
     assert services.notify_issue_opened(issue) == 0
+    # The task delivered again tells nobody twice.
+    assert notify_questionnaire_opened.apply(args=[issue.pk]).get() == 0
 
 
 @pytest.mark.parametrize("audience, expected", [("trainees", 2), ("mentors", 1)])
