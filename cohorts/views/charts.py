@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -40,7 +40,13 @@ def cohort_grid(request, pk):
     return render(
         request,
         "cohorts/cohort_grid.html",
-        {"cohort": cohort, "grid": grid, "openable": trainees_openable_by(request.user)},
+        {
+            "cohort": cohort,
+            "grid": grid,
+            "openable": trainees_openable_by(request.user),
+            # The same count the export goes by (the grid has a row per trainee).
+            "export_in_background": len(grid.rows) > settings.PATHWAY_EXPORT_IN_BACKGROUND_OVER,
+        },
     )
 
 
@@ -59,7 +65,12 @@ def cohort_grid_export(request, pk, fmt):
             kind="cohorts.grid_export",
             title=f"{cohort.name}: competency grid ({fmt.upper()})",
             key=f"cohorts.grid_export:{cohort.pk}:{fmt}",
-            params={"cohort": cohort.pk, "format": fmt},
+            params={
+                "cohort": cohort.pk,
+                "format": fmt,
+                "back": reverse("cohorts:cohort_grid", args=[cohort.pk]),
+                "back_label": "Back to the competency grid",
+            },
         )
         return redirect("pathway:job_detail", job.pk)
     data, filename = exports.grid_download(cohort, fmt, today=timezone.localdate())

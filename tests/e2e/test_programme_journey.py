@@ -39,7 +39,7 @@ def world():
 
 
 def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
-    page, live_server, sign_in, sign_out, visit, open_from_header, world, tmp_path
+    page, live_server, sign_in, sign_out, visit, open_from_header, world, tmp_path, settings
 ):
     today = timezone.localdate()
     competency = world["competency"]
@@ -155,3 +155,17 @@ def test_lead_nurse_runs_a_cohort_from_creation_to_progress(
     )
     assert styles["overflowY"] == "auto" and styles["maxHeight"] != "none", styles
     assert styles["head"] == "sticky" and styles["rowHeader"] == "sticky", styles
+
+    # 7. A large cohort's grid is made in the background (here every cohort counts as large):
+    # the lead nurse lands on the job's page, which says it is ready, and downloads the file.
+    settings.PATHWAY_EXPORT_IN_BACKGROUND_OVER = 0
+    page.reload()
+    page.get_by_role("link", name=re.compile("^Make the grid as an Excel spreadsheet")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Cohort 4.*: competency grid \(XLSX\)$")
+    )
+    expect(page.get_by_text("Ready to download.")).to_be_visible()
+    visit("lead-grid-export-job")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download .*\.xlsx$")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -48,6 +48,8 @@ def test_a_large_grid_export_is_made_in_the_background_and_downloaded_when_ready
     page = client.get(response.url).content.decode()
     assert "Cohort 7: competency grid (XLSX)" in page
     assert "Ready" in page and "nhsuk-tag--green" in page
+    grid = reverse("cohorts:cohort_grid", args=[cohort.pk])
+    assert f'<a class="nhsuk-back-link" href="{grid}">Back to the competency grid</a>' in page
     assert reverse("pathway:job_download", args=[job.pk]) in page
     assert "job-status.js" not in page  # nothing left to watch
 
@@ -164,3 +166,18 @@ def test_signed_out_people_are_sent_to_sign_in(client, lead_nurse, known_cohort)
     )  # fmt: skip
     response = client.get(reverse("pathway:job_detail", args=[job.pk]))
     assert response.status_code == 302 and "/sign-in/" in response.url
+
+
+def test_the_grid_says_a_large_file_is_made_while_you_carry_on(
+    client, lead_nurse, known_cohort, settings
+):
+    cohort, _c, _ = known_cohort
+    client.force_login(lead_nurse)
+    url = reverse("cohorts:cohort_grid", args=[cohort.pk])
+    small = client.get(url).content.decode()
+    assert ">Download the grid as CSV<" in small and " download>" in small
+    settings.PATHWAY_EXPORT_IN_BACKGROUND_OVER = 1
+    large = client.get(url).content.decode()
+    # Not a download link: it leads to the job's page, which a browser must open, not save.
+    assert ">Make the grid as CSV<" in large and " download>" not in large
+    assert "A file of 2 trainees takes a little while to make" in large
