@@ -53,6 +53,8 @@ SAFELIST_PREFIXES = (
     "nhsuk-fieldset__legend--",  # pathway/templatetags/nhsuk.py, legend_class
     "nhsuk-input--width-",  # pathway/fields.py, competencies/forms/frameworks.py
 )
+# In the NHS.UK script, a modifier added to a class built at run time: `${e.moduleName}--button`.
+SCRIPT_MODIFIER = re.compile(r"\}((?:--|__)[a-z0-9-]+)`")
 # Not in our code: the folders whose words are not classes our pages use.
 NOT_CONTENT = {"tests", "docs", "node_modules", "var", "staticfiles", "chaos", "tools"}
 
@@ -88,13 +90,23 @@ def purge_content(base: Path, nhsuk_dist: Path) -> list[Path]:
         and "__pycache__" not in path.parts
         and path.is_file()
     ]
-    return [*ours, nhsuk_dist / "nhsuk-frontend.min.js"]
+    return [*ours, nhsuk_dist / "nhsuk-frontend.min.js"]  # the NHS.UK script last
 
 
-def safelist(css: str) -> list[str]:
-    """The NHS.UK classes our code builds from SAFELIST_PREFIXES."""
+def safelist(css: str, ours: list[Path], script: Path) -> list[str]:
+    """The NHS.UK classes no file names whole: those our code builds from SAFELIST_PREFIXES,
+    and those the NHS.UK script builds by adding a modifier to a component's class as it runs
+    (`${moduleName}--scrollable-right` on a wide table's scroll region) where a page of ours
+    uses that component's class."""
     classes = set(re.findall(r"\.(nhsuk-[a-zA-Z0-9_-]+)", css))
-    return sorted(name for name in classes if name.startswith(SAFELIST_PREFIXES))
+    words = {word for path in ours for word in re.findall(r"nhsuk-[\w-]+", path.read_text())}
+    modifiers = set(SCRIPT_MODIFIER.findall(script.read_text()))
+    return sorted(
+        name
+        for name in classes
+        if name.startswith(SAFELIST_PREFIXES)
+        or any(name.endswith(m) and name.removesuffix(m) in words for m in modifiers)
+    )
 
 
 def _purgecss(base: Path) -> Path:
@@ -121,7 +133,6 @@ def purge(full: Path, target: Path, base: Path, nhsuk_dist: Path) -> None:
     tool = _purgecss(base)
     css = full.read_text()
     content = purge_content(base, nhsuk_dist)
-    names = safelist(css)
     mark = target / ".purged-fingerprint"
     fingerprint = _fingerprint(
         css.encode(), Path(__file__).read_bytes(), tool.resolve().read_bytes(), files=content
@@ -129,18 +140,22 @@ def purge(full: Path, target: Path, base: Path, nhsuk_dist: Path) -> None:
     output = target / PURGED_STYLESHEET
     if output.exists() and mark.exists() and mark.read_text() == fingerprint:
         return
+    names = safelist(css, content[:-1], content[-1])
     with tempfile.TemporaryDirectory(dir=target, prefix=".purge-") as folder:
         # Custom properties are kept (no --variables): the NHS.UK script reads its breakpoints
         # from them.
-        subprocess.run(
+        done = subprocess.run(
             [str(tool), "--css", str(full), "--content", *map(str, content)]
             + (["--safelist", *names] if names else [])
             + ["--font-face", "--keyframes", "--output", folder],
             cwd=base,
-            check=True,
             capture_output=True,
             text=True,
         )
+        if done.returncode:
+            raise ImproperlyConfigured(
+                f"purgecss failed building {PURGED_STYLESHEET}: {done.stderr}"
+            )
         purged = (Path(folder) / full.name).read_bytes()
     _write_if_changed(output, purged)
     _write_if_changed(mark, fingerprint.encode())

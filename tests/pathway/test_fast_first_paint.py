@@ -171,6 +171,9 @@ def test_the_purged_stylesheet_is_much_smaller_and_keeps_every_class_our_files_n
     # ...what is read from a template or the NHS.UK script in particular...
     assert {"nhsuk-header__menu-toggle", "nhsuk-radios__conditional--hidden"} <= _classes(purged)
     assert "nhsuk-frontend-supported" in _classes(purged)  # set by js-enabled.js
+    # ...and what the NHS.UK script builds as it runs, on a component our pages use (a wide
+    # table's scroll region: `${moduleName}--scrollable-right`).
+    assert {"nhsuk-scroll--scrollable", "nhsuk-scroll--scrollable-right"} <= _classes(purged)
     # ...and what none of them names is not.
     assert "nhsuk-action-link" in _classes(full) and "nhsuk-action-link" not in _classes(purged)
 
@@ -241,10 +244,13 @@ def test_the_purge_follows_the_templates_and_runs_only_when_something_changed(tm
     page.write_text('<p class="nhsuk-body">Hello</p>')
     dist = tmp_path / "dist"
     dist.mkdir()
-    (dist / "nhsuk-frontend.min.js").write_text('e.classList.add("nhsuk-added-by-script")')
+    (dist / "nhsuk-frontend.min.js").write_text(
+        'e.classList.add("nhsuk-added-by-script");e.classList.toggle(`${e.moduleName}--wide`)'
+    )
     full = tmp_path / "full.css"
     full.write_text(
         ".nhsuk-body{a:b}.nhsuk-tag{c:d}.nhsuk-added-by-script{e:f}.nhsuk-button--warning{g:h}"
+        ".nhsuk-body--wide{i:j}.nhsuk-tabs--wide{k:l}"
     )
     target = tmp_path / "build"
     target.mkdir()
@@ -254,6 +260,8 @@ def test_the_purge_follows_the_templates_and_runs_only_when_something_changed(tm
     first = built.read_text()
     assert ".nhsuk-body{" in first and ".nhsuk-tag" not in first
     assert ".nhsuk-added-by-script{" in first and ".nhsuk-button--warning{" in first
+    # The script's modifier on a component the page uses, not on one it does not.
+    assert ".nhsuk-body--wide{" in first and ".nhsuk-tabs--wide" not in first
 
     built.write_text("left alone when nothing changed")
     purge(full, target, tmp_path, dist)
