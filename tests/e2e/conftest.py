@@ -7,6 +7,7 @@ var/screenshots/ for a reviewer.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -68,11 +69,16 @@ def _css_classes(css: str) -> set[str]:
     return set(re.findall(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)", css))
 
 
+@functools.cache
+def _full_stylesheet_classes() -> frozenset[str]:
+    return frozenset(_css_classes(Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text()))
+
+
 def check_styles_kept(page, name: str) -> None:
     """Every class on the page that the full NHS.UK stylesheet styles is styled by the page's
     own (inline, purged at build time: pathway/staticbuild.py): the purge dropped nothing the
     page uses, also classes a template or script put together at run time."""
-    full = _css_classes(Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text())
+    full = _full_stylesheet_classes()
     used, inline = page.evaluate(
         """() => [
           [...new Set([...document.querySelectorAll("[class]")].flatMap(e => [...e.classList]))],
