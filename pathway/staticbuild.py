@@ -12,7 +12,8 @@ waits a round trip or more for it. The build also writes a copy purged (npm `pur
 selectors no template, Python module or script of ours names, nor the NHS.UK script that adds
 classes as it runs; pathway/inline_assets.py puts that copy in each page's <style>, allowed by
 its hash in the Content Security Policy. The full copy stays for the error pages (500, 503),
-which are drawn without Django's templates tags. docs/performance.md, "On a phone".
+which link it by its plain name to depend on as little as possible. docs/performance.md, "On
+a phone".
 """
 
 from __future__ import annotations
