@@ -1,13 +1,15 @@
-"""Keeping a signed-in session alive while it is used, cheaply."""
+"""Keeping a signed-in session alive while it is used, cheaply; and the Content Security Policy."""
 
 from __future__ import annotations
 
 import time
 
+import csp.middleware
 from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from pathway.inline_assets import policy_hashes
 from pathway.memo import request_memo
 from pathway.signatures import AccountLocked
 
@@ -89,3 +91,18 @@ class PrivatePagesMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's policy, plus the hashes of the static files each page carries inline
+    (pathway/inline_assets.py): those texts and no others, so no 'unsafe-inline'."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        update = {key: list(value) for key, value in (parts.update or {}).items()}
+        for directive, hashes in policy_hashes().items():
+            update[directive] = update.get(directive, []) + hashes
+        parts.update = update
+        return parts

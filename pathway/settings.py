@@ -108,7 +108,8 @@ MIDDLEWARE = [
     "pathway.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the hashes of the styles and script each page carries inline.
+    "pathway.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the page people see.
     "axes.middleware.AxesMiddleware",

@@ -1,19 +1,21 @@
 """End-to-end tests: Debian's Chromium driven by Playwright against Django's live server.
 
 Run with `make e2e`. Each page a journey visits is checked with axe-core (WCAG 2.2 A and AA
-rules) at desktop width and on a 390 px phone, where it must not scroll sideways; screenshots
-are saved under var/screenshots/ (desktop) and var/screenshots/phone/journeys/ (390 px) for a
-reviewer.
+rules) at desktop width and on a 390 px phone, where it must not scroll sideways, and for
+classes the purged stylesheet lost; screenshots are saved under var/screenshots/ (desktop) and
+var/screenshots/phone/journeys/ (390 px) for a reviewer.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
@@ -67,6 +69,30 @@ def check_accessibility(page, name: str) -> None:
     assert not problems, f"Accessibility problems on {name}:\n" + "\n".join(problems)
 
 
+def _css_classes(css: str) -> set[str]:
+    return set(re.findall(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)", css))
+
+
+@functools.cache
+def _full_stylesheet_classes() -> frozenset[str]:
+    return frozenset(_css_classes(Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text()))
+
+
+def check_styles_kept(page, name: str) -> None:
+    """Every class on the page that the full NHS.UK stylesheet styles is styled by the page's
+    own (inline, purged at build time: pathway/staticbuild.py): the purge dropped nothing the
+    page uses, also classes a template or script put together at run time."""
+    full = _full_stylesheet_classes()
+    used, inline = page.evaluate(
+        """() => [
+          [...new Set([...document.querySelectorAll("[class]")].flatMap(e => [...e.classList]))],
+          [...document.querySelectorAll("style")].map(s => s.textContent).join("\\n"),
+        ]"""
+    )
+    lost = sorted(c for c in used if c in full and c not in _css_classes(inline))
+    assert not lost, f"Classes on {name} that the purged stylesheet lost: {lost}"
+
+
 def screenshot(page, name: str, folder: Path = SCREENSHOTS) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(
@@ -97,6 +123,7 @@ def visit(page):
 
     def _visit(name: str):
         check_both_widths(page, name)
+        check_styles_kept(page, name)
 
     return _visit
 

@@ -5,7 +5,8 @@ The demo programme is seeded and each demo person signs in and follows the links
 breadth first, visiting each kind of page (each URL route, whatever its ids) once. At each width
 the document must be no wider than the viewport; a failure names the page and the elements that
 stick out. A full-page screenshot of each page at 390 px is saved under var/screenshots/phone/
-for a reviewer; with PATHWAY_PHONE_AXE=1 each page is also checked with axe at 390 px.
+for a reviewer; each page is checked for classes the purged stylesheet lost (conftest.py); with
+PATHWAY_PHONE_AXE=1 each page is also checked with axe at 390 px.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
 from pathway.demo import DEMO_PASSWORD
-from tests.e2e.conftest import SCREENSHOTS, check_accessibility
+from tests.e2e.conftest import SCREENSHOTS, check_accessibility, check_styles_kept
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,6 +168,10 @@ def crawl(
                     f"{name} is {result['scrollWidth']} px wide at {width} px: {sticking_out}"
                 )
             if width == 390:
+                try:  # the purged stylesheet still styles every class the page uses
+                    check_styles_kept(page, name)
+                except AssertionError as failure:
+                    problems.append(str(failure))
                 if AXE_AT_PHONE_WIDTH:
                     try:
                         check_accessibility(page, name + " at 390 px")
