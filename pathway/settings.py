@@ -234,7 +234,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Excel), at most 100 columns. Rows are counted below the header, blank rows left out.
 PATHWAY_SPREADSHEET_LIMITS = {
     "enrolment": {"max_rows": int(os.environ.get("PATHWAY_ENROLMENT_MAX_ROWS", "1000"))},
-    "framework": {"max_rows": int(os.environ.get("PATHWAY_FRAMEWORK_MAX_ROWS", "5000"))},
+    # Moodle descriptions are HTML and may be long: a CSV cell may have up to Python's own CSV
+    # limit, 131,072 characters (a spreadsheet cell holds at most 32,767 in any case).
+    "framework": {
+        "max_rows": int(os.environ.get("PATHWAY_FRAMEWORK_MAX_ROWS", "5000")),
+        "max_cell_chars": 131_072,
+    },
     "task": {
         "max_rows": int(os.environ.get("PATHWAY_TASK_MAX_ROWS", "500")),
         "max_bytes": 2 * 1024 * 1024,
