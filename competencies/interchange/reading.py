@@ -31,14 +31,15 @@ def _refused_csv(source) -> str | None:
     return None
 
 
-def csv_records(source) -> Records:
+def csv_records(source, *, strip: bool = True) -> Records:
+    """`strip` False keeps the cells' outer spaces, for a reader that reports them."""
     limits = spreadsheets.limits(LIMITS_USE)
     try:
         spreadsheets.check_size(source, limits)
         reason = _refused_csv(source)
         if reason:
             _refuse(reason)
-        return spreadsheets.read_csv(source, limits=limits)
+        return spreadsheets.read_csv(source, limits=limits, strip=strip)
     except spreadsheets.SpreadsheetError as error:
         _refuse(_csv_refusal(error))
 
