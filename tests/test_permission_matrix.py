@@ -151,6 +151,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "competencies:competency_delete": lead_only(),
     "competencies:competency_move": lead_only(get=405),
     "competencies:framework_import": lead_only(),
+    # A token this session does not hold: the lead nurse is sent back to upload the file.
+    "competencies:framework_import_preview": lead_only(get=302, post=302),
     "competencies:framework_import_example": lead_only(post=405),
     "competencies:framework_export": lead_only(post=405),
     # The trainee's record: private; people with no part in it get 404 ------------------------
@@ -408,6 +410,7 @@ KWARGS = {
     "competencies:competency_delete": lambda w: {"pk": w.draft_competency.pk},
     "competencies:competency_move": lambda w: {"pk": w.draft_competency.pk},
     "competencies:framework_import_example": lambda w: {"fmt": "csv"},
+    "competencies:framework_import_preview": lambda w: {"token": "x" * 32},
     "competencies:framework_export": lambda w: {"pk": w.framework.pk, "fmt": "csv"},
     "competencies:record_detail": lambda w: {"record_pk": w.record.pk},
     "competencies:competency_detail": lambda w: {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -135,6 +136,44 @@ class ImportPreview:
     @property
     def asks_which(self) -> bool:
         return self.existing is not None and not self.unchanged
+
+    def domain_rows(self) -> list[dict]:
+        """Per domain: its ID number, title, how many competencies, and how many at each depth
+        (1: directly in the domain, 2: beneath one of those...)."""
+        return [
+            {
+                "code": d.code,
+                "title": d.title,
+                "count": len(d.competencies),
+                "depths": sorted(Counter(_depths(d).values()).items()),
+            }
+            for d in self.data.domains
+        ]
+
+    def counts(self) -> dict:
+        competencies = self.data.competencies()
+        return {
+            "domains": len(self.data.domains),
+            "competencies": len(competencies),
+            "own_scales": sum(1 for c in competencies if c.scale),
+            "rules": sum(1 for c in competencies if c.rule),
+            "related": sum(len(c.related) for c in competencies),
+            "html": sum(1 for c in competencies if c.description_format == "html")
+            + sum(1 for d in self.data.domains if d.description_format == "html"),
+        }
+
+
+def _depths(domain) -> dict[str, int]:
+    parents = {c.code: c.parent_competency for c in domain.competencies}
+    depths: dict[str, int] = {}
+    for code in parents:
+        depth, current, seen = 1, code, {code}
+        while parents.get(current) and parents[current] not in seen:
+            current = parents[current]
+            seen.add(current)
+            depth += 1
+        depths[code] = depth
+    return depths
 
 
 def framework_preview(*, actor, source, format: str, name: str | None = None) -> ImportPreview:

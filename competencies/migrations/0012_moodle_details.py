@@ -4,110 +4,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competencies', '0011_assessment_criteria_met'),
+        ("competencies", "0011_assessment_criteria_met"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='competency',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="competency",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='competency',
-            name='export_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='exported ID in the source system'),
+            model_name="competency",
+            name="export_id",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="exported ID in the source system"
+            ),
         ),
         migrations.AddField(
-            model_name='competency',
-            name='related',
+            model_name="competency",
+            name="related",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='competency',
-            name='rule',
+            model_name="competency",
+            name="rule",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='competency',
-            name='scale',
+            model_name="competency",
+            name="scale",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='domain',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="domain",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='domain',
-            name='export_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='exported ID in the source system'),
+            model_name="domain",
+            name="export_id",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="exported ID in the source system"
+            ),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="framework",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='scale',
+            model_name="framework",
+            name="scale",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='taxonomy',
+            model_name="framework",
+            name="taxonomy",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='historicalcompetency',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="historicalcompetency",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcompetency',
-            name='export_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='exported ID in the source system'),
+            model_name="historicalcompetency",
+            name="export_id",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="exported ID in the source system"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcompetency',
-            name='related',
+            model_name="historicalcompetency",
+            name="related",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='historicalcompetency',
-            name='rule',
+            model_name="historicalcompetency",
+            name="rule",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='historicalcompetency',
-            name='scale',
+            model_name="historicalcompetency",
+            name="scale",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='historicaldomain',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="historicaldomain",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldomain',
-            name='export_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='exported ID in the source system'),
+            model_name="historicaldomain",
+            name="export_id",
+            field=models.CharField(
+                blank=True, max_length=100, verbose_name="exported ID in the source system"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalframework',
-            name='description_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'HTML'), ('moodle', 'Moodle auto-format'), ('markdown', 'Markdown')], default='text', max_length=8),
+            model_name="historicalframework",
+            name="description_format",
+            field=models.CharField(
+                choices=[
+                    ("text", "Plain text"),
+                    ("html", "HTML"),
+                    ("moodle", "Moodle auto-format"),
+                    ("markdown", "Markdown"),
+                ],
+                default="text",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalframework',
-            name='scale',
+            model_name="historicalframework",
+            name="scale",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='historicalframework',
-            name='taxonomy',
+            model_name="historicalframework",
+            name="taxonomy",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
