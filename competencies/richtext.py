@@ -32,16 +32,17 @@ URL_SCHEMES = {"http", "https", "mailto"}
 REMOVED_WITH_CONTENT = {"script", "style"}
 
 
-def sanitise(text: str) -> str:
-    """HTML that is safe to show: only the tags and attributes above; links open nothing but a
-    safe scheme and carry rel="noopener noreferrer"."""
+def sanitise(text: str, *, for_display: bool = False) -> str:
+    """HTML that is safe to show: only the tags and attributes above, links and images with
+    nothing but a safe scheme. Shown, links also carry rel="noopener noreferrer" (not stored,
+    so that a description goes back to Moodle as it came)."""
     return nh3.clean(
         text,
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
+        link_rel="noopener noreferrer" if for_display else None,
     )
 
 
@@ -59,15 +60,17 @@ def sanitising_removed_something(text: str) -> bool:
 
 
 def moodle_auto_format(text: str) -> str:
-    """Moodle's own format: HTML allowed, and a line break in the text is a line break."""
-    return sanitise(text).replace("\r\n", "\n").replace("\n", "<br>\n")
+    """Moodle's own format, to show: HTML allowed, and a line break in the text is one."""
+    return sanitise(text, for_display=True).replace("\r\n", "\n").replace("\n", "<br>\n")
 
 
 def to_html(text: str, description_format: str) -> SafeString:
     """A description as HTML to show: HTML sanitised again (it was when stored; this keeps a
     value changed behind the application's back harmless), text escaped with its paragraphs."""
     if description_format == "html":
-        return SafeString(sanitise(text))  # nh3 output: only the tags and attributes above
+        return SafeString(
+            sanitise(text, for_display=True)
+        )  # nh3 output: only the tags and attributes above
     if description_format == "moodle":
         return SafeString(moodle_auto_format(text))
     return SafeString(linebreaks(escape(text)))

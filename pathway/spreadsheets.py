@@ -320,6 +320,28 @@ def _quote_scan(text: str, delimiter: str) -> tuple[int, int | None]:
     return column, quoted_column
 
 
+def _long_cell_column(text: str, delimiter: str, longest: int) -> int:
+    """The column of the first cell in a record's raw text longer than `longest` characters."""
+    column, quoted, at_field_start, length, index = 1, False, True, 0, 0
+    while index < len(text):
+        char = text[index]
+        index += 1
+        if quoted and char == '"' and text.startswith('"', index):
+            index += 1  # a doubled quotation mark is one inside the cell
+        elif char == '"' and (quoted or at_field_start):
+            quoted = not quoted
+            at_field_start = False
+            continue
+        elif char == delimiter and not quoted:
+            column, at_field_start, length = column + 1, True, 0
+            continue
+        at_field_start = False
+        length += 1
+        if length > longest:
+            return column
+    return column
+
+
 def cell_too_long(row: int, column: int, limits: Limits) -> SpreadsheetError:
     return SpreadsheetError(
         f"Row {row}, column {column} ({get_column_letter(column)}) has a cell with more than "
@@ -380,11 +402,11 @@ def _csv_error(error: csv.Error, row: int, limits: Limits, tap: _LineTap) -> Spr
         # Python's own limit on a cell (131,072 characters) was passed: either the cell is that
         # long, or a quotation mark is never closed and the rest of the file ran into it.
         read_so_far = "".join(tap.lines)
-        column, _open = _quote_scan(read_so_far, delimiter)
         _end, open_column = _quote_scan(read_so_far + tap.text.read(), delimiter)
         if open_column is not None:
             return unclosed_quote(row, open_column)
-        return cell_too_long(row, column, limits)
+        longest = min(limits.max_cell_chars, csv.field_size_limit())
+        return cell_too_long(row, _long_cell_column(read_so_far, delimiter, longest), limits)
     return SpreadsheetError(
         f"Row {row} cannot be read as CSV: check its quotation marks, or save the file from "
         "your spreadsheet program again.",

@@ -158,16 +158,24 @@ class ImportPreview:
             "own_scales": sum(1 for c in competencies if c.scale),
             "rules": sum(1 for c in competencies if c.rule),
             "related": sum(len(c.related) for c in competencies),
+            # A domain that is also a competency (Moodle's top level) is counted once.
             "html": sum(1 for c in competencies if c.description_format == "html")
-            + sum(1 for d in self.data.domains if d.description_format == "html"),
+            + sum(
+                1
+                for d in self.data.domains
+                if d.description_format == "html" and d.code not in {c.code for c in competencies}
+            ),
         }
 
 
 def _depths(domain) -> dict[str, int]:
+    """Each competency's level in its domain's tree: 1 at the top. When the domain is also a
+    competency (Moodle's top level), that one is the top and the others are beneath it."""
     parents = {c.code: c.parent_competency for c in domain.competencies}
+    own = domain.code in parents
     depths: dict[str, int] = {}
     for code in parents:
-        depth, current, seen = 1, code, {code}
+        depth, current, seen = 1 if code == domain.code or not own else 2, code, {code}
         while parents.get(current) and parents[current] not in seen:
             current = parents[current]
             seen.add(current)
