@@ -16,7 +16,10 @@ from rules.contrib.views import permission_required
 from competencies import interchange
 from competencies.access import MANAGE_FRAMEWORKS, access_framework
 from competencies.forms.interchange import FrameworkImportConfirmForm, FrameworkImportForm
-from competencies.interchange import pending
+from competencies.interchange.reading import LIMITS_USE
+from pathway import held_uploads
+
+HELD_KIND = "framework"
 
 
 def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -65,7 +68,9 @@ def framework_import(request):
     except interchange.FrameworkImportError as exc:
         form.add_import_errors(exc)
         return _import_page(request, form, exc.errors, upload.name)
-    token = pending.hold(request.session, upload, format=fmt)
+    token = held_uploads.hold(
+        request.session, upload, kind=HELD_KIND, format=fmt, limits_use=LIMITS_USE
+    )
     return redirect(reverse("competencies:framework_import_preview", args=[token]))
 
 
@@ -74,7 +79,7 @@ def framework_import(request):
 @require_http_methods(["GET", "POST"])
 def framework_import_preview(request, token):
     """What the held file would import, and what cannot be kept; confirming imports it all."""
-    held = pending.held_file(request.session, token)
+    held = held_uploads.held_file(request.session, token, kind=HELD_KIND)
     if held is None:
         messages.error(request, "The uploaded file is no longer held: upload it again")
         return redirect(reverse("competencies:framework_import"))
@@ -83,7 +88,7 @@ def framework_import_preview(request, token):
             actor=request.user, source=held.read(), format=held.format
         )
     except interchange.FrameworkImportError as exc:  # the database changed since the upload
-        pending.discard(request.session, token)
+        held_uploads.discard(request.session, token, kind=HELD_KIND)
         form = FrameworkImportForm()
         return _import_page(request, form, exc.errors, held.name)
     form = FrameworkImportConfirmForm(
@@ -101,7 +106,7 @@ def framework_import_preview(request, token):
         except interchange.FrameworkImportError as exc:
             form.add_import_errors(exc)
         else:
-            pending.discard(request.session, token)
+            held_uploads.discard(request.session, token, kind=HELD_KIND)
             summary = interchange.import_summary(framework)
             messages.success(
                 request, summary if framework.import_unchanged else f"{summary} as a draft"

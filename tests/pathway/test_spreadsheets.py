@@ -131,8 +131,7 @@ def test_a_cell_longer_than_the_limit_is_refused():
     with pytest.raises(SpreadsheetError) as caught:
         spreadsheets.read_csv(b"Name,Note\nAlex," + b"x" * 101 + b"\n", limits=limits)
     assert caught.value.messages == [
-        "Row 2, column 2 (B) has a cell with more than 100 characters. Shorten it and try "
-        "again."
+        "Row 2, column 2 (B) has a cell with more than 100 characters. Shorten it and try again."
     ]
 
 

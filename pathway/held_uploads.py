@@ -1,11 +1,13 @@
-"""An uploaded framework file held between the preview and the confirmation, so that the person
-sees what would be imported before anything is written, and the file is not uploaded twice.
+"""An uploaded file held between an import's preview and its confirmation, so that the person
+sees what would be imported before anything is written, and the file is not uploaded twice
+(the framework import, the ESR staff import).
 
 The file is written to a private directory (PATHWAY_IMPORT_HOLD_DIR, else a directory in the
 system's temporary directory) under a random token; the person's session holds the token with
-the file's name and layout, so only the session that uploaded it can confirm it. A file is held
-for HOLD_SECONDS at most: every new upload removes those older. Its size was checked on upload
-(the framework import's limit), and a session holds at most HOLD_PER_SESSION files.
+the file's name and layout, per kind of import, so only the session that uploaded it can
+confirm it. A file is held for HOLD_SECONDS at most: every new upload removes those older. Its
+size was checked on upload (the import's limit, checked again here), and a session holds at
+most HOLD_PER_SESSION files of each kind.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from competencies.interchange.reading import LIMITS_USE
 from pathway import spreadsheets
 
-SESSION_KEY = "framework_imports"
+SESSION_KEY = "held_uploads"
 HOLD_SECONDS = 60 * 60
 HOLD_PER_SESSION = 3
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -57,12 +58,22 @@ def _remove_old(directory: Path) -> None:
             pass  # another request removed it first
 
 
-def hold(session, upload, *, format: str) -> str:
-    """Keep an uploaded file for the preview; returns its token."""
+def _entries(session, kind: str) -> dict:
+    return dict(session.get(SESSION_KEY, {}).get(kind, {}))
+
+
+def _save(session, kind: str, entries: dict) -> None:
+    kinds = dict(session.get(SESSION_KEY, {}))
+    kinds[kind] = entries
+    session[SESSION_KEY] = kinds
+
+
+def hold(session, upload, *, kind: str, format: str, limits_use: str) -> str:
+    """Keep an uploaded file for the preview of a `kind` of import; returns its token."""
     directory = _directory()
     _remove_old(directory)
     token = secrets.token_urlsafe(24)
-    limit = spreadsheets.limits(LIMITS_USE).max_bytes
+    limit = spreadsheets.limits(limits_use).max_bytes
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:  # the form checked the size; this keeps the promise on disk too
@@ -81,11 +92,12 @@ def hold(session, upload, *, format: str) -> str:
     return token
 
 
-def held_file(session, token: str) -> HeldFile | None:
-    """The file this session holds under `token`; None if it holds none (or it has expired)."""
+def held_file(session, token: str, *, kind: str) -> HeldFile | None:
+    """The file this session holds under `token` for a `kind` of import; None if it holds none
+    (or it has expired)."""
     if not _TOKEN.match(token or ""):
         return None
-    entry = session.get(SESSION_KEY, {}).get(token)
+    entry = _entries(session, kind).get(token)
     if entry is None or time.time() - entry["at"] > HOLD_SECONDS:
         return None
     path = _directory() / f"{token}.upload"
@@ -94,10 +106,10 @@ def held_file(session, token: str) -> HeldFile | None:
     return HeldFile(token=token, name=entry["name"], format=entry["format"], path=path)
 
 
-def discard(session, token: str, *, held: dict | None = None) -> None:
+def discard(session, token: str, *, kind: str) -> None:
     if not _TOKEN.match(token or ""):
         return
-    entries = held if held is not None else dict(session.get(SESSION_KEY, {}))
+    entries = _entries(session, kind)
     entries.pop(token, None)
     (_directory() / f"{token}.upload").unlink(missing_ok=True)
-    session[SESSION_KEY] = entries
+    _save(session, kind, entries)
