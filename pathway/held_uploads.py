@@ -77,18 +77,18 @@ def hold(session, upload, *, kind: str, format: str, limits_use: str) -> str:
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:  # the form checked the size; this keeps the promise on disk too
-        raise ValueError("The file is larger than the framework import's limit")
+        raise ValueError("The file is larger than the import's limit")
     path = directory / f"{token}.upload"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
-    held = dict(session.get(SESSION_KEY, {}))
-    for old_token in sorted(held, key=lambda t: held[t]["at"])[
-        : max(0, len(held) - HOLD_PER_SESSION + 1)
-    ]:
-        discard(session, old_token, held=held)
+    held = _entries(session, kind)
+    oldest_first = sorted(held, key=lambda t: held[t]["at"])
+    for old_token in oldest_first[: max(0, len(held) - HOLD_PER_SESSION + 1)]:
+        held.pop(old_token)
+        (directory / f"{old_token}.upload").unlink(missing_ok=True)
     held[token] = {"name": spreadsheets.source_name(upload), "format": format, "at": time.time()}
-    session[SESSION_KEY] = held
+    _save(session, kind, held)
     return token
 
 
