@@ -234,6 +234,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Excel), at most 100 columns. Rows are counted below the header, blank rows left out.
 PATHWAY_SPREADSHEET_LIMITS = {
     "enrolment": {"max_rows": int(os.environ.get("PATHWAY_ENROLMENT_MAX_ROWS", "1000"))},
+    # An ESR "staff in post" extract: a trust's whole workforce can be a few thousand people.
+    "esr": {"max_rows": int(os.environ.get("PATHWAY_ESR_MAX_ROWS", "20000"))},
     # Moodle descriptions are HTML and may be long: a CSV cell may have up to Python's own CSV
     # limit, 131,072 characters (a spreadsheet cell holds at most 32,767 in any case).
     "framework": {

@@ -569,8 +569,8 @@ def read_table(
         is_workbook = looks_like_xlsx(file.read(len(ZIP_MAGIC)))
         file.seek(0)
         if is_workbook:
-            return read_xlsx(file, limits=limits, sheet=sheet, rows_called=rows_called)
-        return read_csv(file, limits=limits, rows_called=rows_called)
+            return read_xlsx(file, limits=limits, sheet=sheet, rows_called=rows_called, strip=strip)
+        return read_csv(file, limits=limits, rows_called=rows_called, strip=strip)
 
 
 # Writing: the formula guard ----------------------------------------------------------------

@@ -121,6 +121,16 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 403, ANON: LOGIN, LEAD: 200, ADMIN: 200},
         "POST": {"*": 403, ANON: LOGIN, LEAD: OK, ADMIN: OK},
     },
+    # The ESR staff-extract import: for those who manage people (an unknown token sends them
+    # back to upload the file).
+    "pathway:esr_import": {
+        "GET": {"*": 403, ANON: LOGIN, LEAD: 200, ADMIN: 200},
+        "POST": {"*": 403, ANON: LOGIN, LEAD: OK, ADMIN: OK},
+    },
+    "pathway:esr_import_preview": {
+        "GET": {"*": 403, ANON: LOGIN, LEAD: 302, ADMIN: 302},
+        "POST": {"*": 403, ANON: LOGIN, LEAD: 302, ADMIN: 302},
+    },
     "pathway:person_detail": {
         # The trainee's own page: the trainee, the staff supporting them now, the lead nurse,
         # and the administrator, who manages accounts. To anyone else it does not exist.
@@ -395,6 +405,7 @@ KWARGS = {
         "token": "not-a-valid-token",
     },
     "pathway:person_detail": lambda w: {"pk": w.trainee.pk},
+    "pathway:esr_import_preview": lambda w: {"token": "x" * 32},
     "pathway:allocation_add": lambda w: {"pk": w.trainee.pk},
     "competencies:framework_detail": lambda w: {"pk": w.framework.pk},
     "competencies:framework_edit": lambda w: {"pk": w.draft.pk},
