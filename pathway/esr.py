@@ -245,25 +245,9 @@ def _match(rows: list[EsrRow], errors: list, not_kept: list) -> None:
         areas[area.name.lower()] = area
         areas[area.code.lower()] = area
     for row in rows:
-        person = by_number.get(row.employee_number)
-        holder = by_email.get(row.email)
-        if person is None and holder is not None:
-            if holder.employee_number and holder.employee_number != row.employee_number:
-                errors.append(
-                    (
-                        row.row,
-                        f"the email address '{row.email}' belongs to employee number "
-                        f"{holder.employee_number} in Pathway",
-                    )
-                )
-            person = holder
-        elif person is not None and holder is not None and holder != person:
-            errors.append(
-                (row.row, f"the email address '{row.email}' belongs to another person in Pathway")
-            )
-        if person is None and not row.full_name:
+        row.person = _matched_person(row, by_number, by_email, errors)
+        if row.person is None and not row.full_name:
             errors.append((row.row, "missing name for a person new to Pathway"))
-        row.person = person
         if row.area_name:
             row.area = areas.get(row.area_name.lower())
             if row.area is None:
@@ -274,6 +258,27 @@ def _match(rows: list[EsrRow], errors: list, not_kept: list) -> None:
                         "not set (an administrator can add it)",
                     )
                 )
+
+
+def _matched_person(row: EsrRow, by_number: dict, by_email: dict, errors: list) -> User | None:
+    """Who the row is: by employee number, else by email (someone without a number yet)."""
+    person = by_number.get(row.employee_number)
+    holder = by_email.get(row.email)
+    if holder is None or holder == person:
+        return person
+    if person is not None:
+        errors.append(
+            (row.row, f"the email address '{row.email}' belongs to another person in Pathway")
+        )
+    elif holder.employee_number and holder.employee_number != row.employee_number:
+        errors.append(
+            (
+                row.row,
+                f"the email address '{row.email}' belongs to employee number "
+                f"{holder.employee_number} in Pathway",
+            )
+        )
+    return person or holder
 
 
 def esr_preview(*, actor, source) -> EsrPreview:
