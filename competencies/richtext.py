@@ -67,10 +67,11 @@ def moodle_auto_format(text: str) -> str:
 def to_html(text: str, description_format: str) -> SafeString:
     """A description as HTML to show: HTML sanitised again (it was when stored; this keeps a
     value changed behind the application's back harmless), text escaped with its paragraphs."""
+    # nh3's output holds only the tags and attributes above; text is escaped first.
     if description_format == "html":
-        return SafeString(
-            sanitise(text, for_display=True)
-        )  # nh3 output: only the tags and attributes above
-    if description_format == "moodle":
-        return SafeString(moodle_auto_format(text))
-    return SafeString(linebreaks(escape(text)))
+        html = sanitise(text, for_display=True)
+    elif description_format == "moodle":
+        html = moodle_auto_format(text)
+    else:
+        html = linebreaks(escape(text))
+    return SafeString(html)
