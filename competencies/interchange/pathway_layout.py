@@ -3,6 +3,7 @@ competency (docs/framework-file-format.md)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -11,6 +12,7 @@ from django.core.validators import validate_slug
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from competencies import richtext
 from competencies.interchange.data import (
     CompetencyData,
     DomainData,
@@ -104,7 +106,24 @@ def parse_pathway(
         row_type = _row_type(check, row, values)
         if row_type is not None:
             _ROW_READERS[row_type](check, row, values, found)
-    return _assemble(check, found), check.errors
+    framework = _assemble(check, found)
+    if framework is not None:
+        _read_html_descriptions(framework)
+    return framework, check.errors
+
+
+_STARTS_WITH_A_TAG = re.compile(
+    r"^\s*<(p|div|ul|ol|h[1-6]|table|blockquote|pre|strong|em|b|i|a|img|span)[\s>/]", re.I
+)
+
+
+def _read_html_descriptions(framework: FrameworkData) -> None:
+    """A description that starts with an HTML tag (one exported from a framework imported from
+    Moodle) is read as HTML, sanitised (competencies.richtext); the others stay text."""
+    for item in [framework, *framework.domains, *framework.competencies()]:
+        if _STARTS_WITH_A_TAG.match(item.description):
+            item.description = richtext.sanitise(item.description)
+            item.description_format = "html"
 
 
 @dataclass

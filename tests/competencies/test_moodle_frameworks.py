@@ -349,3 +349,19 @@ def test_a_draft_framework_page_has_download_links(nurse_client):
     assert "Moodle rule: When enough points are reached" in page
     assert "Related: HYG-1, COM-1" in page
     assert "Level 2: skill" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_html_descriptions_survive_the_pathway_layouts(fmt):
+    framework = framework_import(actor=None, source=GERMAN, format="moodle")
+    copy = framework_import(
+        actor=None,
+        source=framework_export(framework=framework, format=fmt),
+        format=fmt,
+        on_existing="separate",
+        new_code="pflege-kopie",
+    )
+    assert copy.description_format == "html"
+    assert copy.description == framework.description
+    pulse = copy.competencies.get(code="BEOB-1")
+    assert pulse.description_format == "html" and "<img" in pulse.description
