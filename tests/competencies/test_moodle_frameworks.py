@@ -381,3 +381,15 @@ def test_the_shared_moodle_export_round_trips_row_for_row(db):
     exported = framework_export(framework=framework, format="moodle")
     stripped = [[cell.strip() for cell in row] for row in rows_of(original.read_bytes())[1:]]
     assert sorted(rows_of(exported)[1:]) == sorted(stripped)
+
+
+def test_a_new_version_keeps_what_came_from_moodle(db):
+    from competencies.services.frameworks import framework_new_version, framework_publish
+
+    framework = framework_import(actor=None, source=GERMAN, format="moodle")
+    lead = factories.LeadNurseFactory()
+    framework = framework_publish(actor=lead, framework=framework)
+    copy = framework_new_version(actor=lead, framework=framework)
+    assert framework_export(framework=copy, format="moodle") == framework_export(
+        framework=framework, format="moodle"
+    )
