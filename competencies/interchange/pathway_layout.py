@@ -3,6 +3,7 @@ competency (docs/framework-file-format.md)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -92,14 +93,18 @@ def parse_pathway(
     """Read Pathway's layout. `unprotect` (CSV only: a spreadsheet stores text cells as text)
     undoes the formula guard the export adds."""
     check = RowChecker()
+    raw = {n: cells for n, cells in records}
+    records = [(n, [c.strip() for c in cells]) for n, cells in records]
     records = [(n, cells) for n, cells in records if not is_blank(cells)]
     if not records:
         raise FrameworkImportError([(None, "The file is empty")])
     header_row, header = records[0]
     columns = _pathway_columns(header_row, header)
     found = _Found()
+    notices = []
     width = max(columns.values()) + 1
     for row, cells in records[1:]:
+        notices.extend(_trimmed_notices(row, raw[row], columns))
         if any(cells[width:]):
             check.error(row, "this row has more cells than the header has columns")
         values = _row_values(cells, columns, unprotect=unprotect)
@@ -109,7 +114,31 @@ def parse_pathway(
     framework = _assemble(check, found)
     if framework is not None:
         _read_html_descriptions(framework)
+        framework.notices = notices
     return framework, check.errors
+
+
+_TRIM_NOTICED = ("id_number", "parent", "title", "parent_competency")
+
+
+def _trimmed_notices(row: int, raw_cells: list[str], columns: dict[str, int]) -> list:
+    """A notice for each identifying cell that had spaces around it (they are removed)."""
+    notices = []
+    for key in _TRIM_NOTICED:
+        index = columns.get(key)
+        cell = raw_cells[index] if index is not None and index < len(raw_cells) else ""
+        if cell.strip() and cell != cell.strip():
+            label = HEADERS[key]
+            if not label.startswith("ID"):
+                label = label[:1].lower() + label[1:]
+            notices.append(
+                (
+                    row,
+                    f"spaces before or after the {label} "
+                    f"{json.dumps(cell, ensure_ascii=False)} were removed",
+                )
+            )
+    return notices
 
 
 _STARTS_WITH_A_TAG = re.compile(

@@ -52,10 +52,10 @@ def _csv_refusal(error: spreadsheets.SpreadsheetError) -> str:
     return error.messages[0]
 
 
-def xlsx_records(source) -> Records:
+def xlsx_records(source, *, strip: bool = True) -> Records:
     limits = spreadsheets.limits(LIMITS_USE)
     try:
-        return spreadsheets.read_xlsx(source, limits=limits, sheet="Framework")
+        return spreadsheets.read_xlsx(source, limits=limits, sheet="Framework", strip=strip)
     except spreadsheets.SpreadsheetError as error:
         if error.code == "empty":
             _refuse("The file is empty")

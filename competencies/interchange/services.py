@@ -58,9 +58,9 @@ def parse(source, format: str) -> tuple[FrameworkData | None, list]:
     FrameworkImportError when the file cannot be read at all; otherwise returns what it found
     and the problems in its rows."""
     if format == "csv":
-        return parse_pathway(reading.csv_records(source), unprotect=True)
+        return parse_pathway(reading.csv_records(source, strip=False), unprotect=True)
     if format == "xlsx":
-        return parse_pathway(reading.xlsx_records(source), unprotect=False)
+        return parse_pathway(reading.xlsx_records(source, strip=False), unprotect=False)
     if format == "moodle":
         return parse_moodle(reading.csv_records(source, strip=False))
     raise ValueError(f"Unknown framework file format {format!r}: use one of {FORMATS}")

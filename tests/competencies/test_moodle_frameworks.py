@@ -393,3 +393,16 @@ def test_a_new_version_keeps_what_came_from_moodle(db):
     assert framework_export(framework=copy, format="moodle") == framework_export(
         framework=framework, format="moodle"
     )
+
+
+def test_spaces_around_id_numbers_in_a_pathway_csv_are_noticed_too(db):
+    pathway_csv = Path(__file__).resolve().parents[1] / "fixtures" / "frameworks"
+    text = (pathway_csv / "good-pathway.csv").read_text(encoding="utf-8-sig")
+    text = text.replace("\ncompetency,COM1,", "\ncompetency, COM1 ,", 1)
+    factories.ClinicalAreaFactory(code="critical-care")
+    factories.ClinicalAreaFactory(code="emergency")
+    preview = framework_preview(actor=None, source=text.encode(), format="csv")
+    assert [m for _, m in preview.data.notices] == [
+        'spaces before or after the ID number " COM1 " were removed'
+    ]
+    assert "COM1" in [c.code for c in preview.data.competencies()]
