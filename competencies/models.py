@@ -37,6 +37,23 @@ class AssessmentMethod(models.TextChoices):
     REFLECTIVE_ACCOUNT = "reflective_account", "Reflective account"
 
 
+class DescriptionFormat(models.TextChoices):
+    """How a description is written. HTML is stored sanitised (competencies.richtext) and shown
+    formatted; the others are shown as text. The Moodle codes are kept so that an export gives
+    back what was imported."""
+
+    TEXT = "text", "Plain text"
+    HTML = "html", "HTML"
+    MOODLE = "moodle", "Moodle auto-format"
+    MARKDOWN = "markdown", "Markdown"
+
+
+def _description_format_field():
+    return models.CharField(
+        max_length=8, choices=DescriptionFormat.choices, default=DescriptionFormat.TEXT
+    )
+
+
 class Framework(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -67,6 +84,12 @@ class Framework(models.Model):
     source_id_number = models.CharField(
         "ID number in the source system", max_length=100, blank=True, default=""
     )
+    description_format = _description_format_field()
+    # Moodle's framework scale, kept as data: {"values": [...], "configuration": "<JSON>"}
+    # (the configuration as the file had it, so that an export gives it back exactly).
+    scale = models.JSONField(default=dict, blank=True)
+    # Moodle's taxonomy: one term per level ("domain", "competency", "behaviour"...).
+    taxonomy = models.JSONField(default=list, blank=True)
 
     history = AuditHistory()
 
@@ -92,6 +115,8 @@ class Domain(models.Model):
     code = models.CharField("ID number", max_length=100)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
+    description_format = _description_format_field()
+    export_id = models.CharField("exported ID in the source system", max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     # Reordering (a queryset update) makes no history row, so the order is not kept at all.
@@ -142,6 +167,15 @@ class Competency(models.Model):
         help_text="After this many months an achieved competency expires. Blank: never.",
     )
     order = models.PositiveIntegerField(default=0)
+    description_format = _description_format_field()
+    # Kept from a Moodle framework, as data that goes back out on export: the competency's own
+    # scale ({"values", "configuration"}, empty for the framework's), its rule
+    # ({"type", "outcome", "config"} as the file had them), its related competencies' ID
+    # numbers, and its exported ID (which the rule's configuration refers to).
+    scale = models.JSONField(default=dict, blank=True)
+    rule = models.JSONField(default=dict, blank=True)
+    related = models.JSONField(default=list, blank=True)
+    export_id = models.CharField("exported ID in the source system", max_length=100, blank=True)
 
     # Not its order (see Domain) nor its clinical areas (a many-to-many): see ADR 0010.
     history = AuditHistory(excluded_fields=["order"])

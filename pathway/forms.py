@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 
-from pathway import formtools
+from pathway import formtools, spreadsheets
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 from pathway.identity.config import local_passwords_enabled, may_use_password
@@ -197,3 +199,53 @@ class AllocationForm(forms.Form):
                         "out of date",
                     )
         return cleaned
+
+
+class EsrImportForm(forms.Form):
+    """An ESR "staff in post" extract, CSV or XLSX (pathway.esr)."""
+
+    file = forms.FileField(
+        label="Staff extract from ESR",
+        help_text="A CSV file or an Excel spreadsheet (.xlsx) with a header row",
+        error_messages={
+            "required": "Select the staff extract to import",
+            "empty": "The selected file is empty",
+            "invalid": "The selected file could not be uploaded: try again",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("file", Submit("submit", "Check the file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = spreadsheets.limits("esr").max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(spreadsheets.too_large_message(limit))
+        return upload
+
+    def add_import_errors(self, error, *, bound: bool = True) -> None:
+        """The file's problems on the file field, so the error summary lists them (the first
+        ten; the page lists them all)."""
+        if not bound:
+            self.is_bound, self.data, self.files = True, {}, {}
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data = {}
+        lines = error.lines
+        for line in lines[:10]:
+            self.add_error("file", line)
+        if len(lines) > 10:
+            more = len(lines) - 10
+            self.add_error(
+                "file",
+                f"and {more} more problem{'s' if more != 1 else ''}: see the full list below",
+            )
+
+
+class EsrConfirmForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Submit("confirm", "Import these people"))

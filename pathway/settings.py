@@ -351,6 +351,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
+# Where an import's upload waits between its preview and its confirmation (pathway/
+# held_uploads.py): private to the server, emptied of files older than an hour. Empty: a
+# directory in the system's temporary directory. With several servers, a shared directory.
+PATHWAY_IMPORT_HOLD_DIR = os.environ.get("PATHWAY_IMPORT_HOLD_DIR", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # What each import of a spreadsheet accepts (pathway/spreadsheets.py, ADR 0019). A key left out
 # takes the default there: the file up to PATHWAY_MAX_UPLOAD_BYTES, an .xlsx file unpacking to
@@ -358,7 +362,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Excel), at most 100 columns. Rows are counted below the header, blank rows left out.
 PATHWAY_SPREADSHEET_LIMITS = {
     "enrolment": {"max_rows": int(os.environ.get("PATHWAY_ENROLMENT_MAX_ROWS", "1000"))},
-    "framework": {"max_rows": int(os.environ.get("PATHWAY_FRAMEWORK_MAX_ROWS", "5000"))},
+    # An ESR "staff in post" extract: a trust's whole workforce can be a few thousand people.
+    "esr": {"max_rows": int(os.environ.get("PATHWAY_ESR_MAX_ROWS", "20000"))},
+    # Moodle descriptions are HTML and may be long: a CSV cell may have up to Python's own CSV
+    # limit, 131,072 characters (a spreadsheet cell holds at most 32,767 in any case).
+    "framework": {
+        "max_rows": int(os.environ.get("PATHWAY_FRAMEWORK_MAX_ROWS", "5000")),
+        "max_cell_chars": 131_072,
+    },
     "task": {
         "max_rows": int(os.environ.get("PATHWAY_TASK_MAX_ROWS", "500")),
         "max_bytes": 2 * 1024 * 1024,

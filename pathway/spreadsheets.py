@@ -182,9 +182,10 @@ def other_file_kind(first_bytes: bytes) -> str | None:
 # Cells -------------------------------------------------------------------------------------
 
 
-def clean_cell(value) -> str:
+def clean_cell(value, *, strip: bool = True) -> str:
     """A cell as text: whole-number floats without ".0", dates as ISO dates, TRUE/FALSE, line
-    breaks as \\n, control characters dropped, outer spaces trimmed."""
+    breaks as \\n, control characters dropped, outer spaces trimmed (unless `strip` is False,
+    for an import that tells the person which cells had spaces around them)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -195,19 +196,19 @@ def clean_cell(value) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.strip() if strip else text
 
 
 Record = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 
 
-def _trimmed(values: Sequence) -> list[str]:
+def _trimmed(values: Sequence, *, strip: bool = True) -> list[str]:
     """The cells as clean text, without the empty ones at the end (a sheet pads its rows)."""
     if not any(v is not None and v != "" for v in values):
         return []  # most often a blank row: nothing to clean
-    cells = [clean_cell(v) for v in values]
-    while cells and not cells[-1]:
+    cells = [clean_cell(v, strip=strip) for v in values]
+    while cells and not cells[-1].strip():
         cells.pop()
     return cells
 
@@ -221,13 +222,14 @@ class _Collector:
     rows_called: str
     records: list[Record]
     rows_read: int = 0
+    strip: bool = True
 
     def add(self, values: Sequence) -> None:
         self.rows_read += 1
         number = self.rows_read
-        cells = _trimmed(values)
+        cells = _trimmed(values, strip=self.strip)
         self._check_cells(number, cells)
-        if any(cells):
+        if any(c.strip() for c in cells):
             self.records.append((number, cells))
             if len(self.records) > self.limits.max_rows + 1:  # the header and the rows
                 raise SpreadsheetError(self.too_many_rows(), code="too_many_rows", row=number)
@@ -241,14 +243,9 @@ class _Collector:
         )
 
     def _check_cells(self, number: int, cells: list[str]) -> None:
-        longest = max((len(c) for c in cells), default=0)
-        if longest > self.limits.max_cell_chars:
-            raise SpreadsheetError(
-                f"Row {number} has a cell with more than {_number(self.limits.max_cell_chars)} "
-                "characters. Shorten it and try again.",
-                code="cell_too_long",
-                row=number,
-            )
+        for index, cell in enumerate(cells):
+            if len(cell) > self.limits.max_cell_chars:
+                raise cell_too_long(number, index + 1, self.limits)
         if any(cells[self.limits.max_columns :]):
             raise SpreadsheetError(
                 f"Row {number} has something beyond column "
@@ -279,36 +276,137 @@ def _delimiter(first_text: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
 
 
+class _LineTap:
+    """The lines the CSV reader takes, kept for the record being read: when a record goes wrong
+    (a cell too long, a quotation mark never closed) they say which column is to blame."""
+
+    def __init__(self, text: io.TextIOBase, delimiter: str):
+        self.text = text
+        self.delimiter = delimiter
+        self.lines: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline()
+        if not line:
+            raise StopIteration
+        self.lines.append(line)
+        return line
+
+
+def _quote_scan(text: str, delimiter: str) -> tuple[int, int | None]:
+    """For the raw text of one record: the column its end is in (1 for the first), and the
+    column whose opening quotation mark is still open at the end (None when all are closed)."""
+    column, quoted_column, at_field_start, index = 1, None, True, 0
+    while index < len(text):
+        char = text[index]
+        if quoted_column is not None:
+            if char == '"':
+                if text.startswith('""', index):
+                    index += 1  # a doubled quotation mark is one inside the cell
+                else:
+                    quoted_column = None
+        elif char == '"' and at_field_start:
+            quoted_column = column
+        elif char == delimiter:
+            column += 1
+            at_field_start = True
+            index += 1
+            continue
+        at_field_start = False
+        index += 1
+    return column, quoted_column
+
+
+def _long_cell_column(text: str, delimiter: str, longest: int) -> int:
+    """The column of the first cell in a record's raw text longer than `longest` characters."""
+    column, quoted, at_field_start, length, index = 1, False, True, 0, 0
+    while index < len(text):
+        char = text[index]
+        index += 1
+        if quoted and char == '"' and text.startswith('"', index):
+            index += 1  # a doubled quotation mark is one inside the cell
+        elif char == '"' and (quoted or at_field_start):
+            quoted = not quoted
+            at_field_start = False
+            continue
+        elif char == delimiter and not quoted:
+            column, at_field_start, length = column + 1, True, 0
+            continue
+        at_field_start = False
+        length += 1
+        if length > longest:
+            return column
+    return column
+
+
+def cell_too_long(row: int, column: int, limits: Limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Row {row}, column {column} ({get_column_letter(column)}) has a cell with more than "
+        f"{_number(limits.max_cell_chars)} characters. Shorten it and try again.",
+        code="cell_too_long",
+        row=row,
+    )
+
+
+def unclosed_quote(row: int, column: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Row {row}, column {column} ({get_column_letter(column)}) opens a quotation mark that "
+        "is never closed, so the rest of the file would be read as one cell. Close the "
+        'quotation mark (a quotation mark inside a cell is written twice: "").',
+        code="unclosed_quote",
+        row=row,
+    )
+
+
 def _csv_pass(file: BinaryIO, encoding: str, delimiter: str, collector: _Collector) -> None:
     """Read every record of the file into `collector`. UnicodeDecodeError when the file is not
     in `encoding`, after which it may be read again in another."""
     errors = "replace" if encoding == "cp1252" else "strict"
     text = io.TextIOWrapper(file, encoding=encoding, errors=errors, newline="")
+    tap = _LineTap(text, delimiter)
     try:
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(tap, delimiter=delimiter)
+        last_lines: list[str] = []
         while True:
+            tap.lines = []
             try:
                 cells = next(reader)
             except StopIteration:
+                _check_last_record(last_lines, delimiter, collector.rows_read)
                 return
             except csv.Error as error:
-                raise _csv_error(error, collector.rows_read + 1, collector.limits) from None
+                raise _csv_error(error, collector.rows_read + 1, collector.limits, tap) from None
             collector.add(cells)
+            last_lines = tap.lines
     finally:
         text.detach()  # the caller owns the file
 
 
-def _csv_error(error: csv.Error, row: int, limits: Limits) -> SpreadsheetError:
+def _check_last_record(lines: list[str], delimiter: str, row: int) -> None:
+    """Python's reader quietly ends a quoted cell that is never closed at the end of the file,
+    so only the last record can hold one."""
+    _column, open_column = _quote_scan("".join(lines), delimiter)
+    if open_column is not None:
+        raise unclosed_quote(row, open_column)
+
+
+def _csv_error(error: csv.Error, row: int, limits: Limits, tap: _LineTap) -> SpreadsheetError:
     reason = str(error)
     if "NUL" in reason:
         return SpreadsheetError(NOT_CSV_BINARY, code="binary")
+    delimiter = tap.delimiter
     if "field larger" in reason:
-        return SpreadsheetError(
-            f"Row {row} has a cell with more than {_number(limits.max_cell_chars)} characters. "
-            "Shorten it and try again.",
-            code="cell_too_long",
-            row=row,
-        )
+        # Python's own limit on a cell (131,072 characters) was passed: either the cell is that
+        # long, or a quotation mark is never closed and the rest of the file ran into it.
+        read_so_far = "".join(tap.lines)
+        _end, open_column = _quote_scan(read_so_far + tap.text.read(), delimiter)
+        if open_column is not None:
+            return unclosed_quote(row, open_column)
+        longest = min(limits.max_cell_chars, csv.field_size_limit())
+        return cell_too_long(row, _long_cell_column(read_so_far, delimiter, longest), limits)
     return SpreadsheetError(
         f"Row {row} cannot be read as CSV: check its quotation marks, or save the file from "
         "your spreadsheet program again.",
@@ -317,8 +415,11 @@ def _csv_error(error: csv.Error, row: int, limits: Limits) -> SpreadsheetError:
     )
 
 
-def read_csv(source, *, limits: Limits, rows_called: str = "rows") -> list[Record]:
-    """The non-blank rows of a CSV file, as (row number, cells), the header among them."""
+def read_csv(
+    source, *, limits: Limits, rows_called: str = "rows", strip: bool = True
+) -> list[Record]:
+    """The non-blank rows of a CSV file, as (row number, cells), the header among them. With
+    `strip` False the cells keep their outer spaces, for an import that reports them."""
     with _opened(source, limits.max_bytes) as (file, size):
         _check_opened_size(size, limits)
         first_bytes = file.read(HEAD_BYTES)
@@ -330,13 +431,13 @@ def read_csv(source, *, limits: Limits, rows_called: str = "rows") -> list[Recor
         if len(_CONTROL.findall(first_text)) > len(first_text) // 100:  # a stray one is tidied
             raise SpreadsheetError(NOT_CSV_BINARY, code="binary")
         delimiter = _delimiter(first_text)
-        collector = _Collector(limits, rows_called, [])
+        collector = _Collector(limits, rows_called, [], strip=strip)
         try:
             _csv_pass(file, encoding, delimiter, collector)
         except UnicodeDecodeError:
             # Not UTF-8: Excel's plain "CSV (Comma delimited)" on Windows is Windows-1252.
             file.seek(0)
-            collector = _Collector(limits, rows_called, [])
+            collector = _Collector(limits, rows_called, [], strip=strip)
             _csv_pass(file, "cp1252", delimiter, collector)
     if not collector.records:
         raise SpreadsheetError("The selected file is empty", code="empty")
@@ -419,7 +520,12 @@ def _sheet_rows(workbook, sheet: str | None, limits: Limits) -> Iterable[Sequenc
 
 
 def read_xlsx(
-    source, *, limits: Limits, sheet: str | None = None, rows_called: str = "rows"
+    source,
+    *,
+    limits: Limits,
+    sheet: str | None = None,
+    rows_called: str = "rows",
+    strip: bool = True,
 ) -> list[Record]:
     """The non-blank rows of a workbook's sheet `sheet` (else its first sheet), as
     (row number, cells), the header among them. Formulas give their saved values."""
@@ -430,7 +536,7 @@ def read_xlsx(
             workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file not a workbook
             raise SpreadsheetError(NOT_XLSX, code="not_xlsx") from None
-        collector = _Collector(limits, rows_called, [])
+        collector = _Collector(limits, rows_called, [], strip=strip)
         try:
             for values in _sheet_rows(workbook, sheet, limits):
                 collector.add(values)
@@ -450,7 +556,12 @@ def read_xlsx(
 
 
 def read_table(
-    source, *, limits: Limits, sheet: str | None = None, rows_called: str = "rows"
+    source,
+    *,
+    limits: Limits,
+    sheet: str | None = None,
+    rows_called: str = "rows",
+    strip: bool = True,
 ) -> list[Record]:
     """A CSV file or a workbook, told apart by content, not name."""
     with _opened(source, limits.max_bytes) as (file, size):
@@ -458,8 +569,8 @@ def read_table(
         is_workbook = looks_like_xlsx(file.read(len(ZIP_MAGIC)))
         file.seek(0)
         if is_workbook:
-            return read_xlsx(file, limits=limits, sheet=sheet, rows_called=rows_called)
-        return read_csv(file, limits=limits, rows_called=rows_called)
+            return read_xlsx(file, limits=limits, sheet=sheet, rows_called=rows_called, strip=strip)
+        return read_csv(file, limits=limits, rows_called=rows_called, strip=strip)
 
 
 # Writing: the formula guard ----------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pathway import job_views, views
+from pathway import esr_views, job_views, views
 from pathway.identity import views as identity_views
 
 app_urls = (
@@ -17,6 +17,12 @@ app_urls = (
         ),
         path("people/", views.people, name="people"),
         path("people/<int:pk>/", views.person_detail, name="person_detail"),
+        path("people/import-esr/", esr_views.esr_import, name="esr_import"),
+        path(
+            "people/import-esr/<str:token>/",
+            esr_views.esr_import_preview,
+            name="esr_import_preview",
+        ),
         path("people/<int:pk>/allocations/add/", views.allocation_add, name="allocation_add"),
         path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),
         path("jobs/<uuid:pk>/status/", job_views.job_status, name="job_status"),

@@ -121,6 +121,16 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 403, ANON: LOGIN, LEAD: 200, ADMIN: 200},
         "POST": {"*": 403, ANON: LOGIN, LEAD: OK, ADMIN: OK},
     },
+    # The ESR staff-extract import: for those who manage people (an unknown token sends them
+    # back to upload the file).
+    "pathway:esr_import": {
+        "GET": {"*": 403, ANON: LOGIN, LEAD: 200, ADMIN: 200},
+        "POST": {"*": 403, ANON: LOGIN, LEAD: OK, ADMIN: OK},
+    },
+    "pathway:esr_import_preview": {
+        "GET": {"*": 403, ANON: LOGIN, LEAD: 302, ADMIN: 302},
+        "POST": {"*": 403, ANON: LOGIN, LEAD: 302, ADMIN: 302},
+    },
     "pathway:person_detail": {
         # The trainee's own page: the trainee, the staff supporting them now, the lead nurse,
         # and the administrator, who manages accounts. To anyone else it does not exist.
@@ -151,6 +161,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "competencies:competency_delete": lead_only(),
     "competencies:competency_move": lead_only(get=405),
     "competencies:framework_import": lead_only(),
+    # A token this session does not hold: the lead nurse is sent back to upload the file.
+    "competencies:framework_import_preview": lead_only(get=302, post=302),
     "competencies:framework_import_example": lead_only(post=405),
     "competencies:framework_export": lead_only(post=405),
     # The trainee's record: private; people with no part in it get 404 ------------------------
@@ -393,6 +405,7 @@ KWARGS = {
         "token": "not-a-valid-token",
     },
     "pathway:person_detail": lambda w: {"pk": w.trainee.pk},
+    "pathway:esr_import_preview": lambda w: {"token": "x" * 32},
     "pathway:allocation_add": lambda w: {"pk": w.trainee.pk},
     "competencies:framework_detail": lambda w: {"pk": w.framework.pk},
     "competencies:framework_edit": lambda w: {"pk": w.draft.pk},
@@ -408,6 +421,7 @@ KWARGS = {
     "competencies:competency_delete": lambda w: {"pk": w.draft_competency.pk},
     "competencies:competency_move": lambda w: {"pk": w.draft_competency.pk},
     "competencies:framework_import_example": lambda w: {"fmt": "csv"},
+    "competencies:framework_import_preview": lambda w: {"token": "x" * 32},
     "competencies:framework_export": lambda w: {"pk": w.framework.pk, "fmt": "csv"},
     "competencies:record_detail": lambda w: {"record_pk": w.record.pk},
     "competencies:competency_detail": lambda w: {

@@ -7,7 +7,13 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
-from competencies.interchange import FORMAT_LABELS, FORMATS, FrameworkImportError
+from competencies.interchange import (
+    FORMAT_LABELS,
+    FORMATS,
+    NEW_VERSION,
+    SEPARATE,
+    FrameworkImportError,
+)
 from competencies.interchange.reading import LIMITS_USE
 from pathway import spreadsheets
 
@@ -57,3 +63,46 @@ class FrameworkImportForm(forms.Form):
                 "file",
                 f"and {more} more problem{'s' if more != 1 else ''}: see the full list below",
             )
+
+
+class FrameworkImportConfirmForm(forms.Form):
+    """Confirm an import after its preview. When a different framework has the file's ID
+    number, the person says whether the file is its new version or a separate framework."""
+
+    on_existing = forms.ChoiceField(
+        label="What is this file?",
+        choices=[
+            (NEW_VERSION, "A new version of the existing framework"),
+            (SEPARATE, "A separate framework, with a new ID number"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the file is a new version or a separate framework"
+        },
+    )
+    new_code = forms.CharField(
+        label="New ID number (for a separate framework)",
+        help_text="Letters, numbers and hyphens, for example ap-critical-care-2026",
+        max_length=100,
+        required=False,
+    )
+
+    def __init__(self, *args, asks_which: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        fields = ["on_existing", "new_code"] if asks_which else []
+        if not asks_which:
+            del self.fields["on_existing"]
+            del self.fields["new_code"]
+        self.helper.layout = Layout(*fields, Submit("confirm", "Import framework"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("on_existing") == SEPARATE and not (data.get("new_code") or "").strip():
+            self.add_error("new_code", "Enter a new ID number for the separate framework")
+        return data
+
+    def add_import_errors(self, error: FrameworkImportError) -> None:
+        field = "new_code" if "new_code" in self.fields else None
+        for line in error.lines[:SUMMARY_LIMIT]:
+            self.add_error(field, line)

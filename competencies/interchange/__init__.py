@@ -39,10 +39,16 @@ from competencies.interchange.examples import EXAMPLE_FILENAMES, example_data
 from competencies.interchange.moodle_layout import MOODLE_HEADER, html_to_text
 from competencies.interchange.pathway_layout import COLUMNS, HEADERS
 from competencies.interchange.services import (
+    NEW_VERSION,
+    ON_EXISTING,
+    SEPARATE,
+    FrameworkExistsError,
+    ImportPreview,
     example_file,
     export_filename,
     framework_export,
     framework_import,
+    framework_preview,
     guess_format,
     import_summary,
     parse,
@@ -50,6 +56,12 @@ from competencies.interchange.services import (
 )
 
 __all__ = [
+    "NEW_VERSION",
+    "ON_EXISTING",
+    "SEPARATE",
+    "FrameworkExistsError",
+    "ImportPreview",
+    "framework_preview",
     "COLUMNS",
     "CONTENT_TYPES",
     "EXAMPLE_FILENAMES",

@@ -67,6 +67,12 @@ class CompetencyData:
     # The ID number of the competency this one sits under, in the same domain; "" when it sits
     # directly in its domain.
     parent_competency: str = ""
+    description_format: str = "text"  # DescriptionFormat: text, html, moodle, markdown
+    # From Moodle, kept as data (Competency.scale, .rule, .related, .export_id).
+    scale: dict = field(default_factory=dict)
+    rule: dict = field(default_factory=dict)
+    related: list[str] = field(default_factory=list)
+    export_id: str = field(default="", compare=False)  # renumbered by an export when empty
     row: int | None = field(default=None, compare=False)
     parent: str = field(default="", compare=False)  # while reading: the domain's code
     area_objects: list = field(default_factory=list, compare=False, repr=False)
@@ -79,6 +85,8 @@ class DomainData:
     description: str = ""
     order: int = 0
     competencies: list[CompetencyData] = field(default_factory=list)
+    description_format: str = "text"
+    export_id: str = field(default="", compare=False)  # renumbered by an export when empty
     row: int | None = field(default=None, compare=False)
     parent: str = field(default="", compare=False)  # while reading: the framework's code
 
@@ -92,11 +100,20 @@ class FrameworkData:
     domains: list[DomainData] = field(default_factory=list)
     # The framework's ID number in the system it came from (Moodle's may be no slug).
     source_id_number: str = ""
+    description_format: str = "text"
+    scale: dict = field(default_factory=dict)  # Framework.scale
+    taxonomy: list[str] = field(default_factory=list)
     row: int | None = field(default=None, compare=False)
+    # What the reader changed or could not keep, for the preview: (row or None, message).
+    notices: list[tuple[int | None, str]] = field(default_factory=list, compare=False)
+    not_kept: list[tuple[int | None, str]] = field(default_factory=list, compare=False)
 
     @property
     def competency_count(self) -> int:
         return sum(len(d.competencies) for d in self.domains)
+
+    def competencies(self) -> list[CompetencyData]:
+        return [c for d in self.domains for c in d.competencies]
 
 
 # Helpers for both readers ------------------------------------------------------------------

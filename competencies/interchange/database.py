@@ -47,6 +47,9 @@ def check_against_database(data: FrameworkData, errors: list) -> None:
             description=data.description,
             version=data.version,
             source_id_number=data.source_id_number,
+            description_format=data.description_format,
+            scale=data.scale,
+            taxonomy=data.taxonomy,
         ),
         exclude=["previous_version", "published_by"],
     ):
@@ -58,6 +61,8 @@ def check_against_database(data: FrameworkData, errors: list) -> None:
                 title=domain.title,
                 description=domain.description,
                 order=domain.order,
+                description_format=domain.description_format,
+                export_id=domain.export_id,
             ),
             exclude=["framework"],
         ):
@@ -93,8 +98,17 @@ def _competency(c: CompetencyData, **extra) -> Competency:
         supervised_practices_required=c.supervised_practices_required,
         reassessment_months=c.reassessment_months,
         order=c.order,
+        description_format=c.description_format,
+        scale=c.scale,
+        rule=c.rule,
+        related=c.related,
+        export_id=c.export_id,
         **extra,
     )
+
+
+def latest_with_code(code: str) -> Framework | None:
+    return Framework.objects.filter(code=code).order_by("-version").first()
 
 
 def save_framework(data: FrameworkData) -> Framework:
@@ -112,6 +126,9 @@ def save_framework(data: FrameworkData) -> Framework:
             version=version,
             previous_version=previous[-1] if previous else None,
             source_id_number=data.source_id_number,
+            description_format=data.description_format,
+            scale=data.scale,
+            taxonomy=data.taxonomy,
         )
         links = []
         through = Competency.clinical_areas.through
@@ -123,6 +140,8 @@ def save_framework(data: FrameworkData) -> Framework:
                 title=d.title,
                 description=d.description,
                 order=d.order,
+                description_format=d.description_format,
+                export_id=d.export_id,
             )
             for c in d.competencies:
                 competency = _competency(c, framework=framework, domain=domain)
@@ -168,6 +187,11 @@ def framework_data(framework: Framework) -> FrameworkData:
                 reassessment_months=c.reassessment_months,
                 order=c.order,
                 parent_competency=codes.get(c.parent_id, ""),
+                description_format=c.description_format,
+                scale=dict(c.scale or {}),
+                rule=dict(c.rule or {}),
+                related=list(c.related or []),
+                export_id=c.export_id,
             )
         )
     return FrameworkData(
@@ -176,6 +200,9 @@ def framework_data(framework: Framework) -> FrameworkData:
         description=framework.description,
         version=framework.version,
         source_id_number=framework.source_id_number,
+        description_format=framework.description_format,
+        scale=dict(framework.scale or {}),
+        taxonomy=list(framework.taxonomy or []),
         domains=[
             DomainData(
                 code=d.code,
@@ -183,6 +210,8 @@ def framework_data(framework: Framework) -> FrameworkData:
                 description=d.description,
                 order=d.order,
                 competencies=competencies[d.pk],
+                description_format=d.description_format,
+                export_id=d.export_id,
             )
             for d in framework.domains.order_by("order", "id")
         ],

@@ -3,6 +3,8 @@ competency (docs/framework-file-format.md)."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -11,6 +13,7 @@ from django.core.validators import validate_slug
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from competencies import richtext
 from competencies.interchange.data import (
     CompetencyData,
     DomainData,
@@ -90,21 +93,66 @@ def parse_pathway(
     """Read Pathway's layout. `unprotect` (CSV only: a spreadsheet stores text cells as text)
     undoes the formula guard the export adds."""
     check = RowChecker()
+    raw = {n: cells for n, cells in records}
+    records = [(n, [c.strip() for c in cells]) for n, cells in records]
     records = [(n, cells) for n, cells in records if not is_blank(cells)]
     if not records:
         raise FrameworkImportError([(None, "The file is empty")])
     header_row, header = records[0]
     columns = _pathway_columns(header_row, header)
     found = _Found()
+    notices = []
     width = max(columns.values()) + 1
     for row, cells in records[1:]:
+        notices.extend(_trimmed_notices(row, raw[row], columns))
         if any(cells[width:]):
             check.error(row, "this row has more cells than the header has columns")
         values = _row_values(cells, columns, unprotect=unprotect)
         row_type = _row_type(check, row, values)
         if row_type is not None:
             _ROW_READERS[row_type](check, row, values, found)
-    return _assemble(check, found), check.errors
+    framework = _assemble(check, found)
+    if framework is not None:
+        _read_html_descriptions(framework)
+        framework.notices = notices
+    return framework, check.errors
+
+
+_TRIM_NOTICED = ("id_number", "parent", "title", "parent_competency")
+
+
+def _trimmed_notices(row: int, raw_cells: list[str], columns: dict[str, int]) -> list:
+    """A notice for each identifying cell that had spaces around it (they are removed)."""
+    notices = []
+    for key in _TRIM_NOTICED:
+        index = columns.get(key)
+        cell = raw_cells[index] if index is not None and index < len(raw_cells) else ""
+        if cell.strip() and cell != cell.strip():
+            label = HEADERS[key]
+            if not label.startswith("ID"):
+                label = label[:1].lower() + label[1:]
+            notices.append(
+                (
+                    row,
+                    f"spaces before or after the {label} "
+                    f"{json.dumps(cell, ensure_ascii=False)} were removed",
+                )
+            )
+    return notices
+
+
+_STARTS_WITH_A_TAG = re.compile(
+    r"^\s*<(p|div|ul|ol|h[1-6]|table|blockquote|pre|strong|em|b|i|a|img|span)[\s>/]", re.I
+)
+
+
+def _read_html_descriptions(framework: FrameworkData) -> None:
+    """A description that starts with an HTML tag (one exported from a framework imported from
+    Moodle) is read as HTML, sanitised (competencies.richtext); the others stay text."""
+    for item in [framework, *framework.domains, *framework.competencies()]:
+        if _STARTS_WITH_A_TAG.match(item.description):
+            item.description = richtext.sanitise(item.description)
+            item.description_format = "html"
 
 
 @dataclass

@@ -31,14 +31,15 @@ def _refused_csv(source) -> str | None:
     return None
 
 
-def csv_records(source) -> Records:
+def csv_records(source, *, strip: bool = True) -> Records:
+    """`strip` False keeps the cells' outer spaces, for a reader that reports them."""
     limits = spreadsheets.limits(LIMITS_USE)
     try:
         spreadsheets.check_size(source, limits)
         reason = _refused_csv(source)
         if reason:
             _refuse(reason)
-        return spreadsheets.read_csv(source, limits=limits)
+        return spreadsheets.read_csv(source, limits=limits, strip=strip)
     except spreadsheets.SpreadsheetError as error:
         _refuse(_csv_refusal(error))
 
@@ -51,10 +52,10 @@ def _csv_refusal(error: spreadsheets.SpreadsheetError) -> str:
     return error.messages[0]
 
 
-def xlsx_records(source) -> Records:
+def xlsx_records(source, *, strip: bool = True) -> Records:
     limits = spreadsheets.limits(LIMITS_USE)
     try:
-        return spreadsheets.read_xlsx(source, limits=limits, sheet="Framework")
+        return spreadsheets.read_xlsx(source, limits=limits, sheet="Framework", strip=strip)
     except spreadsheets.SpreadsheetError as error:
         if error.code == "empty":
             _refuse("The file is empty")

@@ -119,6 +119,9 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
         version=latest + 1,
         previous_version=framework,
         source_id_number=framework.source_id_number,
+        description_format=framework.description_format,
+        scale=framework.scale,
+        taxonomy=framework.taxonomy,
     )
     domain_map = {}
     for domain in framework.domains.all():
@@ -128,6 +131,8 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
             title=domain.title,
             description=domain.description,
             order=domain.order,
+            description_format=domain.description_format,
+            export_id=domain.export_id,
         )
     competencies = list(framework.competencies.prefetch_related("clinical_areas"))
     copies = {}  # old competency pk -> its copy

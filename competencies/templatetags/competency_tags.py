@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from competencies import richtext
+from competencies.interchange.moodle_layout import RULE_OUTCOMES, scale_summary
 from competencies.models import Framework, ProgressState
 
 register = template.Library()
@@ -242,3 +244,46 @@ def next_step_text(step, own: bool) -> str:
         return f"{needed} more supervised practice{plural} to log"
     yours, theirs = _NEXT_STEP_WORDS[step["kind"]]
     return yours if own else theirs
+
+
+# Descriptions and what a Moodle framework keeps ----------------------------------------------
+
+
+@register.simple_tag
+def description_html(item):
+    """A framework's, domain's or competency's description, formatted: HTML sanitised again,
+    text escaped (competencies.richtext)."""
+    return richtext.to_html(item.description, item.description_format)
+
+
+@register.filter
+def scale_text(scale: dict) -> str:
+    """'Not yet competent, Competent (default and proficient: Competent)'"""
+    if not scale:
+        return ""
+    summary = scale_summary(scale)
+    text = ", ".join(summary["values"])
+    details = []
+    if summary["default"]:
+        details.append(f"default: {summary['default']}")
+    if summary["proficient"]:
+        details.append(f"proficient: {', '.join(summary['proficient'])}")
+    return f"{text} ({'; '.join(details)})" if details else text
+
+
+_RULE_TYPES = {
+    "core_competency\\competency_rule_all": "when every competency beneath it is complete",
+    "core_competency\\competency_rule_points": "when enough points are reached from the "
+    "competencies beneath it",
+}
+
+
+@register.filter
+def rule_text(rule: dict) -> str:
+    """A Moodle rule in words, e.g. 'When every competency beneath it is complete: complete the
+    competency'. Pathway keeps rules as data; it does not apply them."""
+    if not rule:
+        return ""
+    when = _RULE_TYPES.get(rule.get("type", ""), rule.get("type") or "no rule type")
+    outcome = RULE_OUTCOMES.get(rule.get("outcome") or "0", rule.get("outcome", ""))
+    return f"{when[:1].upper()}{when[1:]}: {outcome}"

@@ -15,7 +15,11 @@ from rules.contrib.views import permission_required
 
 from competencies import interchange
 from competencies.access import MANAGE_FRAMEWORKS, access_framework
-from competencies.forms.interchange import FrameworkImportForm
+from competencies.forms.interchange import FrameworkImportConfirmForm, FrameworkImportForm
+from competencies.interchange.reading import LIMITS_USE
+from pathway import held_uploads
+
+HELD_KIND = "framework"
 
 
 def _download(data: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -31,28 +35,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-@login_required
-@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def framework_import(request):
-    row_errors, file_name = [], ""
-    if request.method == "POST":
-        form = FrameworkImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            file_name = upload.name
-            try:
-                framework = interchange.framework_import(
-                    actor=request.user, source=upload, format=form.cleaned_data["format"]
-                )
-            except interchange.FrameworkImportError as exc:
-                form.add_import_errors(exc)
-                row_errors = exc.errors
-            else:
-                messages.success(request, interchange.import_summary(framework) + " as a draft")
-                return redirect(reverse("competencies:framework_detail", args=[framework.pk]))
-    else:
-        form = FrameworkImportForm()
+def _import_page(request, form, row_errors=(), file_name=""):
     return render(
         request,
         "competencies/framework_import.html",
@@ -65,6 +48,81 @@ def framework_import(request):
                 for fmt in interchange.FORMATS
             ],
             "max_upload_bytes": settings.PATHWAY_MAX_UPLOAD_BYTES,
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def framework_import(request):
+    """Upload: the whole file is read and checked; a good one is held for its preview."""
+    if request.method != "POST":
+        return _import_page(request, FrameworkImportForm())
+    form = FrameworkImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form)
+    upload, fmt = form.cleaned_data["file"], form.cleaned_data["format"]
+    try:
+        interchange.framework_preview(actor=request.user, source=upload, format=fmt)
+    except interchange.FrameworkImportError as exc:
+        form.add_import_errors(exc)
+        return _import_page(request, form, exc.errors, upload.name)
+    token = held_uploads.hold(
+        request.session, upload, kind=HELD_KIND, format=fmt, limits_use=LIMITS_USE
+    )
+    return redirect(reverse("competencies:framework_import_preview", args=[token]))
+
+
+@login_required
+@permission_required(MANAGE_FRAMEWORKS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def framework_import_preview(request, token):
+    """What the held file would import, and what cannot be kept; confirming imports it all."""
+    held = held_uploads.held_file(request.session, token, kind=HELD_KIND)
+    if held is None:
+        messages.error(request, "The uploaded file is no longer held: upload it again")
+        return redirect(reverse("competencies:framework_import"))
+    try:
+        preview = interchange.framework_preview(
+            actor=request.user, source=held.read(), format=held.format
+        )
+    except interchange.FrameworkImportError as exc:  # the database changed since the upload
+        held_uploads.discard(request.session, token, kind=HELD_KIND)
+        form = FrameworkImportForm()
+        return _import_page(request, form, exc.errors, held.name)
+    form = FrameworkImportConfirmForm(
+        request.POST if request.method == "POST" else None, asks_which=preview.asks_which
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = interchange.framework_import(
+                actor=request.user,
+                source=held.read(),
+                format=held.format,
+                on_existing=form.cleaned_data.get("on_existing") or None,
+                new_code=form.cleaned_data.get("new_code"),
+            )
+        except interchange.FrameworkImportError as exc:
+            form.add_import_errors(exc)
+        else:
+            held_uploads.discard(request.session, token, kind=HELD_KIND)
+            summary = interchange.import_summary(framework)
+            messages.success(
+                request, summary if framework.import_unchanged else f"{summary} as a draft"
+            )
+            return redirect(reverse("competencies:framework_detail", args=[framework.pk]))
+    return render(
+        request,
+        "competencies/framework_import_preview.html",
+        {
+            "form": form,
+            "held": held,
+            "preview": preview,
+            "data": preview.data,
+            "counts": preview.counts(),
+            "domain_rows": preview.domain_rows(),
+            "format_label": interchange.FORMAT_LABELS[held.format],
         },
     )
 
@@ -93,6 +151,7 @@ def framework_export(request, pk, fmt):
 
 urlpatterns = [
     path("import/", framework_import, name="framework_import"),
+    path("import/<str:token>/", framework_import_preview, name="framework_import_preview"),
     path(
         "import/example/<str:fmt>/",
         framework_import_example,

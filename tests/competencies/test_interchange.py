@@ -91,9 +91,11 @@ def test_pathway_csv_import_recreates_the_framework(areas):
 
 def test_pathway_xlsx_import_matches_the_csv_import(areas):
     from_csv = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
-    from_xlsx = framework_import(actor=None, source=FIXTURES / "good-pathway.xlsx", format="xlsx")
+    from_xlsx = framework_import(
+        actor=None, source=FIXTURES / "good-pathway.xlsx", format="xlsx", on_existing="new_version"
+    )
 
-    assert from_xlsx.version == 2  # same ID number and version: the next version
+    assert from_xlsx.version == 2  # asked for: the next version
     assert interchange.framework_data(from_xlsx).domains == (
         interchange.framework_data(from_csv).domains
     )
@@ -108,12 +110,50 @@ def test_import_from_a_binary_file_object_with_a_new_name(areas):
     assert framework.competencies.count() == 4
 
 
-def test_an_existing_code_and_version_makes_the_next_version(areas):
+def test_the_same_file_again_writes_nothing(areas):
     first = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
-    second = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
+    again = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
+    assert again.pk == first.pk
+    assert Framework.objects.count() == 1
+    assert interchange.import_summary(again).startswith("Nothing imported: the file is the same")
+
+
+def test_a_different_file_with_an_existing_id_number_asks_which_it_is(areas):
+    first = framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
+    changed = (FIXTURES / "good-pathway.csv").read_bytes().replace(b"Clinical skills", b"Skills")
+    with pytest.raises(interchange.FrameworkExistsError) as caught:
+        framework_import(actor=None, source=changed, format="csv")
+    assert "already exists" in caught.value.lines[0]
+    assert Framework.objects.count() == 1
+
+    second = framework_import(actor=None, source=changed, format="csv", on_existing="new_version")
     assert (first.version, second.version) == (1, 2)
     assert second.previous_version == first
     assert second.status == Framework.Status.DRAFT
+
+    separate = framework_import(
+        actor=None, source=changed, format="csv", on_existing="separate", new_code="ap-skills"
+    )
+    assert (separate.code, separate.version, separate.previous_version) == ("ap-skills", 1, None)
+
+
+@pytest.mark.parametrize(
+    ("new_code", "message"),
+    [
+        ("", "Enter a new ID number for the separate framework"),
+        ("ap-critical-care", "A framework with the ID number 'ap-critical-care' already exists"),
+        ("has space", "The new ID number can only have letters, numbers, hyphens and underscores"),
+    ],
+)
+def test_a_separate_framework_needs_a_new_free_id_number(areas, new_code, message):
+    framework_import(actor=None, source=FIXTURES / "good-pathway.csv", format="csv")
+    changed = (FIXTURES / "good-pathway.csv").read_bytes().replace(b"Clinical skills", b"Skills")
+    with pytest.raises(FrameworkImportError) as caught:
+        framework_import(
+            actor=None, source=changed, format="csv", on_existing="separate", new_code=new_code
+        )
+    assert caught.value.lines == [message]
+    assert Framework.objects.count() == 1
 
 
 # Bad files: the right row and reason, and nothing written -----------------------------------
@@ -323,7 +363,9 @@ def rich_framework(areas):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_round_trip_export_import_export_keeps_everything(rich_framework, fmt):
     first = framework_export(framework=rich_framework, format=fmt)
-    imported = framework_import(actor=None, source=first, format=fmt)
+    # Unchanged, so nothing would be written unless asked for a new version.
+    assert framework_import(actor=None, source=first, format=fmt).pk == rich_framework.pk
+    imported = framework_import(actor=None, source=first, format=fmt, on_existing="new_version")
 
     assert imported.version == rich_framework.version + 1
     before = interchange.framework_data(rich_framework)
@@ -420,12 +462,15 @@ def test_xlsx_export_cells(rich_framework):
 # Moodle -----------------------------------------------------------------------------------
 
 
-def test_moodle_import_keeps_the_tree_and_strips_html(db):
+def test_moodle_import_keeps_the_tree_and_sanitises_html(db):
     framework = framework_import(actor=None, source=FIXTURES / "good-moodle.csv", format="moodle")
 
     assert (framework.code, framework.name) == ("nursing-skills", "Nursing support skills")
     assert framework.source_id_number == "nursing-skills"
-    assert framework.description == "Skills for healthcare support workers."
+    assert framework.description == (
+        "<p>Skills for <strong>healthcare support workers</strong>.</p>"
+    )
+    assert framework.description_format == "html"
     # Each top-level Moodle competency is a domain and the first competency in it.
     domains = list(framework.domains.order_by("order"))
     assert [(d.code, d.title) for d in domains] == [
@@ -450,22 +495,33 @@ def test_moodle_import_keeps_the_tree_and_strips_html(db):
     # A top-level node without children is still a domain, holding itself.
     assert [c.code for c in domains[2].competencies.all()] == ["SAFE"]
     temperature = framework.competencies.get(code="CLIN-OBS-1")
-    assert (
-        temperature.description == "Uses a tympanic thermometer & records it.\nEscalates a fever."
+    assert temperature.description == (
+        "<p>Uses a tympanic thermometer &amp; records it.<br>Escalates a fever.</p>"
     )
     child = framework.competencies.get(code="CLIN-OBS-1a")
-    assert child.description == "• Explains to the parent\n• Uses the right probe"
+    assert (
+        child.description == "<ul><li>Explains to the parent</li><li>Uses the right probe</li></ul>"
+    )
     observations = framework.competencies.get(code="CLIN-OBS")
-    assert observations.description == "Vital signs.\n\nSecond paragraph"
+    assert observations.description == "<p>Vital signs.</p>\n<p>Second paragraph</p>"
     everything = " ".join(
         [framework.description]
         + list(framework.competencies.values_list("description", flat=True))
         + list(framework.domains.values_list("description", flat=True))
     )
-    for unsafe in ("<script", "alert(", "document.cookie", "onclick", "steal()", "<p>"):
+    for unsafe in ("<script", "alert(", "document.cookie", "onclick", "steal()"):
         assert unsafe not in everything
     pulse = framework.competencies.get(code="CLIN-OBS-2")
     assert pulse.description == "Counts for a full minute."  # plain text format, kept
+    assert pulse.description_format == "text"
+    # Kept as data: the rule on COMM, the related competency of COMM-1, the scale.
+    assert framework.competencies.get(code="COMM").rule == {
+        "type": "core_competency\\competency_rule_all",
+        "outcome": "1",
+        "config": "null",
+    }
+    assert framework.competencies.get(code="COMM-1").related == ["CLIN-OBS-1"]
+    assert framework.scale["values"] == ["Not yet competent", "Competent"]
 
 
 def test_moodle_round_trip_gives_the_same_tree_and_parent_id_numbers(db):
@@ -476,7 +532,11 @@ def test_moodle_round_trip_gives_the_same_tree_and_parent_id_numbers(db):
 
     assert sorted(moodle_pairs(exported)) == sorted(moodle_pairs(original))
     assert moodle_framework_row(exported)[:2] == ["", "nursing-skills"]
-    reimported = framework_import(actor=None, source=exported, format="moodle")
+    # Unchanged: nothing written, no new version.
+    assert framework_import(actor=None, source=exported, format="moodle").pk == framework.pk
+    reimported = framework_import(
+        actor=None, source=exported, format="moodle", on_existing="new_version"
+    )
     assert reimported.version == 2
     assert interchange.framework_data(reimported).domains == (
         interchange.framework_data(framework).domains
@@ -494,7 +554,7 @@ def test_moodle_export_layout(db):
     assert rows[0] == interchange.MOODLE_HEADER
     assert rows[1][:3] == ["", "nursing-skills", "Nursing support skills"]
     assert rows[1][12] == "1"
-    assert rows[1][13] == "domain,competency,competency,competency"
+    assert rows[1][13] == "competency,competency,competency,competency"
     assert rows[1][5] == "Not yet competent,Competent"
     # Then each domain as a top-level node with its competencies beneath, parents first.
     assert [(r[0], r[1]) for r in rows[2:6]] == [
@@ -516,10 +576,14 @@ def test_a_pathway_framework_exports_to_moodle_with_domains_on_top(rich_framewor
         ("D2", "D2.1"),
         ("", "D3"),
     ]
-    # Moodle back into Pathway: the top-level nodes become domains and competencies too.
-    imported = framework_import(actor=None, source=data, format="moodle")
+    # Moodle back into Pathway: the taxonomy says the top level is domains, so the top-level
+    # nodes are domains again, not competencies too.
+    assert moodle_framework_row(data)[13] == "domain,competency"
+    imported = framework_import(
+        actor=None, source=data, format="moodle", on_existing="separate", new_code="copy"
+    )
     assert imported.domains.count() == 3
-    assert imported.competencies.count() == 6
+    assert imported.competencies.count() == 3
     assert framework_export(framework=imported, format="moodle") == data
 
 
@@ -618,10 +682,14 @@ def test_a_deep_moodle_import_has_clean_codes_and_parents(db):
     assert sorted(moodle_pairs(exported)) == sorted(moodle_pairs(DEEP_MOODLE.encode()))
     assert moodle_framework_row(exported)[1] == "DR Framework 2025"
     assert (
-        moodle_framework_row(exported)[13] == "domain,competency,competency,competency,competency"
+        moodle_framework_row(exported)[13]
+        == "competency,competency,competency,competency,competency"
     )
-    # Importing that again is the next version of the same framework, with the same tree.
-    again = framework_import(actor=None, source=exported, format="moodle")
+    # Importing that again writes nothing; asked for, a new version has the same tree.
+    assert framework_import(actor=None, source=exported, format="moodle").pk == framework.pk
+    again = framework_import(
+        actor=None, source=exported, format="moodle", on_existing="new_version"
+    )
     assert (again.code, again.version, again.source_id_number) == (
         "dr-framework-2025",
         2,
@@ -881,6 +949,7 @@ def test_export_command_picks_the_version(rich_framework):
         source=framework_export(framework=rich_framework, format="csv"),
         format="csv",
         name="Rich v2",
+        on_existing="new_version",
     )
     out = io.StringIO()
     call_command("export_framework", "ap-rich", stdout=out)
@@ -906,5 +975,25 @@ def test_export_command_refusals(rich_framework):
 def test_example_files_import_as_they_are(areas, fmt):
     data = interchange.example_file(fmt)
     framework = framework_import(actor=None, source=data, format=fmt)
-    expected = 3 if fmt != "moodle" else 3 + 2  # Moodle: each domain is a competency too
-    assert framework.competencies.count() == expected
+    # Moodle too: the export's taxonomy says its top level is domains.
+    assert framework.competencies.count() == 3
+
+
+def test_import_command_asks_which_for_a_changed_file_and_takes_the_answer(areas, tmp_path):
+    call_command("import_framework", str(FIXTURES / "good-pathway.csv"), stdout=io.StringIO())
+    changed = tmp_path / "changed.csv"
+    changed.write_bytes(
+        (FIXTURES / "good-pathway.csv").read_bytes().replace(b"Clinical skills", b"Skills")
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_framework", str(changed), stderr=err)
+    assert "--new-version or --separate" in err.getvalue()
+    out = io.StringIO()
+    call_command("import_framework", str(changed), "--new-version", stdout=out)
+    assert "(version 2)" in out.getvalue()
+    call_command("import_framework", str(changed), "--separate", "ap-skills", stdout=out)
+    assert Framework.objects.filter(code="ap-skills", version=1).exists()
+    out = io.StringIO()
+    call_command("import_framework", str(changed), stdout=out)  # the same as version 2
+    assert out.getvalue().startswith("Nothing imported")

@@ -71,9 +71,23 @@ def test_the_import_page(nurse_client):
     assert "nhsuk-error-summary" not in html
 
 
+def upload_and_confirm(client, path: Path, fmt: str, confirm: dict | None = None):
+    """Upload, see the preview (nothing written yet), confirm; the confirmation's response."""
+    with open(path, "rb") as handle:
+        response = client.post(IMPORT_URL, {"file": handle, "format": fmt})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "/frameworks/import/" in response["Location"]
+    return client.post(response["Location"], confirm or {})
+
+
 def test_the_lead_nurse_imports_a_pathway_csv(nurse_client, areas):
     with open(FIXTURES / "good-pathway.csv", "rb") as handle:
-        response = nurse_client.post(IMPORT_URL, {"file": handle, "format": "csv"})
+        uploaded = nurse_client.post(IMPORT_URL, {"file": handle, "format": "csv"})
+    assert Framework.objects.count() == 0  # the preview comes first
+    preview = nurse_client.get(uploaded["Location"]).content.decode()
+    assert "Check the framework before you import it" in preview
+    assert "Assistant practitioner: critical care" in preview
+    response = nurse_client.post(uploaded["Location"], {})
 
     framework = Framework.objects.get()
     assert response.status_code == 302
@@ -91,16 +105,14 @@ def test_the_lead_nurse_imports_a_pathway_csv(nurse_client, areas):
     [("good-pathway.xlsx", "xlsx", 4), ("good-moodle.csv", "moodle", 9)],
 )
 def test_the_lead_nurse_imports_other_layouts(nurse_client, areas, filename, fmt, count):
-    with open(FIXTURES / filename, "rb") as handle:
-        response = nurse_client.post(IMPORT_URL, {"file": handle, "format": fmt})
+    response = upload_and_confirm(nurse_client, FIXTURES / filename, fmt)
     framework = Framework.objects.get()
     assert response["Location"].endswith(f"/frameworks/{framework.pk}/")
     assert framework.competencies.count() == count
 
 
 def test_a_deep_moodle_import_shows_clean_codes_nested_under_their_parents(nurse_client):
-    with open(FIXTURES / "good-moodle.csv", "rb") as handle:
-        response = nurse_client.post(IMPORT_URL, {"file": handle, "format": "moodle"})
+    response = upload_and_confirm(nurse_client, FIXTURES / "good-moodle.csv", "moodle")
     framework = Framework.objects.get()
     html = nurse_client.get(response["Location"]).content.decode()
 
@@ -291,6 +303,7 @@ def test_example_downloads_import_cleanly(nurse_client, areas, fmt):
     upload = SimpleUploadedFile(interchange.EXAMPLE_FILENAMES[fmt], response.content)
     response = nurse_client.post(IMPORT_URL, {"file": upload, "format": fmt})
     assert response.status_code == 302
+    assert nurse_client.post(response["Location"], {}).status_code == 302
     assert Framework.objects.get().name == "Example assistant practitioner framework"
 
 

@@ -131,7 +131,7 @@ def test_a_cell_longer_than_the_limit_is_refused():
     with pytest.raises(SpreadsheetError) as caught:
         spreadsheets.read_csv(b"Name,Note\nAlex," + b"x" * 101 + b"\n", limits=limits)
     assert caught.value.messages == [
-        "Row 2 has a cell with more than 100 characters. Shorten it and try again."
+        "Row 2, column 2 (B) has a cell with more than 100 characters. Shorten it and try again."
     ]
 
 
@@ -139,7 +139,44 @@ def test_a_cell_longer_than_python_csv_allows_is_a_clear_message():
     with pytest.raises(SpreadsheetError) as caught:
         spreadsheets.read_csv(b'Name\n"' + b"x" * 200_000 + b'"\n', limits=LIMITS)
     assert caught.value.code == "cell_too_long"
+    assert caught.value.messages[0].startswith("Row 2, column 1 (A) has a cell with more than")
     assert "field larger" not in caught.value.messages[0]
+
+
+def test_a_long_cell_past_python_csv_limit_names_its_column():
+    data = b"A,B,C\n1,2," + b"x" * 140_000 + b"\n3,4,5\n"
+    with pytest.raises(SpreadsheetError) as caught:
+        spreadsheets.read_csv(data, limits=dataclasses.replace(LIMITS, max_cell_chars=131_072))
+    assert caught.value.messages == [
+        "Row 2, column 3 (C) has a cell with more than 131,072 characters. Shorten it and try "
+        "again."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b'A,B\n1,"two\n3,4\n', "Row 2, column 2 (B)"),  # runs to the end of the file
+        (b'A,B\n1,2\n"three,4', "Row 3, column 1 (A)"),  # no line end at all
+        (b'A,B\n1,"' + b"x" * 140_000 + b"\n3,4\n", "Row 2, column 2 (B)"),  # past Python's limit
+    ],
+)
+def test_a_quotation_mark_never_closed_is_reported_as_such(data, where):
+    with pytest.raises(SpreadsheetError) as caught:
+        spreadsheets.read_csv(data, limits=dataclasses.replace(LIMITS, max_cell_chars=131_072))
+    assert caught.value.code == "unclosed_quote"
+    assert caught.value.messages[0].startswith(f"{where} opens a quotation mark that is never")
+
+
+def test_doubled_quotation_marks_inside_a_cell_are_not_an_open_quote():
+    rows = spreadsheets.read_csv(b'A,B\n1,"say ""hi"""\n', limits=LIMITS)
+    assert rows[1] == (2, ["1", 'say "hi"'])
+
+
+def test_spaces_can_be_kept_for_an_import_that_reports_them():
+    rows = spreadsheets.read_csv(b"A,B\n x ,y\n", limits=LIMITS, strip=False)
+    assert rows[1] == (2, [" x ", "y"])
+    assert spreadsheets.read_csv(b"A,B\n x ,y\n", limits=LIMITS)[1] == (2, ["x", "y"])
 
 
 def test_too_many_columns_is_refused():
