@@ -2,29 +2,31 @@
 sees what would be imported before anything is written, and the file is not uploaded twice
 (the framework import, the ESR staff import).
 
-The file is written to a private directory (PATHWAY_IMPORT_HOLD_DIR, else a directory in the
-system's temporary directory) under a random token; the person's session holds the token with
-the file's name and layout, per kind of import, so only the session that uploaded it can
-confirm it. A file is held for HOLD_SECONDS at most: every new upload removes those older. Its
-size was checked on upload (the import's limit, checked again here), and a session holds at
-most HOLD_PER_SESSION files of each kind.
+The file is kept in Django's file storage (the evidence folder, or Blob Storage when several
+servers share the work: the confirmation may reach another server than the preview did),
+under `held-uploads/` and a random token; the person's session holds the token with the file's
+name and layout, per kind of import, so only the session that uploaded it can confirm it. A
+file is held for HOLD_SECONDS at most: every new upload removes those older. Its size was
+checked on upload (the import's limit, checked again here), and a session holds at most
+HOLD_PER_SESSION files of each kind. Nothing in the storage is ever served directly.
 """
 
 from __future__ import annotations
 
-import os
+import datetime
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from pathway import spreadsheets
 
 SESSION_KEY = "held_uploads"
+FOLDER = "held-uploads"
 HOLD_SECONDS = 60 * 60
 HOLD_PER_SESSION = 3
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -35,25 +37,28 @@ class HeldFile:
     token: str
     name: str
     format: str
-    path: Path
+    stored_name: str
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        with default_storage.open(self.stored_name, "rb") as file:
+            return file.read()
 
 
-def _directory() -> Path:
-    configured = getattr(settings, "PATHWAY_IMPORT_HOLD_DIR", "")
-    directory = Path(configured or Path(tempfile.gettempdir()) / "pathway-framework-imports")
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+def _stored_name(token: str) -> str:
+    return f"{FOLDER}/{token}.upload"
 
 
-def _remove_old(directory: Path) -> None:
-    cutoff = time.time() - HOLD_SECONDS
-    for held in directory.glob("*.upload"):
+def _remove_old() -> None:
+    cutoff = timezone.now() - datetime.timedelta(seconds=HOLD_SECONDS)
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for name in names:
+        stored = f"{FOLDER}/{name}"
         try:
-            if held.stat().st_mtime < cutoff:
-                held.unlink()
+            if default_storage.get_modified_time(stored) < cutoff:
+                default_storage.delete(stored)
         except FileNotFoundError:
             pass  # another request removed it first
 
@@ -70,23 +75,20 @@ def _save(session, kind: str, entries: dict) -> None:
 
 def hold(session, upload, *, kind: str, format: str, limits_use: str) -> str:
     """Keep an uploaded file for the preview of a `kind` of import; returns its token."""
-    directory = _directory()
-    _remove_old(directory)
+    _remove_old()
     token = secrets.token_urlsafe(24)
     limit = spreadsheets.limits(limits_use).max_bytes
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:  # the form checked the size; this keeps the promise on disk too
         raise ValueError("The file is larger than the import's limit")
-    path = directory / f"{token}.upload"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+    # A new random name: the storage would only rename a clash, never overwrite.
+    default_storage.save(_stored_name(token), ContentFile(data))
     held = _entries(session, kind)
     oldest_first = sorted(held, key=lambda t: held[t]["at"])
     for old_token in oldest_first[: max(0, len(held) - HOLD_PER_SESSION + 1)]:
         held.pop(old_token)
-        (directory / f"{old_token}.upload").unlink(missing_ok=True)
+        default_storage.delete(_stored_name(old_token))
     held[token] = {"name": spreadsheets.source_name(upload), "format": format, "at": time.time()}
     _save(session, kind, held)
     return token
@@ -100,10 +102,11 @@ def held_file(session, token: str, *, kind: str) -> HeldFile | None:
     entry = _entries(session, kind).get(token)
     if entry is None or time.time() - entry["at"] > HOLD_SECONDS:
         return None
-    path = _directory() / f"{token}.upload"
-    if not path.is_file():
+    if not default_storage.exists(_stored_name(token)):
         return None
-    return HeldFile(token=token, name=entry["name"], format=entry["format"], path=path)
+    return HeldFile(
+        token=token, name=entry["name"], format=entry["format"], stored_name=_stored_name(token)
+    )
 
 
 def discard(session, token: str, *, kind: str) -> None:
@@ -111,5 +114,5 @@ def discard(session, token: str, *, kind: str) -> None:
         return
     entries = _entries(session, kind)
     entries.pop(token, None)
-    (_directory() / f"{token}.upload").unlink(missing_ok=True)
+    default_storage.delete(_stored_name(token))
     _save(session, kind, entries)

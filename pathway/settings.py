@@ -351,10 +351,6 @@ WHITENOISE_USE_FINDERS = DEBUG
 PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
-# Where an import's upload waits between its preview and its confirmation (pathway/
-# held_uploads.py): private to the server, emptied of files older than an hour. Empty: a
-# directory in the system's temporary directory. With several servers, a shared directory.
-PATHWAY_IMPORT_HOLD_DIR = os.environ.get("PATHWAY_IMPORT_HOLD_DIR", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # What each import of a spreadsheet accepts (pathway/spreadsheets.py, ADR 0019). A key left out
 # takes the default there: the file up to PATHWAY_MAX_UPLOAD_BYTES, an .xlsx file unpacking to
