@@ -116,3 +116,12 @@ def discard(session, token: str, *, kind: str) -> None:
     entries.pop(token, None)
     default_storage.delete(_stored_name(token))
     _save(session, kind, entries)
+
+
+def hand_over(session, token: str, *, kind: str) -> str:
+    """Take the file out of the session's keeping and give its stored name to a background
+    job, which deletes it once done (pathway/jobs.py). It is still removed after HOLD_SECONDS."""
+    entries = _entries(session, kind)
+    entries.pop(token, None)
+    _save(session, kind, entries)
+    return _stored_name(token)

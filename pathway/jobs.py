@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from pathway import esr
 from pathway.app_modules import each_app_module
 from pathway.models import BackgroundJob
 
@@ -31,9 +33,12 @@ PROGRESS_EVERY_SECONDS = 0.5
 
 @dataclass(frozen=True)
 class JobResult:
-    filename: str
-    content: bytes
-    content_type: str
+    """A file to download (an export), or only a summary to read (an import)."""
+
+    filename: str = ""
+    content: bytes = b""
+    content_type: str = ""
+    summary: str = ""
 
 
 class JobFailed(Exception):
@@ -53,10 +58,15 @@ def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
+_apps_loaded = False
+
+
 def _function_for(kind: str) -> JobFunction:
-    if not _KINDS:
+    global _apps_loaded
+    if not _apps_loaded:
         for _module in each_app_module("jobs"):
             pass  # importing each app's jobs module registers its kinds
+        _apps_loaded = True
     try:
         return _KINDS[kind]
     except KeyError as unknown:
@@ -139,16 +149,15 @@ def job_run(*, job_id) -> bool:
     except JobFailed as failed:
         _finish(job, status=BackgroundJob.Status.FAILED, message=str(failed)[:500])
         return True
-    stored = ContentFile(result.content, name=result.filename)
-    job.result.save(result.filename, stored, save=False)
-    _finish(
-        job,
-        status=BackgroundJob.Status.DONE,
-        result=job.result.name,
-        result_filename=result.filename[:200],
-        result_content_type=result.content_type[:100],
-        progress_done=F("progress_total"),
-    )
+    fields = {"message": result.summary[:500]}
+    if result.filename:
+        job.result.save(result.filename, ContentFile(result.content), save=False)
+        fields.update(
+            result=job.result.name,
+            result_filename=result.filename[:200],
+            result_content_type=result.content_type[:100],
+        )
+    _finish(job, status=BackgroundJob.Status.DONE, progress_done=F("progress_total"), **fields)
     logger.info("Background job %s (%s) finished", job.pk, job.kind)
     return True
 
@@ -161,3 +170,23 @@ def job_give_up(*, job_id) -> None:
         message="Pathway could not finish this. Try again in a few minutes.",
         finished_at=timezone.now(),
     )
+
+
+# Pathway's own kinds --------------------------------------------------------------------------
+
+
+@job_kind("pathway.esr_import")
+def esr_import_job(job: BackgroundJob, progress: Progress) -> JobResult:
+    """A staff extract too large to import while the person waits: all of it, or nothing."""
+    stored = job.params["stored"]
+    try:
+        with default_storage.open(stored, "rb") as file:
+            source = file.read()
+    except FileNotFoundError:
+        raise JobFailed("The uploaded file is no longer held: upload it again.") from None
+    try:
+        result = esr.esr_import(actor=job.started_by, source=source)
+    except esr.EsrImportError as problems:
+        raise JobFailed(" ".join(problems.lines[:3])) from None
+    default_storage.delete(stored)
+    return JobResult(summary=result.summary)

@@ -349,6 +349,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # An export of a cohort with more trainees than this is made by a worker (pathway/jobs.py).
 PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
+# A staff extract with more rows than this is imported by a worker.
+PATHWAY_IMPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_IMPORT_IN_BACKGROUND_OVER", "500"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -29,7 +29,7 @@ def job_progress_text(job: BackgroundJob) -> str:
     if job.status == BackgroundJob.Status.FAILED:
         return job.message or "Something went wrong. Try again, or tell your lead nurse."
     if job.status == BackgroundJob.Status.DONE:
-        return "Ready to download."
+        return "Ready to download." if job.result else "Done."
     if job.progress_total:
         return f"{intcomma(job.progress_done)} of {intcomma(job.progress_total)} rows done."
-    return "Started."
+    return "Started. This can take a minute or two."

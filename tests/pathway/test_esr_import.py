@@ -172,3 +172,54 @@ def test_the_pages_are_refused_to_others(client, lead_nurse):
         assert client.get(preview_url).status_code == 403
         assert client.post(preview_url, {}).status_code == 403
     assert not User.objects.filter(employee_number="10000001").exists()
+
+
+def test_a_large_extract_is_imported_in_the_background(
+    client, lead_nurse, areas, settings, django_capture_on_commit_callbacks
+):
+    """Over PATHWAY_IMPORT_IN_BACKGROUND_OVER rows (here: any), confirming queues a job that
+    imports all of it; the person lands on the job's page, which says what was imported, and
+    the held file is gone once done."""
+    from django.core.files.storage import default_storage
+
+    from pathway.models import BackgroundJob
+
+    settings.PATHWAY_IMPORT_IN_BACKGROUND_OVER = 0
+    client.force_login(lead_nurse)
+    with open(EXTRACT, "rb") as handle:
+        preview_url = client.post(URL, {"file": handle})["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(preview_url, {})
+    job = BackgroundJob.objects.get()
+    assert confirmed["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == BackgroundJob.Status.DONE and not job.result
+    assert User.objects.filter(employee_number__startswith="1000000").count() == 3
+    page = client.get(confirmed["Location"]).content.decode()
+    assert "Staff extract import: staff-in-post.csv" in page
+    assert "Imported the staff extract: 3 new people, 0 updated, 0 unchanged" in page
+    assert '<a class="nhsuk-back-link" href="/people/">Back to people</a>' in page
+    assert not default_storage.exists(job.params["stored"])
+    # The session no longer holds it: the preview cannot confirm it a second time.
+    assert client.get(preview_url)["Location"] == URL
+
+
+def test_a_background_import_with_a_problem_writes_nothing(lead_nurse, areas):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pathway.jobs import job_run, job_start
+    from pathway.models import BackgroundJob
+
+    stored = default_storage.save(
+        "held-uploads/broken.upload",
+        ContentFile(EXTRACT.read_bytes() + b"10000001,Someone,Else,x@nhs.net,,,,,\n"),
+    )
+    job = job_start(
+        actor=lead_nurse, kind="pathway.esr_import", title="Import", key="k",
+        params={"stored": stored},
+    )  # fmt: skip
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED
+    assert job.message.startswith("Row ")
+    assert not User.objects.filter(employee_number__startswith="1000000").exists()
