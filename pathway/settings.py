@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "evaluation.apps.EvaluationConfig",
     "outcomes.apps.OutcomesConfig",
     "support.apps.SupportConfig",
+    # The integration API (ADR 0023); "ninja" serves its documentation page's assets from
+    # here, not from a CDN, under the same Content Security Policy as every page.
+    "api.apps.ApiConfig",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -369,6 +373,11 @@ CONTENT_SECURITY_POLICY = {
 if origin_of(PATHWAY_OIDC_ISSUER):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(PATHWAY_OIDC_ISSUER))
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The integration API's rate limit per client (api/auth.py), counted in Django's cache: with
+# the default local-memory cache each worker process counts alone; set a shared cache (Redis)
+# in production for one count per client.
+PATHWAY_API_RATE = os.environ.get("PATHWAY_API_RATE", "600/minute")
 
 LOGGING = {
     "version": 1,
