@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Header, NinjaAPI, Path, Query
+from ninja import Header, NinjaAPI, Path, Query, Status
 from ninja.openapi.schema import OpenAPISchema
 
 from api import presenters, problems, schemas, selectors, services
@@ -100,7 +100,7 @@ def person_upsert(request, employee_number: str, payload: schemas.PersonIn):
         data=payload.model_dump(exclude_unset=True),
     )
     person = selectors.person_by_employee_number(done.person.employee_number)
-    return (201 if done.created else 200), presenters.person(person)
+    return Status(201 if done.created else 200, presenters.person(person))
 
 
 # Programmes, cohorts, enrolments, records -------------------------------------------------------
@@ -194,14 +194,14 @@ def module_result_create(
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
 ):
     data = payload.model_dump()
-    status, answer, replayed = services.idempotent(
+    status, answer, _replayed = services.idempotent(
         client=request.auth,
         operation="module_result_create",
         key=idempotency_key,
         body=data,
         perform=lambda: services.module_result_submit(client=request.auth, data=data),
     )
-    return status, answer
+    return Status(status, answer)
 
 
 # Events -----------------------------------------------------------------------------------------
