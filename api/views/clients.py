@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from api import selectors, services
 from api.access import access_api_client
@@ -14,6 +15,7 @@ from pathway.formtools import ConfirmForm, get_or_post, posted_data, submit
 
 
 @login_required
+@require_GET
 def client_list(request):
     require(request.user, "api.manage_clients")
     return render(request, "api/client_list.html", {"clients": selectors.api_clients()})
@@ -44,6 +46,7 @@ def client_create(request):
 
 
 @login_required
+@require_GET
 def client_detail(request, pk):
     client = access_api_client(request.user, pk)
     return render(request, "api/client_detail.html", {"client": client})

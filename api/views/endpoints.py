@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.views.decorators.http import require_GET
 from ninja import Header, NinjaAPI, Path, Query, Status
 from ninja.openapi.schema import OpenAPISchema
 
@@ -42,6 +43,8 @@ api = PathwayApi(
         "bearer token an administrator gave your client; each operation needs one scope."
     ),
     urls_namespace="api",
+    # The description and its page are read, never posted to.
+    docs_decorator=require_GET,
     throttle=[PerClientRate()],
 )
 problems.install(api)
