@@ -241,7 +241,9 @@ def module_result_submit(*, client: ApiClient, data: dict) -> dict:
         raise ValidationError(
             {
                 {"module": "module_id"}.get(name, name): messages
-                for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
+                for name, messages in getattr(
+                    error, "message_dict", {"__all__": error.messages}
+                ).items()
             }
         ) from error
     return {

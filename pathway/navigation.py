@@ -77,9 +77,7 @@ NAV_ITEMS = [
     ),
     NavItem("People", "pathway:people", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
     NavItem("Audit", "cohorts:audit_log", frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR})),
-    NavItem(
-        "API clients", "api_clients:client_list", frozenset({RoleCode.ADMINISTRATOR})
-    ),
+    NavItem("API clients", "api_clients:client_list", frozenset({RoleCode.ADMINISTRATOR})),
     NavItem("Admin", "admin:index", frozenset({RoleCode.ADMINISTRATOR}), staff_only=True),
 ]
 

@@ -59,7 +59,9 @@ def _after(cursor: str | None) -> int:
 
 
 def _page(queryset, present, cursor, limit) -> dict:
-    return presenters.page(selectors.page_after(queryset, after=_after(cursor), limit=limit), present)
+    return presenters.page(
+        selectors.page_after(queryset, after=_after(cursor), limit=limit), present
+    )
 
 
 Limit = Query(50, ge=1, le=200, description="Items on a page")
@@ -268,7 +270,5 @@ def framework_export_file(
     except FrameworkExportError as error:
         raise ValidationError({"framework_id": error.messages}) from error
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export_filename(framework, format)}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(framework, format)}"'
     return response

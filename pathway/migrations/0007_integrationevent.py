@@ -5,23 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathway', '0006_identity'),
+        ("pathway", "0006_identity"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IntegrationEvent',
+            name="IntegrationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sign_off.decided', 'Sign-off decided'), ('sign_off.revoked', 'Sign-off revoked'), ('enrolment.changed', 'Enrolment changed'), ('person.changed', 'Person changed')], max_length=32)),
-                ('subject_id', models.BigIntegerField()),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sign_off.decided", "Sign-off decided"),
+                            ("sign_off.revoked", "Sign-off revoked"),
+                            ("enrolment.changed", "Enrolment changed"),
+                            ("person.changed", "Person changed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("subject_id", models.BigIntegerField()),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
     ]

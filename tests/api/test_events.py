@@ -63,7 +63,9 @@ def test_the_services_record_each_kind_of_event(make_client, api_get):
         "active",
         "on_break",
     ]
-    people = {i["data"]["employee_number"] for i in page["items"] if i["kind"] == KINDS.PERSON_CHANGED}
+    people = {
+        i["data"]["employee_number"] for i in page["items"] if i["kind"] == KINDS.PERSON_CHANGED
+    }
     assert enrolment.trainee.employee_number in people
     revoked = next(i for i in page["items"] if i["kind"] == KINDS.SIGN_OFF_REVOKED)
     assert revoked["data"]["revokes"] == decision.pk

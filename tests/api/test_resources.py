@@ -89,7 +89,10 @@ def test_the_audit_page_shows_the_client_as_who_changed(client, make_client, put
         ({"full_name": "No Email"}, "email"),
         ({"full_name": "X", "email": "not an email"}, "email"),
         ({"full_name": "X", "email": "x@trust.nhs.uk", "band": "9"}, "band"),
-        ({"full_name": "X", "email": "x@trust.nhs.uk", "clinical_area": "nowhere"}, "clinical_area"),
+        (
+            {"full_name": "X", "email": "x@trust.nhs.uk", "clinical_area": "nowhere"},
+            "clinical_area",
+        ),
         ({"full_name": "X" * 151, "email": "x@trust.nhs.uk"}, "full_name"),
     ],
 )
@@ -150,7 +153,9 @@ def test_people_pages_follow_the_cursor_without_gaps_or_repeats(make_client, api
         ("/frameworks/1/export", {"layout": "excel"}, "layout"),
     ],
 )
-def test_bad_list_parameters_are_422_naming_the_parameter(make_client, api_get, path, params, field):
+def test_bad_list_parameters_are_422_naming_the_parameter(
+    make_client, api_get, path, params, field
+):
     _c, token = make_client()
     response = api_get(path, token, **params)
     assert response.status_code == 422
@@ -173,8 +178,16 @@ def _world(trainees: int):
     return cohort, enrolments, competencies
 
 
-LISTS = ["/people", "/programmes", "/cohorts", "/enrolments", "/records", "/register", "/events",
-         "/frameworks"]
+LISTS = [
+    "/people",
+    "/programmes",
+    "/cohorts",
+    "/enrolments",
+    "/records",
+    "/register",
+    "/events",
+    "/frameworks",
+]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -289,7 +302,9 @@ def test_bad_module_results_are_refused_and_the_key_can_be_used_again(
 def test_a_module_result_needs_an_idempotency_key(make_client, post):
     _u, token = make_client([Scope.WRITE_MODULE_RESULTS])
     _cohort, enrolments, _c = _world(trainees=1)
-    response = post("/module-results", token, _result_body(enrolments[0], Module.objects.get()), key=None)
+    response = post(
+        "/module-results", token, _result_body(enrolments[0], Module.objects.get()), key=None
+    )
     assert response.status_code == 422 and "Idempotency-Key" in _fields(response)
 
 
@@ -314,5 +329,3 @@ def test_reading_needs_no_write_and_writes_need_no_read(make_client, put):
     _c, token = make_client([Scope.READ_PEOPLE])
     assert put("/people/E1", token, {"full_name": "A", "email": "a@b.c"}).status_code == 403
     assert not User.objects.filter(employee_number="E1").exists()
-
-
