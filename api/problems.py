@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from api.services import IdempotencyConflict
+from competencies.interchange import FrameworkImportError, format_error
 
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
@@ -72,6 +73,14 @@ def domain_problem(request, exc: DjangoValidationError) -> HttpResponse:
     return problem(422, "; ".join(e["message"] for e in errors), errors)
 
 
+def import_problem(request, exc: FrameworkImportError) -> HttpResponse:
+    """Every problem in the file, each with its row when it has one."""
+    errors = [
+        {"field": "content", "message": format_error(row, message)} for row, message in exc.errors
+    ]
+    return problem(422, "The file cannot be imported: nothing was written", errors)
+
+
 def http_problem(request, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError):
         return problem(401, "Send a valid, unexpired bearer token: Authorization: Bearer ...")
@@ -97,6 +106,7 @@ def conflict(request, exc) -> HttpResponse:
 def install(api) -> None:
     api.add_exception_handler(NinjaValidationError, validation_problem)
     api.add_exception_handler(DjangoValidationError, domain_problem)
+    api.add_exception_handler(FrameworkImportError, import_problem)
     api.add_exception_handler(HttpError, http_problem)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ObjectDoesNotExist, not_found)

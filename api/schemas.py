@@ -141,6 +141,13 @@ class Framework(Schema):
     competency_count: int
 
 
+class FrameworkIn(Schema):
+    """A whole framework file, as text: Pathway's CSV layout or Moodle's."""
+
+    layout: Literal["pathway", "moodle"]
+    content: str = Field(..., min_length=1, max_length=10_000_000)
+
+
 class ModuleResultIn(Schema):
     employee_number: str = Field(..., min_length=1, max_length=32)
     module_id: int = Id

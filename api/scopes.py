@@ -13,3 +13,4 @@ class Scope(models.TextChoices):
     READ_REGISTER = "read_register", "Read the current-competence register"
     READ_EVENTS = "read_events", "Read the events feed"
     READ_FRAMEWORKS = "read_frameworks", "Export competency frameworks"
+    WRITE_FRAMEWORKS = "write_frameworks", "Import competency frameworks (as drafts)"

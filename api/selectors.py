@@ -121,6 +121,10 @@ def frameworks() -> QuerySet[Framework]:
     return Framework.objects.annotate(competency_count=Count("competencies"))
 
 
+def framework_with_count(pk: int) -> Framework:
+    return frameworks().get(pk=pk)
+
+
 def framework_by_pk(pk: int) -> Framework:
     return Framework.objects.get(pk=pk)
 

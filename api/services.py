@@ -22,6 +22,7 @@ from api.scopes import Scope
 from api.tokens import token_new
 from cohorts.models import CURRENT_STATUSES, Enrolment
 from cohorts.services.training import module_result_record
+from competencies.interchange.services import framework_import
 from pathway.history import acting_for
 from pathway.models import Band, ClinicalArea, Module, User
 
@@ -153,6 +154,20 @@ def _clinical_area(code: str | None) -> ClinicalArea | None:
     if area is None:
         raise ValidationError({"clinical_area": f"No clinical area has the code {code!r}"})
     return area
+
+
+# Frameworks ----------------------------------------------------------------------------------
+
+
+def framework_import_file(*, client: ApiClient, layout: str, content: str):
+    """Import a whole framework as a draft, all or nothing, through the same service the
+    import page and `import_framework` use; its history names the client."""
+    with acting_for(client.label), transaction.atomic():
+        return framework_import(
+            actor=None,  # the client's scope was checked by the API
+            source=content.encode("utf-8", "surrogatepass"),
+            format={"pathway": "csv", "moodle": "moodle"}[layout],
+        )
 
 
 # Module results ------------------------------------------------------------------------------

@@ -243,6 +243,20 @@ def framework_list(request, cursor: str | None = Cursor, limit: int = Limit):
     return _page(selectors.frameworks(), presenters.framework, cursor, limit)
 
 
+@api.post(
+    "/frameworks/import",
+    response={201: schemas.Framework, **REFUSALS},
+    auth=ClientToken(Scope.WRITE_FRAMEWORKS),
+    tags=["frameworks"],
+    summary="Import a whole framework file as a new draft: all or nothing",
+)
+def framework_import(request, payload: schemas.FrameworkIn):
+    framework = services.framework_import_file(
+        client=request.auth, layout=payload.layout, content=payload.content
+    )
+    return Status(201, presenters.framework(selectors.framework_with_count(framework.pk)))
+
+
 @api.get(
     "/frameworks/{framework_id}/export",
     response={**REFUSALS},

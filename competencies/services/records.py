@@ -598,14 +598,14 @@ def _record_decision(
     CompetencyProgress.objects.filter(record=record, competency=competency).update(
         **changes, updated_at=timezone.now()
     )
-    # The events feed (pathway/events.py): last, so the lock it takes is held briefly.
-    sign_off_event(IntegrationEvent.Kind.SIGN_OFF_DECIDED, assessment)
     _notify_sign_off_decided(assessment)
     notifications_settle(
         actor=signed.signer,
         url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
         did="decided",
     )
+    # The events feed (pathway/events.py): last, so the lock it takes is held briefly.
+    sign_off_event(IntegrationEvent.Kind.SIGN_OFF_DECIDED, assessment)
     return assessment
 
 

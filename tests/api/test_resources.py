@@ -11,6 +11,8 @@ from django.utils import timezone
 from api.scopes import Scope
 from cohorts.models import ModuleResult
 from cohorts.selectors.audit import audit_log
+from competencies.interchange.services import example_file
+from competencies.models import Framework
 from pathway.models import Module, User
 from tests import factories
 
@@ -329,3 +331,40 @@ def test_reading_needs_no_write_and_writes_need_no_read(make_client, put):
     _c, token = make_client([Scope.READ_PEOPLE])
     assert put("/people/E1", token, {"full_name": "A", "email": "a@b.c"}).status_code == 403
     assert not User.objects.filter(employee_number="E1").exists()
+
+
+@pytest.mark.parametrize(("layout", "format"), [("pathway", "csv"), ("moodle", "moodle")])
+def test_a_framework_file_is_imported_as_a_draft_in_both_layouts(
+    client, make_client, bearer, layout, format
+):
+    _c, token = make_client([Scope.WRITE_FRAMEWORKS], name="University Moodle")
+    content = example_file(format).decode("utf-8-sig")
+    response = client.post(
+        "/api/v1/frameworks/import",
+        {"layout": layout, "content": content},
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.content
+    framework = Framework.objects.get(pk=response.json()["id"])
+    assert framework.status == Framework.Status.DRAFT
+    assert response.json()["competency_count"] == framework.competencies.count() > 0
+    assert framework.history.first().history_change_reason == "API client: University Moodle"
+
+
+def test_a_bad_framework_file_writes_nothing_and_names_its_rows(client, make_client, bearer):
+    _c, token = make_client([Scope.WRITE_FRAMEWORKS])
+    content = example_file("csv").decode("utf-8-sig")
+    broken = content.replace("competency,", "competency,,", 1)
+    before = Framework.objects.count()
+    response = client.post(
+        "/api/v1/frameworks/import",
+        {"layout": "pathway", "content": broken + "nonsense,row\n"},
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert errors and all(error["field"] == "content" for error in errors)
+    assert any(error["message"].startswith("Row ") for error in errors)
+    assert Framework.objects.count() == before

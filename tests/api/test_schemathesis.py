@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -31,6 +33,17 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = WSGIHandler()
 
 
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: a request's end must not close the database connection,
+    which holds the test's transaction (on PostgreSQL closing it would end the test)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=12,
@@ -38,7 +51,7 @@ schema.app = WSGIHandler()
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_every_operation(case, world, make_client):
+def test_every_operation(case, keep_connection, world, make_client):
     _client, token = make_client()
     case.call_and_validate(
         # identity: the in-process client does not undo the gzip a browser asks for.

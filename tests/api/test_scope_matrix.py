@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from api.scopes import Scope
 from api.views.endpoints import api
+from competencies.interchange.services import example_file
 from pathway.models import Module
 from tests import factories
 
@@ -51,6 +52,7 @@ OPERATIONS = [
     ("module_result_create", "post", lambda w: "/module-results", Scope.WRITE_MODULE_RESULTS, 201),
     ("event_list", "get", lambda w: "/events", Scope.READ_EVENTS, 200),
     ("framework_list", "get", lambda w: "/frameworks", Scope.READ_FRAMEWORKS, 200),
+    ("framework_import", "post", lambda w: "/frameworks/import", Scope.WRITE_FRAMEWORKS, 201),
     (
         "framework_export_file",
         "get",
@@ -72,6 +74,8 @@ def _body(operation_id, world):
             "outcome": "pass",
             "date": timezone.localdate().isoformat(),
         }
+    if operation_id == "framework_import":
+        return {"layout": "pathway", "content": example_file("csv").decode("utf-8-sig")}
     return None
 
 
