@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from api.models import ApiClient
 from api.scopes import Scope
+from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 
 
@@ -29,10 +30,10 @@ class ApiClientForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Give only what the system needs.",
     )
-    expires_on = forms.DateField(
+    expires_on = NHSDateField(
         label="Token expires on",
         help_text="For example, 31 3 2027. At most 400 days from today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the token expires"},
     )
 
     def __init__(self, *args, **kwargs):

@@ -95,7 +95,7 @@ def test_the_administrator_creates_a_client_and_sees_the_token_once(client):
             "name": "ESR staff feed",
             "kind": "esr",
             "scopes": ["read_people", "write_people"],
-            "expires_on": expires.isoformat(),
+            **factories.date_fields("expires_on", expires),
         },
     )
     assert response.status_code == 200
@@ -116,7 +116,12 @@ def test_bad_input_on_the_create_page_is_shown_and_kept(client):
     client.force_login(factories.AdministratorFactory())
     response = client.post(
         "/api-clients/new/",
-        {"name": "Rostering", "kind": "rostering", "scopes": [], "expires_on": "2001-01-01"},
+        {
+            "name": "Rostering",
+            "kind": "rostering",
+            "scopes": [],
+            **factories.date_fields("expires_on", datetime.date(2001, 1, 1)),
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()
