@@ -234,3 +234,49 @@ def test_without_the_lock_a_reader_would_miss_an_event(postgres_only):
     later = IntegrationEvent.objects.filter(id__gt=cursor).values_list("subject_id", flat=True)
     assert list(later) == []  # A (subject 1) committed, with a smaller id: missed
     assert IntegrationEvent.objects.filter(subject_id=1).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_idempotency_key_at_the_same_moment_records_once(postgres_only, make_client):
+    """Two deliveries of one module result at once (a client retrying too early): one result,
+    and both answers are the same."""
+    from django.test import Client
+
+    from cohorts.models import ModuleResult
+    from pathway.models import Module
+
+    _u, token = make_client([Scope.WRITE_MODULE_RESULTS])
+    cohort = factories.CohortFactory()
+    enrolment = factories.enrol(cohort)
+    module = Module.objects.create(programme=cohort.programme, title="M1", credits=20, order=1)
+    body = {
+        "employee_number": enrolment.trainee.employee_number,
+        "module_id": module.pk,
+        "attempt": 1,
+        "outcome": "pass",
+        "date": timezone.localdate().isoformat(),
+    }
+    start, answers = threading.Barrier(2), []
+
+    def deliver():
+        try:
+            start.wait(5)
+            response = Client().post(
+                "/api/v1/module-results",
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "same"},
+            )
+            answers.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert [status for status, _body in answers] == [201, 201]
+    assert answers[0][1] == answers[1][1]
+    assert ModuleResult.objects.filter(enrolment=enrolment).count() == 1
