@@ -21,7 +21,9 @@ EVENT_LOCK = 0x50415448_0017
 
 
 def event_record(kind: str, *, subject_id: int, data: dict | None = None) -> IntegrationEvent:
-    with transaction.atomic():
+    # savepoint=False: inside the change's transaction (always, from the services) no savepoint
+    # is needed, as the event stands or falls with the change.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_LOCK])
