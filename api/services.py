@@ -158,6 +158,9 @@ def _clinical_area(code: str | None) -> ClinicalArea | None:
 
 # Frameworks ----------------------------------------------------------------------------------
 
+# The API's names for the two layouts, and competencies.interchange's.
+LAYOUTS = {"pathway": "csv", "moodle": "moodle"}
+
 
 def framework_import_file(*, client: ApiClient, layout: str, content: str):
     """Import a whole framework as a draft, all or nothing, through the same service the
@@ -166,7 +169,7 @@ def framework_import_file(*, client: ApiClient, layout: str, content: str):
         return framework_import(
             actor=None,  # the client's scope was checked by the API
             source=content.encode("utf-8", "surrogatepass"),
-            format={"pathway": "csv", "moodle": "moodle"}[layout],
+            format=LAYOUTS[layout],
         )
 
 

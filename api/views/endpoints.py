@@ -19,7 +19,6 @@ from competencies.interchange import FrameworkExportError, framework_export
 from competencies.interchange.services import export_filename
 
 REFUSALS = {code: schemas.Problem for code in (400, 401, 403, 404, 422, 429)}
-LAYOUTS = {"pathway": "csv", "moodle": "moodle"}
 
 
 class PathwayApi(NinjaAPI):
@@ -278,7 +277,7 @@ def framework_export_file(
     layout: str = Query("pathway", pattern="^(pathway|moodle)$"),
 ):
     framework = selectors.framework_by_pk(framework_id)
-    format = LAYOUTS[layout]
+    format = services.LAYOUTS[layout]
     try:
         data = framework_export(framework=framework, format=format)
     except FrameworkExportError as error:
