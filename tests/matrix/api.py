@@ -52,6 +52,7 @@ MATRIX = {
     "api:module_result_create": _api(405, 401),
     "api:event_list": _api(401, 405),
     "api:framework_list": _api(401, 405),
+    "api:framework_import": _api(405, 401),
     "api:framework_export_file": _api(401, 405),
 }
 
