@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pathway", "0006_identity"),
+        ("pathway", "0008_background_jobs"),
     ]
 
     operations = [

@@ -9,8 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cohorts", "0003_cohort_history"),
-        ("pathway", "0007_integrationevent"),
+        ("cohorts", "0004_qualified_are_assistant_practitioners"),
+        ("pathway", "0009_integrationevent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
