@@ -284,3 +284,27 @@ def sign_off(request_id: int, trainee_id: int, record_id: int, competency_id: in
 
 def _for_update() -> str:
     return " FOR UPDATE" if connection.vendor == "postgresql" else ""
+
+
+def api_register(today: datetime.date, limit: int) -> list[tuple[str, tuple]]:
+    """The API's register page: the client by its token's prefix, then one page of who holds
+    which competency today."""
+    return [
+        (
+            "SELECT id, token_hash, scopes, expires_at, revoked_at FROM api_apiclient "
+            "WHERE token_prefix = %s",
+            ("0000000000",),
+        ),
+        (
+            "SELECT p.id, p.achieved_on, p.expires_on, u.id, u.employee_number, u.full_name, "
+            "c.id, c.code, c.title, f.name, f.version "
+            "FROM competencies_competencyprogress p "
+            "JOIN competencies_trainingrecord r ON r.id = p.record_id "
+            "JOIN pathway_user u ON u.id = r.trainee_id "
+            "JOIN competencies_framework f ON f.id = r.framework_id "
+            "JOIN competencies_competency c ON c.id = p.competency_id "
+            "WHERE p.state = 'achieved' AND (p.expires_on IS NULL OR p.expires_on > %s) "
+            "AND r.is_active AND p.id > 0 ORDER BY p.id LIMIT %s",
+            (today, limit + 1),
+        ),
+    ]

@@ -28,6 +28,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from api import services as api_services
+from api.scopes import Scope
 from bench import floors
 from bench.scale import EMAIL_DOMAIN, PROGRAMME_NAME, SCALE_PASSWORD
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus
@@ -293,6 +295,7 @@ def run(*, requests: int = 30, out: Callable[[str], None] = print) -> list[Resul
         mentor.force_login(scene.mentor)
         cohort = scene.cohort.pk
         n = scene.trainees
+        rostering = api_client(today)
         pages = [
             (
                 "trainee progress",
@@ -338,6 +341,14 @@ def run(*, requests: int = 30, out: Callable[[str], None] = print) -> list[Resul
                 reverse("cohorts:cohort_export", args=[cohort, "xlsx"]),
                 floors.cohort_dashboard(cohort, today),
             ),
+            (
+                # The integration API: a page of 50 from the current-competence register, as
+                # rostering reads it with its bearer token.
+                API_PAGE,
+                rostering,
+                reverse("api:register_list") + "?limit=50",
+                floors.api_register(today, 50),
+            ),
         ]
         results = []
         for name, client, url, floor in pages:
@@ -360,6 +371,22 @@ def run(*, requests: int = 30, out: Callable[[str], None] = print) -> list[Resul
         )
         out(_line(results[-1]))
     return results
+
+
+API_PAGE = "API register page"
+
+
+def api_client(today) -> Client:
+    """A test client carrying a new rostering client's token, made through the service as an
+    administrator makes one; it expires tomorrow."""
+    _client, token = api_services.api_client_create(
+        actor=None,
+        name=f"Benchmark rostering {timezone.now():%Y%m%d%H%M%S%f}",
+        kind="rostering",
+        scopes=[Scope.READ_REGISTER],
+        expires_on=today + datetime.timedelta(days=1),
+    )
+    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def _line(result: Result) -> str:

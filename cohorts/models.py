@@ -126,7 +126,7 @@ class Enrolment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
 
-    history = AuditHistory()
+    history = AuditHistory(event="enrolment.changed")
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]
@@ -222,6 +222,7 @@ class ModuleResult(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    history = AuditHistory()
 
     class Meta:
         ordering = ["enrolment", "module__order", "attempt"]

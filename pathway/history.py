@@ -19,6 +19,8 @@ tests/test_backup_restore.py fails on a receiver that is neither.
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from simple_history.models import HistoricalRecords
 
@@ -51,13 +53,51 @@ def skips_fixture_loads(receiver):
     return receive
 
 
+# Who a change is made for when no person makes it: an integration's API client
+# ("API client: ESR feed"). Kept in each history row's change reason, which the audit log shows
+# as who made the change (docs/adr/0023-integration-api.md).
+_acting_for: ContextVar[str] = ContextVar("pathway_history_acting_for", default="")
+ACTING_FOR_MAX = 100  # simple-history's change reason column
+
+
+@contextmanager
+def acting_for(label: str):
+    """Every history row written inside is recorded as made by `label`."""
+    token = _acting_for.set(label[:ACTING_FOR_MAX])
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
+
+
 class AuditHistory(HistoricalRecords):
-    """HistoricalRecords that adds no row while a backup is loaded (the backup has them all)."""
+    """HistoricalRecords that adds no row while a backup is loaded (the backup has them all).
+
+    `event`: an IntegrationEvent kind recorded with every version (pathway/events.py), in the
+    same transaction, for the events feed: a person or an enrolment changed, however it was
+    changed (a page, an import, the admin, the API).
+    """
+
+    def __init__(self, *args, event: str | None = None, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
 
     def post_save(self, instance, created, using=None, **kwargs):
         if kwargs.get("raw") or loaded_from_fixture(instance):
             return
         super().post_save(instance, created, using=using, **kwargs)
+        self.record_event(instance)
+
+    def record_event(self, instance) -> None:
+        if self.event is None:
+            return
+        from pathway.events import event_data, event_record
+
+        event_record(self.event, subject_id=instance.pk, data=event_data(self.event, instance))
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return reason or _acting_for.get() or None
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         if loaded_from_fixture(instance):

@@ -162,7 +162,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
     history = PersonHistory(
-        excluded_fields=["password", "last_login", "session_generation"], m2m_fields=[roles]
+        excluded_fields=["password", "last_login", "session_generation"],
+        m2m_fields=[roles],
+        event="person.changed",
     )
 
     USERNAME_FIELD = "email"
@@ -505,3 +507,31 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class IntegrationEvent(models.Model):
+    """One change an integration may want to hear about: the outbox of the events feed
+    (docs/adr/0023-integration-api.md). Written only by pathway.events.event_record, in the
+    same transaction as the change, so an event exists exactly when its change committed.
+
+    Ids are handed out in commit order (event_record serialises the inserts), so a reader that
+    has seen up to id N never finds a smaller id committed later: "after N" is a safe cursor.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_OFF_DECIDED = "sign_off.decided", "Sign-off decided"
+        SIGN_OFF_REVOKED = "sign_off.revoked", "Sign-off revoked"
+        ENROLMENT_CHANGED = "enrolment.changed", "Enrolment changed"
+        PERSON_CHANGED = "person.changed", "Person changed"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # What the event is about: the person's, enrolment's or assessment's id.
+    subject_id = models.BigIntegerField()
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.subject_id}"

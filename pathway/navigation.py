@@ -161,6 +161,13 @@ NAV_ITEMS = [
         purpose="Who changed what, and when, across Pathway.",
     ),
     NavItem(
+        "API clients",
+        "api_clients:client_list",
+        frozenset({RoleCode.ADMINISTRATOR}),
+        purpose="The systems that exchange data with Pathway (ESR, the university, rostering), "
+        "and their access tokens.",
+    ),
+    NavItem(
         "Admin",
         "admin:index",
         frozenset({RoleCode.ADMINISTRATOR}),

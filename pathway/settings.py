@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "evaluation.apps.EvaluationConfig",
     "outcomes.apps.OutcomesConfig",
     "support.apps.SupportConfig",
+    # The integration API (ADR 0023); "ninja" serves its documentation page's assets from
+    # here, not from a CDN, under the same Content Security Policy as every page.
+    "api.apps.ApiConfig",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -502,6 +506,11 @@ CONTENT_SECURITY_POLICY = {
 if origin_of(PATHWAY_OIDC_ISSUER):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(PATHWAY_OIDC_ISSUER))
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The integration API's rate limit per client (api/auth.py), counted in Django's cache: with
+# the default local-memory cache each worker process counts alone; set a shared cache (Redis)
+# in production for one count per client.
+PATHWAY_API_RATE = os.environ.get("PATHWAY_API_RATE", "600/minute")
 
 # Logs go to standard output, one line a record, each with the request's id. PATHWAY_LOG_FORMAT=json
 # makes each line a JSON object (timestamp, level, logger, message, request_id and any extra),

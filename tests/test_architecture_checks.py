@@ -28,6 +28,7 @@ APPS = [
     "evaluation",
     "outcomes",
     "support",
+    "api",
     "bench",
 ]
 

@@ -8,6 +8,8 @@ have an entry in MATRIX below, which says, for GET and for POST, what each of te
     OK        for POST: 200 (a form shown again with its errors) or 302 (the action was done);
               never a redirect to sign in
     LOGIN     a redirect to /sign-in/?next=... (anonymous people)
+    401       not authenticated the way this address asks (the integration API wants a bearer
+              token, not a session: tests/matrix/api.py)
     400       a request that cannot be answered (a sign-in callback with no sign-in under way,
               a passkey challenge asked for an incomplete decision): a clear page or answer
     403       refused: signed in, but not allowed
@@ -773,7 +775,7 @@ def ask(client: Client, method: str, url: str, data: dict):
 
 
 def test_the_matrix_names_only_real_people_methods_and_answers():
-    allowed = {200, 302, OK, LOGIN, 400, 403, 404, 405, 503}
+    allowed = {200, 302, OK, LOGIN, 400, 401, 403, 404, 405, 503}
     problems = []
     for name, spec in MATRIX.items():
         if set(spec) != set(METHODS):

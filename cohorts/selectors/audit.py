@@ -26,11 +26,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Cohort, Enrolment, ModuleResult
 from competencies.models import AssessmentMethod, Competency, Domain, Framework, TrainingRecord
-from pathway.models import Allocation, ClinicalArea, ExternalIdentity, Passkey, User
+from pathway.models import Allocation, ClinicalArea, ExternalIdentity, Module, Passkey, User
 
 PAGE_SIZE = 50
+# How the API names its clients in a history row's change reason (api/views: acting_for).
+API_CLIENT = "API client: "
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 CHANGE_TYPES = {"+": CREATED, "~": CHANGED, "-": DELETED}
@@ -71,6 +73,16 @@ AUDITED: tuple[AuditedKind, ...] = (
         subject="person_id",
         describe=lambda row, names: f"Passkey {row.name} of {names.get(User, row.person_id)}",
     ),
+    # Results come from the tutor's page and from the university's API client.
+    AuditedKind(
+        "module_result",
+        "Module result",
+        ModuleResult,
+        describe=lambda row, names: (
+            f"{names.get(Module, row.module_id)} attempt {row.attempt}: "
+            f"{names.get(Enrolment, row.enrolment_id)}"
+        ),
+    ),
     AuditedKind(
         "nhs_account",
         "NHS account link",
@@ -92,6 +104,7 @@ RELATED_NAMES: dict[type[models.Model], tuple[tuple[str, ...], Callable[..., str
     User: (("full_name", "email"), lambda full_name, email: full_name or email),
     ClinicalArea: (("name",), str),
     Cohort: (("name",), str),
+    Module: (("title",), str),
     Framework: (("name", "version"), lambda name, version: f"{name} (version {version})"),
     Domain: (("title",), str),
     Competency: (("code", "title"), lambda code, title: f"{code} {title}"),
@@ -212,6 +225,8 @@ class AuditEntry:
     # False for a "changed" row with no version before it (history started after the record).
     compared: bool = True
     subject_id: int | None = None
+    # An integration that made the change through the API (pathway.history.acting_for).
+    by_client: str = ""
 
 
 # The log ------------------------------------------------------------------------------------
@@ -327,6 +342,7 @@ def _entries(keys: list[tuple[str, int]]) -> list[AuditEntry]:
             who=row.history_user,
             change=CHANGE_TYPES.get(row.history_type, CHANGED),
             subject_id=getattr(row, kind.subject) if kind.subject else None,
+            by_client=_client_label(row),
         )
         if entry.change == CHANGED:
             if before is None:
@@ -335,6 +351,11 @@ def _entries(keys: list[tuple[str, int]]) -> list[AuditEntry]:
                 entry.changes = _changes(kind, row, before, names, m2m_values)
         entries.append(entry)
     return entries
+
+
+def _client_label(row) -> str:
+    reason = row.history_change_reason or ""
+    return reason if row.history_user_id is None and reason.startswith(API_CLIENT) else ""
 
 
 def _tracked_fields(kind: AuditedKind) -> list[models.Field]:

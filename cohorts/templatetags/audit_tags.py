@@ -3,7 +3,7 @@ and page links that keep the filters.
 
 {% load audit_tags %}
 {% change_tag entry.change %}      {# "Created", "Changed" or "Deleted" #}
-{{ entry|changed_by }}             {# the person's name, or "System" #}
+{{ entry|changed_by }}             {# the person's name, "API client: ...", or "System" #}
 {% page_url 3 %}                   {# ?kind=...&person=...&page=3 #}
 """
 
@@ -36,7 +36,7 @@ def changed_by(entry) -> str:
     """Who made a change: a person, or the system (seeding, imports at the command line)."""
     who = entry.who
     if who is None:
-        return SYSTEM
+        return entry.by_client or SYSTEM
     return who.full_name or who.email
 
 

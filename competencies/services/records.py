@@ -31,7 +31,8 @@ from competencies.models import (
 from competencies.selectors import evidence_gaps
 from notifications.models import Kind as NotificationKind
 from notifications.services import notifications_settle, notify
-from pathway.models import ClinicalArea, User
+from pathway.events import sign_off_event
+from pathway.models import ClinicalArea, IntegrationEvent, User
 from pathway.signatures import Signature, Signed, signature_verify
 
 logger = logging.getLogger(__name__)
@@ -636,6 +637,8 @@ def _record_decision(
         url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
         did="decided",
     )
+    # The events feed (pathway/events.py): last, so the lock it takes is held briefly.
+    sign_off_event(IntegrationEvent.Kind.SIGN_OFF_DECIDED, assessment)
     return assessment
 
 
@@ -684,6 +687,7 @@ def sign_off_transcribe(
             expires_on=competency.expiry_after(assessed_on),
             updated_at=timezone.now(),
         )
+        sign_off_event(IntegrationEvent.Kind.SIGN_OFF_DECIDED, assessment)
     return assessment
 
 
@@ -737,6 +741,7 @@ def _record_revocation(assessment, *, signed: Signed, role: str, reason: str):
     except IntegrityError as race:  # SQLite takes no row locks: the database's own rule held
         raise already from race
     _recompute_progress(record=assessment.record, competency=assessment.competency)
+    sign_off_event(IntegrationEvent.Kind.SIGN_OFF_REVOKED, revocation)
     return revocation
 
 

@@ -257,6 +257,8 @@ def test_assessments_and_other_records_have_no_history_of_their_own():
         "pathway.HistoricalExternalIdentity",
         "cohorts.HistoricalCohort",
         "cohorts.HistoricalEnrolment",
+        # Module results come from the university's API client too (ADR 0023).
+        "cohorts.HistoricalModuleResult",
         "competencies.HistoricalFramework",
         "competencies.HistoricalDomain",
         "competencies.HistoricalCompetency",

@@ -35,10 +35,10 @@ PHONE_SHOTS = SCREENSHOTS / "phone"
 # a bound keeps a link loop from running the test on for ever.
 MAX_PAGES_PER_ROLE = 150
 
-# Never followed: other sites, static files, Django's admin (not our design) and files for
-# download (Word, spreadsheets, CSV), which open no page.
+# Never followed: other sites, static files, Django's admin and the API's Swagger page (not our
+# design) and files for download (Word, spreadsheets, CSV), which open no page.
 SKIP = re.compile(
-    r"^/(assets|admin|media)/|/(export|download)|\.(docx|xlsx|csv|pdf|json|zip|ics)$|"
+    r"^/(assets|admin|media|api)/|/(export|download)|\.(docx|xlsx|csv|pdf|json|zip|ics)$|"
     r"/(sign-out|logout)/",
     re.IGNORECASE,
 )
