@@ -33,6 +33,7 @@ from cohorts.selectors.charts import (
 )
 from competencies.models import Assessment, CompetencyProgress, ProgressState
 from pathway import charts
+from pathway.inline_assets import STYLES, csp_hash, inline_text
 from pathway.models import Allocation, Module
 from tests import factories
 
@@ -510,8 +511,13 @@ def _grid_cells(html: str) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def _no_inline_style(html: str) -> None:
-    """The Content Security Policy allows only the site's own stylesheets: nothing inline."""
-    assert "<style" not in html and " style=" not in html
+    """The Content Security Policy allows only the site's own stylesheets: no style attribute,
+    and no <style> but the site's own, carried inline by every page and allowed by their hashes
+    (pathway/inline_assets.py)."""
+    hashes = {csp_hash(inline_text(name)) for name in STYLES}
+    blocks = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert {csp_hash(block) for block in blocks} <= hashes
+    assert html.count("<style") == len(blocks) and " style=" not in html
 
 
 def test_the_grid_page_shows_the_key_the_cells_and_where_the_cohort_is_stuck(
