@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from api.services import IdempotencyConflict
-from competencies.interchange import FrameworkImportError, format_error
+from competencies.interchange import FrameworkExistsError, FrameworkImportError, format_error
 
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
@@ -74,7 +74,12 @@ def domain_problem(request, exc: DjangoValidationError) -> HttpResponse:
 
 
 def import_problem(request, exc: FrameworkImportError) -> HttpResponse:
-    """Every problem in the file, each with its row when it has one."""
+    """Every problem in the file, each with its row when it has one. A different framework
+    under an ID number that exists is a conflict: the client must say, with `on_existing`,
+    whether the file is its new version or a separate framework."""
+    if isinstance(exc, FrameworkExistsError):
+        errors = [{"field": "on_existing", "message": message} for _row, message in exc.errors]
+        return problem(409, errors[0]["message"], errors)
     errors = [
         {"field": "content", "message": format_error(row, message)} for row, message in exc.errors
     ]

@@ -146,6 +146,10 @@ class FrameworkIn(Schema):
 
     layout: Literal["pathway", "moodle"]
     content: str = Field(..., min_length=1, max_length=10_000_000)
+    # When a framework with the file's ID number exists and the file differs from it: its next
+    # version, or a separate framework under `new_code`. Without it such a file is a 409.
+    on_existing: Literal["new_version", "separate"] | None = None
+    new_code: str | None = Field(None, min_length=1, max_length=100)
 
 
 class ModuleResultIn(Schema):

@@ -162,7 +162,14 @@ def _clinical_area(code: str | None) -> ClinicalArea | None:
 LAYOUTS = {"pathway": "csv", "moodle": "moodle"}
 
 
-def framework_import_file(*, client: ApiClient, layout: str, content: str):
+def framework_import_file(
+    *,
+    client: ApiClient,
+    layout: str,
+    content: str,
+    on_existing: str | None = None,
+    new_code: str | None = None,
+):
     """Import a whole framework as a draft, all or nothing, through the same service the
     import page and `import_framework` use; its history names the client."""
     with acting_for(client.label), transaction.atomic():
@@ -170,6 +177,8 @@ def framework_import_file(*, client: ApiClient, layout: str, content: str):
             actor=None,  # the client's scope was checked by the API
             source=content.encode("utf-8", "surrogatepass"),
             format=LAYOUTS[layout],
+            on_existing=on_existing,
+            new_code=new_code,
         )
 
 

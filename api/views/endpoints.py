@@ -244,16 +244,26 @@ def framework_list(request, cursor: str | None = Cursor, limit: int = Limit):
 
 @api.post(
     "/frameworks/import",
-    response={201: schemas.Framework, **REFUSALS},
+    response={200: schemas.Framework, 201: schemas.Framework, 409: schemas.Problem, **REFUSALS},
     auth=ClientToken(Scope.WRITE_FRAMEWORKS),
     tags=["frameworks"],
     summary="Import a whole framework file as a new draft: all or nothing",
+    description=(
+        "201 with the new draft. 200 with the existing framework when the file is the same as "
+        "its latest version (nothing is written). 409 when a framework with the file's ID "
+        "number exists and the file differs: send it again with on_existing."
+    ),
 )
 def framework_import(request, payload: schemas.FrameworkIn):
     framework = services.framework_import_file(
-        client=request.auth, layout=payload.layout, content=payload.content
+        client=request.auth,
+        layout=payload.layout,
+        content=payload.content,
+        on_existing=payload.on_existing,
+        new_code=payload.new_code,
     )
-    return Status(201, presenters.framework(selectors.framework_with_count(framework.pk)))
+    status = 200 if getattr(framework, "import_unchanged", False) else 201
+    return Status(status, presenters.framework(selectors.framework_with_count(framework.pk)))
 
 
 @api.get(

@@ -368,3 +368,36 @@ def test_a_bad_framework_file_writes_nothing_and_names_its_rows(client, make_cli
     assert errors and all(error["field"] == "content" for error in errors)
     assert any(error["message"].startswith("Row ") for error in errors)
     assert Framework.objects.count() == before
+
+
+def test_a_framework_under_an_existing_id_number_asks_what_it_is(client, make_client, bearer):
+    """The same file again writes nothing (200); a different file with the same ID number is a
+    409 naming on_existing, then a new version or a separate framework as the client says."""
+    _c, token = make_client([Scope.WRITE_FRAMEWORKS])
+    content = example_file("csv").decode("utf-8-sig")
+
+    def send(text, **extra):
+        return client.post(
+            "/api/v1/frameworks/import",
+            {"layout": "pathway", "content": text, **extra},
+            content_type="application/json",
+            headers=bearer(token),
+        )
+
+    first = send(content)
+    assert first.status_code == 201, first.content
+    again = send(content)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    changed = content.replace("Communicates effectively with patients", "Communicates clearly", 1)
+    assert changed != content
+    before = Framework.objects.count()
+    refused = send(changed)
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["errors"][0]["field"] == "on_existing"
+    assert Framework.objects.count() == before
+    version = send(changed, on_existing="new_version")
+    assert version.status_code == 201, version.content
+    assert (
+        Framework.objects.get(pk=version.json()["id"]).code
+        == Framework.objects.get(pk=first.json()["id"]).code
+    )
