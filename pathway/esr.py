@@ -307,9 +307,9 @@ def _check_may_import(actor) -> None:
 def person_upsert_by_employee_number(
     *, employee_number: str, person: User | None, **fields
 ) -> User:
-    """Create or update one person from a staff record. The one place ESR data is written to a
-    person (this import, and the API's people endpoint), so that the fields it sets can change
-    in one place. `person` is who the record was matched to (None: a new person)."""
+    """Create or update one person from a staff record: the one place this import writes a
+    person. (The API's people endpoint, api/services.py, takes one person at a time and checks
+    each field as it comes.) `person` is who the record was matched to (None: a new person)."""
     if person is None:
         return User.objects.create_user(employee_number=employee_number, **fields)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
