@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import csp.middleware
+from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -99,7 +100,7 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if report_only:
+        if report_only or not settings.PATHWAY_INLINE_ASSETS:
             return parts
         update = {key: list(value) for key, value in (parts.update or {}).items()}
         for directive, hashes in policy_hashes().items():

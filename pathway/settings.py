@@ -351,6 +351,10 @@ STORAGES = {
 MEDIA_URL = "/media-not-served/"
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Each page carries the NHS.UK stylesheet (purged at build time), pathway.css and js-enabled.js
+# inside it, allowed by their hashes in the CSP (pathway/inline_assets.py, ADR 0004): nothing
+# holds the first paint back. Off, the same files are linked (the unit tests do this).
+PATHWAY_INLINE_ASSETS = env_bool("PATHWAY_INLINE_ASSETS", True)
 # An export of a cohort with more trainees than this is made by a worker (pathway/jobs.py).
 PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
 # A staff extract with more rows than this is imported by a worker.

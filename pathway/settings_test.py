@@ -40,3 +40,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.harness"]
 # of its own per test process, named here so that the queue's connections are made to it.
 CELERY_BROKER_URL = f"redis://127.0.0.1:6379/{15 - int(_worker.removeprefix('gw') or 0) % 8}"
 CELERY_TASK_ALWAYS_EAGER = True
+# Pages link their stylesheet rather than carry it inline (pathway/templatetags/inline_assets.py):
+# a test that looks for a class in a page must find it in the markup, not in the stylesheet's
+# selectors. The tests of the inline path turn it on (tests/pathway/test_fast_first_paint.py,
+# and every end-to-end test: tests/e2e/conftest.py).
+PATHWAY_INLINE_ASSETS = False

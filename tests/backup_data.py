@@ -57,10 +57,29 @@ def top_up() -> None:
     # An integration's API client, and a module result it sent with an idempotency key: the
     # result's history names the client.
     _api_rows()
+    # A finished background job: the lead nurse's export, its file in the file storage.
+    _background_job()
     # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
     from django.core.management import call_command
 
     call_command("ledger_checkpoint", verbosity=0)
+
+
+def _background_job() -> None:
+    from cohorts.models import Cohort
+    from pathway.jobs import job_run, job_start
+    from pathway.models import RoleCode, User
+
+    lead = User.objects.filter(roles__code=RoleCode.LEAD_NURSE, is_active=True).order_by("pk")
+    cohort = Cohort.objects.order_by("pk").first()
+    job = job_start(
+        actor=lead.first(),
+        kind="cohorts.grid_export",
+        title=f"{cohort.name}: competency grid (CSV)",
+        key=f"backup:{cohort.pk}",
+        params={"cohort": cohort.pk, "format": "csv"},
+    )
+    job_run(job_id=job.pk)
 
 
 def _competence_look(person) -> None:

@@ -613,7 +613,9 @@ def test_shared_moodle_export_imports_as_one_framework_with_64_competencies(db):
     assert [d.code for d in framework.domains.order_by("order")] == ["levels", "competencies"]
     assert framework.domains.get(code="levels").competencies.count() == 6
     assert framework.domains.get(code="competencies").competencies.count() == 58
-    assert "<p>" not in framework.description and "OECD’s overall success" in framework.description
+    # Moodle's HTML description is kept (sanitised, issue #17), paragraphs and all.
+    assert framework.description.startswith("<p>The Core Competencies summarise")
+    assert "OECD’s overall success" in framework.description
     assert framework.source_id_number == "OECD-CORE"
     # Every competency has its own Moodle ID number, and below the second level its parent.
     pairs = moodle_pairs(original)

@@ -49,6 +49,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def inline_assets_as_in_production(settings):
+    """Pages carry their styles inline, as production serves them (the unit tests link them:
+    pathway/settings_test.py), so the journeys check what people get."""
+    settings.PATHWAY_INLINE_ASSETS = True
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # axe-core is injected as a script; the app's own CSP would rightly refuse that.

@@ -33,6 +33,12 @@ from tests import factories
 BASE = Path(settings.BASE_DIR)
 
 
+@pytest.fixture(autouse=True)
+def inline_assets_on(settings):
+    """As production serves pages (the rest of the unit tests link the files instead)."""
+    settings.PATHWAY_INLINE_ASSETS = True
+
+
 def test_the_nhsuk_stylesheet_is_built_without_the_fonts_of_another_origin():
     # Our CSP allows fonts from ourselves only: the CDN's fonts were refused on every page.
     built = Path(finders.find("nhsuk/nhsuk-frontend.min.css")).read_text()
@@ -128,6 +134,20 @@ def test_a_page_carries_its_styles_inline_allowed_by_their_hashes_and_nothing_bl
     # Only those: one changed character and the browser refuses the text.
     assert csp_hash(styles[0] + " ") not in policy["style-src"]
     assert policy["style-src"][0] == policy["script-src"][0] == "'self'"
+
+
+@pytest.mark.django_db
+def test_with_inline_assets_off_the_same_files_are_linked(client, settings):
+    settings.PATHWAY_INLINE_ASSETS = False
+    response = client.get(reverse("login"))
+    parts = _PageParts()
+    parts.feed(response.content.decode())
+    assert parts.inline["style"] == [] and parts.inline["script"] == []
+    assert [link.get("href") for link in parts.links] == [
+        "/assets/nhsuk/nhsuk-frontend.pathway.min.css",
+        "/assets/css/pathway.css",
+    ]
+    assert "sha256-" not in response["Content-Security-Policy"]
 
 
 def test_only_the_listed_files_go_inline():
