@@ -82,7 +82,8 @@ def test_an_expired_session_signs_the_person_out(client):
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
-def test_security_headers_and_a_strict_content_security_policy(client):
+def test_security_headers_and_a_strict_content_security_policy(client, settings):
+    settings.PATHWAY_INLINE_ASSETS = True  # as production serves pages
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
     directives = dict(
