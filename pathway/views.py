@@ -59,7 +59,7 @@ def account(request):
     return render(
         request,
         "pathway/account.html",
-        {"person": request.user, "roles": sorted(request.user.roles.all(), key=str)},
+        {"person": request.user, "roles": request.user.held_roles},
     )
 
 
