@@ -12,8 +12,8 @@ from django.core.paginator import Page, Paginator
 PAGE_SIZE = 50
 
 
-def page_of(request, items, per_page: int = PAGE_SIZE) -> tuple[Page, list]:
-    paginator = Paginator(items, per_page)
+def page_of(request, items, per_page: int | None = None) -> tuple[Page, list]:
+    paginator = Paginator(items, per_page or PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
