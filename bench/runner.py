@@ -48,7 +48,7 @@ class Result:
     queries: int
     p50_ms: float
     p95_ms: float
-    floor_ms: float
+    floor_ms: float | None  # None: no bare SQL written for this page (the long lists)
 
 
 @dataclass
@@ -164,7 +164,7 @@ def measure_get(name, client, url, floor, *, requests, trainees) -> Result:
         queries,
         _ms(statistics.median(samples)),
         _ms(_percentile(samples, 0.95)),
-        _ms(_floor(floor, requests)),
+        _ms(_floor(floor, requests)) if floor else None,
     )
 
 
@@ -350,6 +350,27 @@ def run(*, requests: int = 30, out: Callable[[str], None] = print) -> list[Resul
                 floors.api_register(today, 50),
             ),
         ]
+        # Lists that grow with the history (issue #18 point 6): each shows one page or a search.
+        pages += [
+            ("people list", lead, reverse("pathway:people"), None),
+            (
+                "people search",
+                lead,
+                reverse("pathway:people") + f"?q={scene.trainee.full_name.split()[-1]}",
+                None,
+            ),
+            ("audit history", lead, reverse("cohorts:audit_log"), None),
+            (
+                "audit, one person",
+                lead,
+                reverse("cohorts:audit_log") + f"?who={scene.trainee.email}",
+                None,
+            ),
+            ("cohort list", lead, reverse("cohorts:cohort_list"), None),
+            ("reviews due", lead, reverse("cohorts:reviews_due"), None),
+            ("mentor register", lead, reverse("support:mentor_register"), None),
+            ("outcomes dashboard", lead, reverse("outcomes:dashboard"), None),
+        ]
         results = []
         for name, client, url, floor in pages:
             results.append(measure_get(name, client, url, floor, requests=requests, trainees=n))
@@ -389,18 +410,57 @@ def api_client(today) -> Client:
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
+def _floor_text(floor_ms: float | None) -> str:
+    return "-" if floor_ms is None else f"{floor_ms:.2f}"
+
+
 def _line(result: Result) -> str:
     return (
         f"{result.page:<22} {result.trainees:>8,} {result.queries:>8} {result.p50_ms:>9.1f} "
-        f"{result.p95_ms:>9.1f} {result.floor_ms:>9.2f}"
+        f"{result.p95_ms:>9.1f} {_floor_text(result.floor_ms):>9}"
     )
 
 
 HEADER = f"{'page':<22} {'trainees':>8} {'queries':>8} {'p50 ms':>9} {'p95 ms':>9} {'floor ms':>9}"
 
+# A page at the larger size may take at most this many times its median at the smaller one
+# (issue #18: national scale, 20,000 trainees beside 2,000).
+MOST_SLOWER = 1.25
+
 
 def table(results: list[Result]) -> str:
     return "\n".join([HEADER, "-" * len(HEADER), *(_line(r) for r in results)])
+
+
+def read_report(path: Path) -> list[Result]:
+    return [Result(**item) for item in json.loads(path.read_text())]
+
+
+def beside(results: list[Result], other: list[Result]) -> str:
+    """Each page at this size beside the same page at another: the query counts must match
+    and the median stay within MOST_SLOWER times the smaller size's."""
+    theirs = {r.page: r for r in other}
+    small, large = sorted({results[0].trainees, other[0].trainees})
+    header = (
+        f"{'page':<22} {f'q {small:,}':>9} {f'q {large:,}':>9} {f'p50 {small:,}':>10} "
+        f"{f'p50 {large:,}':>10} {'ratio':>6}  verdict"
+    )
+    lines = [header, "-" * len(header)]
+    for mine in results:
+        their = theirs.get(mine.page)
+        if their is None:
+            continue
+        at = {mine.trainees: mine, their.trainees: their}
+        ratio = at[large].p50_ms / at[small].p50_ms if at[small].p50_ms else math.inf
+        same = at[large].queries == at[small].queries
+        verdict = "ok" if same and ratio <= MOST_SLOWER else "MISSED"
+        if not same:
+            verdict += " (queries differ)"
+        lines.append(
+            f"{mine.page:<22} {at[small].queries:>9} {at[large].queries:>9} "
+            f"{at[small].p50_ms:>10.1f} {at[large].p50_ms:>10.1f} {ratio:>6.2f}  {verdict}"
+        )
+    return "\n".join(lines)
 
 
 def write_report(results: list[Result], path: Path) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.reminders import collect
-from notifications.services import notify
+from notifications.services import notify, unread_count_forget
 
 KEEP_UNREAD = 5
 
@@ -37,3 +37,4 @@ def finish(context) -> None:
         if seen[recipient_id] > KEEP_UNREAD:
             older.append(pk)
     Notification.objects.filter(pk__in=older).update(read_at=timezone.now())
+    unread_count_forget(*seen)

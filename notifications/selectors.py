@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
 from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
 from pathway.models import Band, RoleCode
 
@@ -27,8 +29,25 @@ KIND_ROLES = {
 }
 
 
+# The header shows the unread count on every signed-in page, so it is kept in the cache (shared
+# by every web server when PATHWAY_CACHE_URL is set). Every service that changes it forgets it
+# (notifications/services.py: unread_count_forget); the timeout only bounds a race in which a
+# count read while another request's write was still uncommitted is stored after that write
+# forgot it.
+UNREAD_COUNT_SECONDS = 120
+
+
+def unread_count_key(person_id: int) -> str:
+    return f"notifications:unread:{person_id}"
+
+
 def unread_count(person) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+    key = unread_count_key(person.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
 
 
 def notification_by_pk(pk) -> Notification:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications import selectors
 from notifications.models import ALWAYS_EMAILED, EmailPreference, Kind, Notification
 from notifications.reminders import collect
 
@@ -85,6 +87,16 @@ def _queue_email(notification: Notification) -> None:
     email_notification.delay(notification.pk)
 
 
+def unread_count_forget(*person_ids: int) -> None:
+    """The unread counts of these people changed: count them afresh. Now, and again once the
+    write is committed, so a count read by another request before the commit is not kept."""
+    keys = [selectors.unread_count_key(pk) for pk in person_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key: str = ""):
     """Tell someone something: in the browser always, by email unless they turned it off.
 
@@ -113,6 +125,7 @@ def notify(*, recipient, kind: str, subject: str, body: str, url: str = "", key:
             return None
     else:
         notification = Notification.objects.create(**fields)
+    unread_count_forget(notification.recipient_id)
     if _wants_email(recipient, kind):
         transaction.on_commit(lambda: _queue_email(notification))
     return notification
@@ -126,6 +139,7 @@ def notification_open(*, actor, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread_count_forget(notification.recipient_id)
     return notification
 
 
@@ -138,6 +152,11 @@ def notifications_settle(*, actor, url: str, did: str, recipient=None) -> int:
     waiting = Notification.objects.filter(url=url[:300], done_at__isnull=True)
     if recipient is not None:
         waiting = waiting.filter(recipient=recipient)
+        unread_count_forget(recipient.pk)
+    else:
+        unread_count_forget(
+            *waiting.filter(read_at__isnull=True).values_list("recipient_id", flat=True).distinct()
+        )
     return waiting.update(
         read_at=Coalesce("read_at", Value(now)), done_at=now, done_by=actor, done_what=did[:80]
     )
@@ -155,6 +174,7 @@ def notifications_add_news(*, url: str, news: str) -> int:
 def notifications_mark_all_read(*, actor) -> int:
     if not actor.has_perm("notifications.have_notifications"):
         raise PermissionDenied("Sign in to read your notifications")
+    unread_count_forget(actor.pk)
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -223,15 +223,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
+    def held_roles(self) -> list[Role]:
+        """This person's roles by name, read once per object (one query at most, none when
+        prefetched). The signed-in person is a new object each request, so a page's menu,
+        permission checks and text share one read, and a role granted shows on the next."""
+        held = getattr(self, "_held_roles", None)
+        if held is None:
+            if not self.pk:
+                return []
+            held = self._held_roles = sorted(self.roles.all(), key=str)
+        return held
+
+    @property
     def role_codes(self) -> frozenset[str]:
-        """The codes of this person's roles, read once per object (one query at most)."""
+        """The codes of this person's roles (from `held_roles`: no query of its own)."""
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            if not self.pk:
-                return frozenset()
-            cached = frozenset(self.roles.values_list("code", flat=True))
-            self._role_codes = cached
+            cached = self._role_codes = frozenset(role.code for role in self.held_roles)
         return cached
+
+    def forget_roles(self) -> None:
+        """Read the roles afresh next time (after they were changed through another object)."""
+        self._role_codes = self._held_roles = None
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes.intersection(codes))
@@ -239,7 +252,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def grant_roles(self, *codes: str) -> None:
         roles = [Role.objects.get_or_create(code=code)[0] for code in codes]
         self.roles.add(*roles)
-        self._role_codes = None
+        self.forget_roles()
 
     @property
     def is_registered_professional(self) -> bool:

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pathway.memo import remembered
@@ -95,9 +95,26 @@ def person_by_pk(pk) -> User:
     return User.objects.select_related("clinical_area").get(pk=pk)
 
 
-def people_directory() -> QuerySet[User]:
+def people_matching(text: str = "") -> QuerySet[User]:
+    """Everyone whose name, email or employee number contains each word of `text` (any case);
+    everyone when it is empty."""
+    people = User.objects.all()
+    for word in text.split():
+        people = people.filter(
+            Q(full_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(employee_number__icontains=word)
+        )
+    return people
+
+
+def people_directory(text: str = "") -> QuerySet[User]:
+    """The people list, by name: one page of it is read at a time (pathway/paging.py)."""
     return (
-        User.objects.select_related("clinical_area").prefetch_related("roles").order_by("full_name")
+        people_matching(text)
+        .select_related("clinical_area")
+        .prefetch_related("roles")
+        .order_by("full_name", "pk")
     )
 
 

@@ -23,6 +23,7 @@ from pathway.formtools import get_or_post, posted_data, submit
 from pathway.lockout import Client, reset_requests_throttled
 from pathway.models import RoleCode
 from pathway.navigation import items_for
+from pathway.paging import page_of, search_text
 from pathway.permissions import require_perm
 
 # How long the "briefly unavailable" page asks browsers and clients to wait before retrying.
@@ -60,16 +61,18 @@ def account(request):
     return render(
         request,
         "pathway/account.html",
-        {"person": request.user, "roles": sorted(request.user.roles.all(), key=str)},
+        {"person": request.user, "roles": request.user.held_roles},
     )
 
 
 @require_perm("pathway.manage_people")
 def people(request):
+    text = search_text(request)
+    page, page_range = page_of(request, selectors.people_directory(text))
     return render(
         request,
         "pathway/people.html",
-        {"people": selectors.people_directory()},
+        {"page": page, "page_range": page_range, "q": text},
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from pathway import selectors as pathway_selectors
 from pathway.formtools import get_or_post, posted_data, submit
+from pathway.paging import page_of
 from pathway.permissions import require_perm
 from support import forms, selectors, services
 from support.access import access_educator, access_mentor
@@ -127,11 +128,16 @@ def support_log_list(request, pk):
 @require_GET
 def mentor_register(request):
     entries = pathway_selectors.mentor_register()
+    # The full register is read (the updates due soon come from all of it), but drawn fifty
+    # mentors a page.
+    page, page_range = page_of(request, entries)
     return render(
         request,
         "support/mentor_register.html",
         {
-            "entries": entries,
+            "entries": page.object_list,
+            "page": page,
+            "page_range": page_range,
             "due_soon": [e for e in entries if e.due_within_30_days],
             "can_record": request.user.has_perm("pathway.record_mentor_preparation"),
             "can_see_educators": request.user.has_perm("support.view_all_caseloads"),

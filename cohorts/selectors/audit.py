@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from cohorts.models import Cohort, Enrolment, ModuleResult
 from competencies.models import AssessmentMethod, Competency, Domain, Framework, TrainingRecord
 from pathway.models import Allocation, ClinicalArea, ExternalIdentity, Module, Passkey, User
+from pathway.selectors import people_matching
 
 PAGE_SIZE = 50
 # How the API names its clients in a history row's change reason (api/views: acting_for).
@@ -236,15 +237,15 @@ class AuditLog:
     """The audit rows chosen by the filters, newest first. Paginator-friendly: `count()` is one
     query, and a slice reads and fills in only that page."""
 
-    def __init__(self, kinds, *, person: int | None = None, record: int | None = None):
+    def __init__(self, kinds, *, people: list[int] | None = None, record: int | None = None):
         self.kinds = list(kinds)
-        self.person = person
+        self.people = people
         self.record = record
 
     def _history(self, kind: AuditedKind):
         queryset = kind.history_model.objects.order_by()
-        if self.person is not None:
-            queryset = queryset.filter(**{kind.subject: self.person})
+        if self.people is not None:
+            queryset = queryset.filter(**{f"{kind.subject}__in": self.people})
         if self.record is not None:
             queryset = queryset.filter(id=self.record)
         return queryset
@@ -279,13 +280,13 @@ class AuditLog:
         return _entries([(kind, history_id) for _date, history_id, kind in keys])
 
 
-def audit_log(*, kind: str | None = None, person: int | None = None) -> AuditLog:
-    """The latest changes, newest first; only one kind of record, or only those about one
-    person (their own details, allocations and enrolments), when asked."""
+def audit_log(*, kind: str | None = None, people: list[int] | None = None) -> AuditLog:
+    """The latest changes, newest first; only one kind of record, or only those about some
+    people (their own details, allocations and enrolments), when asked."""
     kinds = [KINDS[kind]] if kind else AUDITED
-    if person is not None:
+    if people is not None:
         kinds = [k for k in kinds if k.subject]
-    return AuditLog(kinds, person=person)
+    return AuditLog(kinds, people=people)
 
 
 def record_history(kind: str, pk: int) -> AuditLog:
@@ -411,11 +412,13 @@ def _changes(kind, row, before, names: Names, m2m_values) -> list[FieldChange]:
     return changes
 
 
-def people_choices() -> list[tuple[int, str]]:
-    """Everyone, by name, for the person filter."""
+def people_named(*, text: str = "", pk: int | None = None, most: int) -> list[tuple[int, str]]:
+    """Up to `most` people, by name, for the person filter: those whose name, email address or
+    employee number contains the words of `text`, or the one with this pk."""
+    people = people_matching(text) if pk is None else User.objects.filter(pk=pk)
     return [
         (pk, full_name or email)
-        for pk, full_name, email in User.objects.order_by("full_name", "email").values_list(
+        for pk, full_name, email in people.order_by("full_name", "email").values_list(
             "pk", "full_name", "email"
-        )
+        )[:most]
     ]

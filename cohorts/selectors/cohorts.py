@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
 from pathway.models import Allocation, ClinicalArea, Programme, RoleCode, User
 
 
+def _enrolments_counted(*conditions, **filters):
+    counted = (
+        Enrolment.objects.filter(*conditions, cohort=OuterRef("pk"), **filters)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def cohorts_for(user) -> QuerySet[Cohort]:
     """Cohorts a person may see listed: all for the lead nurse, supported ones for educators."""
+    # Counted per cohort shown (a subquery on the enrolments' cohort index), not grouped over
+    # every enrolment: the list shows a page of finished cohorts, and years of them pile up.
     cohorts = Cohort.objects.select_related("programme", "framework").annotate(
-        current_count=Count("enrolments", filter=Q(enrolments__status__in=CURRENT_STATUSES)),
-        total_count=Count("enrolments", filter=~Q(enrolments__status="deferred")),
+        current_count=_enrolments_counted(status__in=CURRENT_STATUSES),
+        total_count=_enrolments_counted(~Q(status="deferred")),
     )
     if user.has_role(RoleCode.LEAD_NURSE):
         return cohorts.order_by("-intake_date")

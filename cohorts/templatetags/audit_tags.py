@@ -1,10 +1,10 @@
-"""How the audit history looks: the kind of change as an NHS.UK tag with its text, who made it,
-and page links that keep the filters.
+"""How the audit history looks: the kind of change as an NHS.UK tag with its text, and who
+made it.
 
 {% load audit_tags %}
 {% change_tag entry.change %}      {# "Created", "Changed" or "Deleted" #}
 {{ entry|changed_by }}             {# the person's name, "API client: ...", or "System" #}
-{% page_url 3 %}                   {# ?kind=...&person=...&page=3 #}
+(Page links: {% load paging %}, pathway/templatetags/paging.py.)
 """
 
 from __future__ import annotations
@@ -38,11 +38,3 @@ def changed_by(entry) -> str:
     if who is None:
         return entry.by_client or SYSTEM
     return who.full_name or who.email
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number) -> str:
-    """The address of another page of the same list, with the same filters."""
-    query = context["request"].GET.copy()
-    query["page"] = number
-    return f"?{query.urlencode()}"

@@ -8,55 +8,59 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Layout, Row, Submit
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cohorts.selectors import audit as selectors
+from pathway.paging import page_of
 from pathway.permissions import require_perm
+
+# The person filter searches by name rather than listing everyone: at 20,000 people a list of
+# them all was 990 KB and took 684 ms to draw (issue #18). Up to this many people can match.
+MOST_PEOPLE = 20
 
 
 @dataclass(frozen=True)
 class AuditFilters:
     kind: str | None = None
-    person: int | None = None
+    people: tuple[tuple[int, str], ...] | None = None  # (pk, name) of the people asked about
 
     @property
     def active(self) -> bool:
-        return bool(self.kind or self.person)
+        return bool(self.kind or self.people is not None)
 
 
 class AuditFilterForm(forms.Form):
-    """Always bound to request.GET: no filters is valid. A value not in a list (an old bookmark)
-    is shown as an error and that filter is left out."""
+    """Always bound to request.GET: no filters is valid. A value not in the list or a name
+    nobody has is shown as an error and that filter is left out. `person` (a pk) comes from
+    links such as "All changes about this person"."""
 
     kind = forms.ChoiceField(
         label="Kind of record",
         required=False,
         error_messages={"invalid_choice": "Select a kind of record from the list"},
     )
-    person = forms.TypedChoiceField(
+    who = forms.CharField(
         label="Person",
-        help_text="Their own details, allocations and enrolments",
-        coerce=int,
-        empty_value=None,
+        help_text="Part of their name, email address or employee number",
+        max_length=100,
         required=False,
-        error_messages={"invalid_choice": "Select a person from the list"},
+        error_messages={"max_length": "Person must be 100 characters or fewer"},
     )
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, data=None, *, people=(), **kwargs):
+    def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["kind"].choices = [("", "All records"), *selectors.kind_choices()]
-        self.fields["person"].choices = [("", "Everyone"), *people]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "audit-filters"
         self.helper.layout = Layout(
             Row(
                 Column("kind", css_class="nhsuk-grid-column-one-third"),
-                Column("person", css_class="nhsuk-grid-column-one-third"),
+                Column("who", css_class="nhsuk-grid-column-one-third"),
             ),
             Div(
                 Submit("apply", "Apply filters", css_class="secondary"),
@@ -73,22 +77,36 @@ class AuditFilterForm(forms.Form):
     def filters(self) -> AuditFilters:
         self.is_valid()
         cleaned = self.cleaned_data
-        return AuditFilters(kind=cleaned.get("kind") or None, person=cleaned.get("person"))
+        return AuditFilters(kind=cleaned.get("kind") or None, people=self._people(cleaned))
 
-
-def _page(request, log):
-    paginator = Paginator(log, selectors.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page, list(page_range)
+    def _people(self, cleaned) -> tuple[tuple[int, str], ...] | None:
+        text = " ".join((cleaned.get("who") or "").split())
+        if text:
+            found = selectors.people_named(text=text, most=MOST_PEOPLE + 1)
+            if not found:
+                self.add_error(
+                    "who", f"No one's name, email address or employee number has “{text}”"
+                )
+            elif len(found) > MOST_PEOPLE:
+                self.add_error(
+                    "who", f"More than {MOST_PEOPLE} people match “{text}”: type more of the name"
+                )
+            else:
+                return tuple(found)
+            return None
+        if cleaned.get("person"):
+            return tuple(selectors.people_named(pk=cleaned["person"], most=1)) or None
+        return None
 
 
 @require_perm("cohorts.view_audit_log")
 def audit_log(request):
-    people = selectors.people_choices()
-    form = AuditFilterForm(request.GET, people=people)
+    form = AuditFilterForm(request.GET)
     filters = form.filters()
-    page, page_range = _page(request, selectors.audit_log(kind=filters.kind, person=filters.person))
+    people = None if filters.people is None else [pk for pk, _name in filters.people]
+    page, page_range = page_of(
+        request, selectors.audit_log(kind=filters.kind, people=people), selectors.PAGE_SIZE
+    )
     return render(
         request,
         "cohorts/audit_log.html",
@@ -97,17 +115,18 @@ def audit_log(request):
             "filters": filters,
             "page": page,
             "page_range": page_range,
-            "caption": _caption(filters, dict(people)),
+            "caption": _caption(filters),
         },
     )
 
 
-def _caption(filters: AuditFilters, people: dict[int, str]) -> str:
+def _caption(filters: AuditFilters) -> str:
     what = "Latest changes"
     if filters.kind:
         what += f" to {selectors.KINDS[filters.kind].label.lower()} records"
-    if filters.person:
-        what += f" about {people[filters.person]}"
+    if filters.people:
+        names = [name for _pk, name in filters.people]
+        what += f" about {names[0]}" if len(names) == 1 else f" about {len(names)} people"
     return f"{what}, newest first"
 
 
@@ -117,7 +136,7 @@ def audit_record(request, kind, pk):
         log = selectors.record_history(kind, pk)
     except KeyError as unknown:
         raise Http404 from unknown
-    page, page_range = _page(request, log)
+    page, page_range = page_of(request, log, selectors.PAGE_SIZE)
     if not page.object_list:
         raise Http404
     latest = page.object_list[0] if page.number == 1 else log[0]

@@ -15,18 +15,25 @@ from cohorts.models import Cohort, Enrolment
 from cohorts.selectors import cohorts as selectors
 from cohorts.services import cohorts as services
 from pathway.formtools import add_service_errors, posted_data, submit
+from pathway.paging import page_of
 from pathway.permissions import require_perm
+
+FINISHED_PAGE_SIZE = 20
 
 
 @require_perm("cohorts.view_cohort_list")
 def cohort_list(request):
-    cohorts = list(selectors.cohorts_for(request.user))
+    cohorts = selectors.cohorts_for(request.user)
+    current = list(cohorts.exclude(status=Cohort.Status.FINISHED))
+    # Finished cohorts pile up year after year: the newest a page at a time.
+    finished, page_range = page_of(
+        request, cohorts.filter(status=Cohort.Status.FINISHED), FINISHED_PAGE_SIZE
+    )
     groups = [
-        (label, [c for c in cohorts if c.status == status])
+        (label, [c for c in current if c.status == status])
         for status, label in (
             (Cohort.Status.RUNNING, "Running"),
             (Cohort.Status.PLANNED, "Planned"),
-            (Cohort.Status.FINISHED, "Finished"),
         )
     ]
     return render(
@@ -34,6 +41,8 @@ def cohort_list(request):
         "cohorts/cohort_list.html",
         {
             "groups": groups,
+            "page": finished,
+            "page_range": page_range,
             "can_manage": request.user.has_perm("cohorts.manage_cohorts"),
             "programmes": selectors.programmes(),
         },

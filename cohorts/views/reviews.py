@@ -22,6 +22,7 @@ from cohorts.selectors import reviews as selectors
 from cohorts.services import reviews as services
 from pathway.formtools import submit
 from pathway.models import RoleCode
+from pathway.paging import page_of
 from pathway.permissions import require_perm
 
 # Who sees the "reviews due" list: the lead nurse (everyone), and the staff who take part in
@@ -125,13 +126,12 @@ def review_action_complete(request, pk):
 def reviews_due(request):
     user = request.user
     everyone = user.has_role(RoleCode.LEAD_NURSE)
+    # Most urgent first, fifty a page: the lead nurse's list covers every running cohort.
+    page, page_range = page_of(request, selectors.reviews_due(supporter=None if everyone else user))
     return render(
         request,
         "cohorts/reviews_due.html",
-        {
-            "rows": selectors.reviews_due(supporter=None if everyone else user),
-            "everyone": everyone,
-        },
+        {"rows": page.object_list, "page": page, "page_range": page_range, "everyone": everyone},
     )
 
 

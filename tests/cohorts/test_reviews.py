@@ -588,6 +588,19 @@ def test_reviews_due_takes_the_same_queries_for_few_and_many(client, world):
     assert _queries(lambda: client.get(url)) == few
 
 
+def test_reviews_due_come_a_page_at_a_time(client, world, monkeypatch):
+    monkeypatch.setattr("pathway.paging.PAGE_SIZE", 2)
+    for _ in range(3):
+        factories.enrol(world.cohort)  # never reviewed: due
+    client.force_login(world.lead)
+    url = reverse("cohorts:reviews_due")
+    first = client.get(url).content.decode()
+    assert first.count('<tr class="nhsuk-table__row">') == 3  # the header row and two
+    assert "most urgent first (5)" in first and 'href="?page=2"' in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('<tr class="nhsuk-table__row">') == 2
+
+
 # Refusals: one per role per page ------------------------------------------------------------
 
 

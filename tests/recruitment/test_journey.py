@@ -141,7 +141,7 @@ def test_the_whole_journey_through_the_pages():
     assert enrolment.start_date == cohort.intake_date
     assert TrainingRecord.objects.filter(trainee=applicant, framework=cohort.framework).exists()
     applicant.refresh_from_db()
-    applicant._role_codes = None
+    applicant.forget_roles()
     assert applicant.has_role(RoleCode.TRAINEE)
 
     # The history names every step; the figures count it.

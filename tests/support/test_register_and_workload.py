@@ -48,6 +48,25 @@ def test_the_register_is_one_query_for_any_number_of_mentors(django_assert_num_q
         assert len(mentor_register()) == 3
 
 
+def test_the_register_draws_fifty_mentors_a_page_and_lists_every_update_due(client):
+    today = timezone.localdate()
+    for n in range(55):
+        factories.MentorFactory(full_name=f"Mentor {n:02}")
+    factories.MentorPreparationFactory(
+        mentor__full_name="Zed Duesoon",  # last by name: on the second page of the table
+        prepared_on=add_months(today, -12) + datetime.timedelta(days=5),
+    )
+    client.force_login(factories.LeadNurseFactory())
+    first = client.get(reverse("support:mentor_register")).content.decode()
+    table = first.split('data-testid="mentor-register"')[1].split("</table>")[0]
+    assert table.count("Record dates<") == 50 and "Mentor 00" in table
+    assert "Zed Duesoon" in first.split('data-testid="due-soon"')[1].split("</ul>")[0]
+    assert "Showing mentors 1 to 50 of 56" in first and 'href="?page=2"' in first
+    second = client.get(reverse("support:mentor_register"), {"page": 2}).content.decode()
+    table = second.split('data-testid="mentor-register"')[1].split("</table>")[0]
+    assert table.count("Record dates<") == 6 and "Zed Duesoon" in table
+
+
 def test_a_mentor_reads_their_own_entry_only(client):
     mentor, other = factories.MentorFactory(), factories.MentorFactory()
     client.force_login(mentor)
@@ -159,6 +178,7 @@ def test_workload_queries_do_not_grow_with_mentors(client):
         return len(queries)
 
     factories.MentorFactory()
+    count()  # the first page counts the header's unread notifications (then cached)
     one = count()
     factories.MentorFactory.create_batch(4)
     assert count() == one

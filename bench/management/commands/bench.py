@@ -22,12 +22,18 @@ class Command(BaseCommand):
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "report.json")
         )
         parser.add_argument(
+            "--beside",
+            metavar="PATH",
+            help="another size's report (by default report-2000.json beside --output, when "
+            "measuring another size): print each page beside it, with the ratio of the medians",
+        )
+        parser.add_argument(
             "--load-plan",
             metavar="PATH",
             help="only write the load test's plan (bench/load_plan.py) to PATH, measure nothing",
         )
 
-    def handle(self, *args, trainees, requests, output, load_plan, **options):
+    def handle(self, *args, trainees, requests, output, load_plan, beside, **options):
         size = existing_size()
         if size is None:
             self.stdout.write(f"No scale data here: seeding {trainees} trainees first")
@@ -48,6 +54,13 @@ class Command(BaseCommand):
             raise CommandError("Give at least one request a page")
         results = runner.run(requests=requests, out=self.stdout.write)
         runner.write_report(results, Path(output))
+        # Each size's latest report is kept too, for the next run of another size to stand by.
+        by_size = Path(output).with_name(f"report-{trainees}.json")
+        runner.write_report(results, by_size)
         self.stdout.write("")
         self.stdout.write(runner.table(results))
-        self.stdout.write(f"\nWritten to {output}")
+        self.stdout.write(f"\nWritten to {output} and {by_size}")
+        other = Path(beside) if beside else by_size.with_name("report-2000.json")
+        if other.exists() and other != by_size:
+            self.stdout.write(f"\nBeside {other}:\n")
+            self.stdout.write(runner.beside(results, runner.read_report(other)))
