@@ -23,10 +23,11 @@ def lead_client(client):
 
 def names_on(response) -> list[str]:
     content = response.content.decode()
+    # Links to a person's page (/people/<pk>/), not to the list's other pages (the ESR import).
     return [
         row.split(">", 1)[1].split("<", 1)[0]
         for row in content.split('<a href="/people/')[1:]
-        if "/allocations" not in row.split('"', 1)[0]
+        if row.split('"', 1)[0].rstrip("/").isdigit()
     ]
 
 
