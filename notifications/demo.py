@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.reminders import collect
-from notifications.services import notify, unread_count_forget
+from notifications.services import reminders_send, unread_count_forget
 
 KEEP_UNREAD = 5
 
@@ -20,15 +19,7 @@ def seed(context) -> None:
 
 
 def finish(context) -> None:
-    for reminder in collect(context.today):
-        notify(
-            recipient=reminder.recipient,
-            kind=reminder.kind,
-            subject=reminder.subject,
-            body=reminder.body,
-            url=reminder.url,
-            key=reminder.key,
-        )
+    reminders_send(today=context.today)
     seen: dict[int, int] = {}
     older = []
     unread = Notification.objects.unread().order_by("recipient_id", "-created_at", "-pk")

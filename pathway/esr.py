@@ -22,13 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from pathway import spreadsheets
+from pathway.jobs import job_start
 from pathway.models import Band, ClinicalArea, User
 
 LIMITS_USE = "esr"
@@ -322,6 +325,28 @@ def person_upsert_by_employee_number(
     if changed:
         person.save(update_fields=changed)
     return person
+
+
+def esr_import_in_background(preview: EsrPreview) -> bool:
+    """Whether an extract this long is imported by a worker, not while the person waits."""
+    return len(preview.rows) > settings.PATHWAY_IMPORT_IN_BACKGROUND_OVER
+
+
+def esr_import_queue(*, actor, stored_name: str, file_name: str, key: str):
+    """Queue the import of a held extract (pathway/held_uploads.py) as a background job, which
+    deletes the file once done. The same key while it is unfinished is the same job."""
+    _check_may_import(actor)
+    return job_start(
+        actor=actor,
+        kind="pathway.esr_import",
+        title=f"Staff extract import: {file_name}",
+        key=key,
+        params={
+            "stored": stored_name,
+            "back": reverse("pathway:people"),
+            "back_label": "Back to people",
+        },
+    )
 
 
 @dataclass

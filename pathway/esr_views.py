@@ -4,7 +4,6 @@ pathway.held_uploads."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from pathway import esr, held_uploads
 from pathway.forms import EsrConfirmForm, EsrImportForm
-from pathway.jobs import job_start
 from pathway.permissions import require_perm
 
 HELD_KIND = "esr"
@@ -53,19 +51,12 @@ def esr_import_preview(request, token):
     try:
         preview = esr.esr_preview(actor=request.user, source=held.read())
         if request.method == "POST" and form.is_valid():
-            if len(preview.rows) > settings.PATHWAY_IMPORT_IN_BACKGROUND_OVER:
-                # Thousands of people: imported by a worker, all or nothing, while the person
-                # watches its page, not while this request holds a web server's thread.
-                job = job_start(
+            if esr.esr_import_in_background(preview):
+                job = esr.esr_import_queue(
                     actor=request.user,
-                    kind="pathway.esr_import",
-                    title=f"Staff extract import: {held.name}",
+                    stored_name=held_uploads.hand_over(request.session, token, kind=HELD_KIND),
+                    file_name=held.name,
                     key=f"esr:{token}",
-                    params={
-                        "stored": held_uploads.hand_over(request.session, token, kind=HELD_KIND),
-                        "back": reverse("pathway:people"),
-                        "back_label": "Back to people",
-                    },
                 )
                 return redirect("pathway:job_detail", job.pk)
             result = esr.esr_import(actor=request.user, source=held.read())

@@ -23,7 +23,6 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from pathway import esr
 from pathway.app_modules import each_app_module
 from pathway.models import BackgroundJob
 
@@ -74,7 +73,9 @@ def _function_for(kind: str) -> JobFunction:
 
 
 def job_start(*, actor, kind: str, title: str, key: str, params: dict | None = None):
-    """Queue a job for `actor`; the caller has checked that they may ask for it."""
+    """Queue a job for `actor`. Called by each kind's own start function, which checks that
+    the actor may ask for it (cohorts.jobs.grid_export_start, esr.esr_import_queue); the job
+    checks again when it runs."""
     _function_for(kind)
     try:
         with transaction.atomic():
@@ -178,6 +179,8 @@ def job_give_up(*, job_id) -> None:
 @job_kind("pathway.esr_import")
 def esr_import_job(job: BackgroundJob, progress: Progress) -> JobResult:
     """A staff extract too large to import while the person waits: all of it, or nothing."""
+    from pathway import esr  # it queues this job (esr_import_queue), so it imports this module
+
     stored = job.params["stored"]
     try:
         with default_storage.open(stored, "rb") as file:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from cohorts import exports
 from cohorts.access import access_cohort, access_enrolment
+from cohorts.jobs import grid_export_in_background, grid_export_start
 from cohorts.selectors import charts as selectors
 from cohorts.selectors.dashboards import trainees_openable_by
-from pathway.jobs import job_start
 from pathway.permissions import require_perm
 
 MAX_WEEK = 104
@@ -45,7 +44,7 @@ def cohort_grid(request, pk):
             "grid": grid,
             "openable": trainees_openable_by(request.user),
             # The same count the export goes by (the grid has a row per trainee).
-            "export_in_background": len(grid.rows) > settings.PATHWAY_EXPORT_IN_BACKGROUND_OVER,
+            "export_in_background": grid_export_in_background(len(grid.rows)),
         },
     )
 
@@ -57,21 +56,8 @@ def cohort_grid_export(request, pk, fmt):
         return refused
     if fmt not in exports.FORMATS:
         raise Http404("No such file type")
-    if selectors.grid_trainee_count(cohort) > settings.PATHWAY_EXPORT_IN_BACKGROUND_OVER:
-        # Thousands of cells: made by a worker, not while this request (and a web server's
-        # thread) waits. The same export asked for again while it runs is the same job.
-        job = job_start(
-            actor=request.user,
-            kind="cohorts.grid_export",
-            title=f"{cohort.name}: competency grid ({fmt.upper()})",
-            key=f"cohorts.grid_export:{cohort.pk}:{fmt}",
-            params={
-                "cohort": cohort.pk,
-                "format": fmt,
-                "back": reverse("cohorts:cohort_grid", args=[cohort.pk]),
-                "back_label": "Back to the competency grid",
-            },
-        )
+    if grid_export_in_background(selectors.grid_trainee_count(cohort)):
+        job = grid_export_start(actor=request.user, cohort=cohort, fmt=fmt)
         return redirect("pathway:job_detail", job.pk)
     data, filename = exports.grid_download(cohort, fmt, today=timezone.localdate())
     response = HttpResponse(data, content_type=exports.FORMATS[fmt])

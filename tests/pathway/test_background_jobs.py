@@ -181,3 +181,22 @@ def test_the_grid_says_a_large_file_is_made_while_you_carry_on(
     # Not a download link: it leads to the job's page, which a browser must open, not save.
     assert ">Make the grid as CSV<" in large and " download>" not in large
     assert "A file of 2 trainees takes a little while to make" in large
+
+
+def test_starting_an_export_checks_who_asks(known_cohort):
+    """The service refuses whoever may not see the cohort, before any job is written."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from cohorts.jobs import grid_export_start
+    from pathway import esr
+
+    cohort, _c, _ = known_cohort
+    for person in (factories.TraineeFactory(), factories.MentorFactory()):
+        with pytest.raises((PermissionDenied, Http404)):
+            grid_export_start(actor=person, cohort=cohort, fmt="csv")
+        with pytest.raises(PermissionDenied):
+            esr.esr_import_queue(
+                actor=person, stored_name="held-uploads/x.upload", file_name="x.csv", key="k"
+            )
+    assert not BackgroundJob.objects.exists()
