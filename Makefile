@@ -46,7 +46,7 @@ e2e: install
 # the apps' layers (import-linter, contracts in pyproject.toml), no private name taken from
 # another app, no new query in a view, no function over cyclomatic complexity 20 (xenon).
 APPS := pathway notifications competencies cohorts roledesign recruitment funding evaluation \
-	outcomes support api bench
+	outcomes support apprenticeships governance api bench
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -674,3 +675,67 @@ class LedgerCheckpoint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Ledger checkpoints are append-only: they cannot be deleted")
+
+
+class ApprenticeshipStandard(models.Model):
+    """An apprenticeship standard, such as Assistant Practitioner (Health), ST0215.
+
+    Its knowledge, skills and behaviours (KSBs) map onto framework competencies, so a trainee's
+    sign-offs evidence the standard. The minimum off-the-job hours are the standard's own: since
+    August 2025 the funding rules set a minimum per standard, not 20% of working hours.
+    """
+
+    reference = models.CharField(max_length=10, help_text="For example, ST0215.")
+    title = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2), MaxValueValidator(7)]
+    )
+    version = models.CharField(max_length=10, default="1.0")
+    typical_duration_months = models.PositiveSmallIntegerField(
+        "typical duration (months)", validators=[MinValueValidator(12), MaxValueValidator(72)]
+    )
+    minimum_otj_hours = models.PositiveIntegerField(
+        "minimum off-the-job training hours",
+        help_text="For an apprentice who completes the typical duration; pro rata otherwise.",
+    )
+    funding_band = models.PositiveIntegerField(
+        "funding band (£)", help_text="The most the levy pays for training and assessment."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reference", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference", "version"], name="unique_standard_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.reference} v{self.version}, level {self.level})"
+
+
+class KsbKind(models.TextChoices):
+    KNOWLEDGE = "K", "Knowledge"
+    SKILL = "S", "Skill"
+    BEHAVIOUR = "B", "Behaviour"
+
+
+class Ksb(models.Model):
+    """One knowledge, skill or behaviour of a standard (K1, S4, B2), and the competencies that
+    evidence it (many to many: one competency can cover several KSBs and the reverse)."""
+
+    standard = models.ForeignKey(
+        ApprenticeshipStandard, on_delete=models.CASCADE, related_name="ksbs"
+    )
+    code = models.CharField(max_length=10)
+    kind = models.CharField(max_length=1, choices=KsbKind.choices)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    competencies = models.ManyToManyField(Competency, related_name="ksbs", blank=True)
+
+    class Meta:
+        ordering = ["standard", "position", "code"]
+        verbose_name = "KSB"
+        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="unique_ksb_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:60]}"

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "evaluation.apps.EvaluationConfig",
     "outcomes.apps.OutcomesConfig",
     "support.apps.SupportConfig",
+    "apprenticeships.apps.ApprenticeshipsConfig",
+    "governance.apps.GovernanceConfig",
     # The integration API (ADR 0023); "ninja" serves its documentation page's assets from
     # here, not from a CDN, under the same Content Security Policy as every page.
     "api.apps.ApiConfig",

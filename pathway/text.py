@@ -34,6 +34,8 @@ OWN_APPS = frozenset(
         "evaluation",
         "outcomes",
         "support",
+        "apprenticeships",
+        "governance",
     }
 )
 

@@ -75,6 +75,8 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("outcomes.urls")),
     path("", include("support.urls")),
+    path("", include("apprenticeships.urls")),
+    path("", include("governance.urls")),
     path("", include("api.urls")),
     # The integration API: its own authentication (bearer tokens), refusals as problem details.
     path("", include("api.api_urls")),

@@ -28,6 +28,8 @@ APPS = [
     "evaluation",
     "outcomes",
     "support",
+    "apprenticeships",
+    "governance",
     "api",
     "bench",
 ]

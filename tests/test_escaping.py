@@ -54,6 +54,8 @@ APPS = [
     "evaluation",
     "outcomes",
     "support",
+    "apprenticeships",
+    "governance",
 ]
 
 PHISHING = '<a href="https://phish.example/sign-in">Sign in again</a>'
