@@ -2,14 +2,15 @@
 
 One row per answer choice of each question (its count and share of the people who answered
 it), one row per question with its number of answers and, for agreement scales, the mean and
-median, and one row per free-text answer (sorted by text, never in order of submission)."""
+median, and one row per free-text answer (sorted by text, never in order of submission). A
+question of an anonymous issue that too few people answered has one "Not shown" row instead."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from evaluation.models import QuestionKind
-from evaluation.selectors import IssueResults
+from evaluation.selectors import IssueResults, anonymous_minimum
 from pathway.spreadsheets import Column, Kind, Table, render
 
 
@@ -42,7 +43,11 @@ COLUMNS = [
 ]
 
 
+SUPPRESSED = "Fewer than {} people answered: not shown, so that no answer can be traced"
+
+
 def results_rows(results: IssueResults) -> list[Row]:
+    minimum = anonymous_minimum()
     rows = []
     number = 0
     for section in results.sections:
@@ -54,6 +59,9 @@ def results_rows(results: IssueResults) -> list[Row]:
                 "question": item.question.text,
                 "kind": item.question.get_kind_display(),
             }
+            if item.suppressed:
+                rows.append(Row(**base, row="Not shown", answer=SUPPRESSED.format(minimum)))
+                continue
             rows.append(
                 Row(
                     **base,

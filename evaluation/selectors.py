@@ -10,6 +10,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus
@@ -26,9 +27,13 @@ from evaluation.models import (
 )
 from pathway.models import Allocation, User
 
-# Results of an anonymous issue are shown only when at least this many people answered, and
-# only once it has closed (docs/adr/0014-anonymous-questionnaires.md).
-MIN_ANONYMOUS_RESPONSES = 3
+
+def anonymous_minimum() -> int:
+    """Results of an anonymous issue are shown only when at least this many people answered, and
+    only once it has closed; a question of it that fewer people answered has its counts held
+    back too (settings.PATHWAY_ANONYMOUS_RESULTS_MINIMUM, never under 3; ADR 0014)."""
+    return max(3, settings.PATHWAY_ANONYMOUS_RESULTS_MINIMUM)
+
 
 # Enrolments whose trainees are asked: everyone on the cohort or who finished it; not people
 # who withdrew or moved to a later cohort.
@@ -184,6 +189,9 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
     mean: float | None = None
     median: float | None = None
+    # An anonymous issue's choice question answered by fewer than the minimum: no counts, no
+    # mean, and the number who answered only as "fewer than" (a small group gives people away).
+    suppressed: bool = False
 
     @property
     def kind(self) -> str:
@@ -226,12 +234,12 @@ def results_hidden_reason(issue: Issue, responded: int, today: datetime.date) ->
             f"{issue.closes_on:%-d %B %Y}, so that nobody can tell one person's answers from "
             "the change in the results after they submit."
         )
-    if responded < MIN_ANONYMOUS_RESPONSES:
+    minimum = anonymous_minimum()
+    if responded < minimum:
         return (
             f"This questionnaire is anonymous and {responded} "
             f"{'person' if responded == 1 else 'people'} answered: results are shown only when "
-            f"at least {MIN_ANONYMOUS_RESPONSES} people answered, so that no answer can be "
-            "traced to a person."
+            f"at least {minimum} people answered, so that no answer can be traced to a person."
         )
     return ""
 
@@ -283,25 +291,37 @@ def _section_results(issue: Issue) -> list[SectionResult]:
         answers.filter(option__isnull=True).order_by("text").values_list("question_id", "text")
     ):
         texts.setdefault(question_id, []).append(text)
-    result = []
-    for section in questionnaire.sections.all():
-        rows = []
-        for question in section.questions.all():
-            n = answered.get(question.pk, 0)
-            item = QuestionResult(question=question, answered=n)
-            if question.has_options:
-                for option in question.options.all():
-                    count = option_counts.get((question.pk, option.pk), 0)
-                    item.options.append(
-                        OptionCount(option.label, option.value, count, count / n if n else None)
-                    )
-                if question.kind == QuestionKind.LIKERT:
-                    item.mean, item.median = _likert_stats(item.options)
-            else:
-                item.texts = texts.get(question.pk, [])
-            rows.append(item)
-        result.append(SectionResult(section, rows))
-    return result
+    minimum = anonymous_minimum() if issue.anonymous else 0
+    return [
+        SectionResult(
+            section,
+            [
+                _question_result(
+                    question, answered.get(question.pk, 0), option_counts, texts, minimum
+                )
+                for question in section.questions.all()
+            ],
+        )
+        for section in questionnaire.sections.all()
+    ]
+
+
+def _question_result(question, n: int, option_counts, texts, minimum: int) -> QuestionResult:
+    if not question.has_options:
+        return QuestionResult(question=question, answered=n, texts=texts.get(question.pk, []))
+    if n < minimum:
+        # Counts over a handful of people are their answers: held back, and the number who
+        # answered with them (an anonymous issue's question that few answered).
+        return QuestionResult(question=question, answered=0, suppressed=True)
+    item = QuestionResult(question=question, answered=n)
+    for option in question.options.all():
+        count = option_counts.get((question.pk, option.pk), 0)
+        item.options.append(
+            OptionCount(option.label, option.value, count, count / n if n else None)
+        )
+    if question.kind == QuestionKind.LIKERT:
+        item.mean, item.median = _likert_stats(item.options)
+    return item
 
 
 # Comparison across cohorts -----------------------------------------------------------------------
@@ -347,7 +367,7 @@ def comparison(questionnaire: Questionnaire, today: datetime.date) -> Comparison
     for compared in shown:
         for section in compared.results.sections:
             for item in section.questions:
-                if item.kind == QuestionKind.TEXT:
+                if item.kind == QuestionKind.TEXT or item.suppressed:
                     continue
                 key = str(item.question.key)
                 entry = questions.get(key)

@@ -7,7 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -406,6 +406,21 @@ def _invitation_for_answering(actor: User, issue: Issue, today: datetime.date) -
     return invitation
 
 
+def _receipt_mark(issue: Issue, invitation: Invitation) -> None:
+    """Mark the receipt submitted. For an anonymous issue, every receipt of the issue is written
+    in the same statement, so that the database's own bookkeeping does not point at the one that
+    changed: on PostgreSQL, a row written in this transaction carries its id (`xmin`), as the
+    response does, and an updated row moves to the end of the table; with only the submitter's
+    receipt rewritten, either would join the response to its author (ADR 0014)."""
+    if issue.anonymous:
+        Invitation.objects.filter(issue=issue).update(
+            submitted=Case(When(pk=invitation.pk, then=Value(True)), default=F("submitted"))
+        )
+    else:
+        Invitation.objects.filter(pk=invitation.pk).update(submitted=True)
+    invitation.submitted = True
+
+
 def clean_answer(question: Question, value) -> list[str] | str | None:
     """A submitted answer as stored in a draft: the chosen option values as text (a list for
     several choices), or the text; None when not answered. Raises on an impossible answer."""
@@ -473,6 +488,9 @@ def response_submit(*, actor: User, issue: Issue, today: datetime.date | None = 
     and its answers carry no person and no time, and the draft (the only link) is deleted in
     the same transaction."""
     today = _today(today)
+    if issue.anonymous:
+        # Every receipt of the issue is rewritten below: lock them all, in one order, first.
+        list(Invitation.objects.select_for_update().filter(issue=issue).order_by("pk"))
     invitation = _invitation_for_answering(actor, issue, today)
     questions = list(
         Question.objects.filter(section__questionnaire=issue.questionnaire_id)
@@ -508,8 +526,7 @@ def response_submit(*, actor: User, issue: Issue, today: datetime.date | None = 
         for chosen in value if isinstance(value, list) else [value]:
             rows.append(Answer(response=response, question=question, option=by_value[chosen]))
     Answer.objects.bulk_create(rows)
-    invitation.submitted = True
-    invitation.save(update_fields=["submitted"])
+    _receipt_mark(issue, invitation)
     if draft is not None:
         draft.delete()
     return response

@@ -368,7 +368,7 @@ def issue_detail(request, pk):
             "results": results,
             "today": today,
             "charts": charts.question_charts(results),
-            "minimum": selectors.MIN_ANONYMOUS_RESPONSES,
+            "minimum": selectors.anonymous_minimum(),
         },
     )
 

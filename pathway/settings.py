@@ -362,6 +362,22 @@ PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGR
 # A staff extract with more rows than this is imported by a worker.
 PATHWAY_IMPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_IMPORT_IN_BACKGROUND_OVER", "500"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+# The accessibility statement (/accessibility/, pathway/accessibility.py): where people report a
+# problem (the trust's digital team; blank: "your lead nurse or your IT service desk"), and the
+# record a full, passing run of the browser tests leaves of when it last checked every page.
+PATHWAY_ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "PATHWAY_ACCESSIBILITY_CONTACT_EMAIL", ""
+).strip()
+PATHWAY_ACCESSIBILITY_LAST_TESTED_FILE = Path(
+    os.environ.get(
+        "PATHWAY_ACCESSIBILITY_LAST_TESTED_FILE", VAR_DIR / "accessibility-last-tested.json"
+    )
+)
+# An anonymous questionnaire's results, and each of its questions' counts, are shown only when at
+# least this many people answered (docs/adr/0014-anonymous-questionnaires.md).
+PATHWAY_ANONYMOUS_RESULTS_MINIMUM = max(
+    3, int(os.environ.get("PATHWAY_ANONYMOUS_RESULTS_MINIMUM", "5"))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PATHWAY_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # What each import of a spreadsheet accepts (pathway/spreadsheets.py, ADR 0019). A key left out

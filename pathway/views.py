@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 
+from pathway import accessibility as accessibility_statement
 from pathway import forms, selectors, services
 from pathway.access import access_person
 from pathway.availability import database_unavailable
@@ -115,7 +116,9 @@ def allocation_add(request, pk):
 
 
 def accessibility(request):
-    return render(request, "pathway/accessibility.html")
+    return render(
+        request, "pathway/accessibility.html", {"statement": accessibility_statement.statement()}
+    )
 
 
 def privacy(request):

@@ -3,11 +3,15 @@
 Run with `make e2e`. Each page a journey visits is checked with axe-core (WCAG 2.2 A and AA
 rules) at desktop width and on a 390 px phone, where it must not scroll sideways, and for
 classes the purged stylesheet lost; screenshots are saved under var/screenshots/ (desktop) and
-var/screenshots/phone/journeys/ (390 px) for a reviewer.
+var/screenshots/phone/journeys/ (390 px) for a reviewer. A run of every journey file in which
+every test passes writes the date and the number of pages axe passed to
+settings.PATHWAY_ACCESSIBILITY_LAST_TESTED_FILE (var/accessibility-last-tested.json), which the
+accessibility statement shows as the date Pathway was last tested.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import re
@@ -17,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from playwright.sync_api import expect
+
+from pathway.accessibility import record_test_run
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself (building data) are still synchronous and safe here.
@@ -68,12 +74,57 @@ def check_accessibility(page, name: str) -> None:
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
+    AXE_RUNS["axe_version"] = result.get("testEngine", {}).get("version", "")
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + ", ".join(" ".join(node["target"]) for node in v["nodes"][:3])
         for v in result["violations"]
     ]
     assert not problems, f"Accessibility problems on {name}:\n" + "\n".join(problems)
+    AXE_RUNS["pages"] += 1
+
+
+# The date the accessibility statement gives as "last tested" (pathway/accessibility.py): a run
+# of every browser journey file, every test passing, writes how many page checks axe passed.
+AXE_RUNS = {"pages": 0, "axe_version": ""}
+E2E_DIR = Path(__file__).parent
+
+
+def _ran_every_journey_file(items) -> bool:
+    every = {p.name for p in E2E_DIR.glob("test_*.py")}
+    return every <= {Path(str(item.fspath)).name for item in items}
+
+
+def pytest_collection_finish(session):
+    if session.items:  # an xdist controller collects nothing: its workers say
+        AXE_RUNS["complete"] = _ran_every_journey_file(session.items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist: add up what each worker checked."""
+    output = getattr(node, "workeroutput", {})
+    AXE_RUNS["pages"] += output.get("axe_pages", 0)
+    AXE_RUNS["axe_version"] = output.get("axe_version") or AXE_RUNS["axe_version"]
+    AXE_RUNS["complete"] = AXE_RUNS.get("complete") or output.get("complete", False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):  # an xdist worker: its controller records
+        session.config.workeroutput["axe_pages"] = AXE_RUNS["pages"]
+        session.config.workeroutput["axe_version"] = AXE_RUNS["axe_version"]
+        session.config.workeroutput["complete"] = AXE_RUNS.get("complete", False)
+        return
+    chosen = session.config.getoption("keyword", "") or session.config.getoption("markexpr", "")
+    complete = AXE_RUNS.get("complete") and not chosen
+    if exitstatus == 0 and complete and AXE_RUNS["pages"] and not session.testsfailed:
+        record_test_run(
+            Path(settings.PATHWAY_ACCESSIBILITY_LAST_TESTED_FILE),
+            on=datetime.date.today(),
+            pages=AXE_RUNS["pages"],
+            axe_version=AXE_RUNS["axe_version"],
+            tags=WCAG_TAGS,
+        )
 
 
 def _css_classes(css: str) -> set[str]:

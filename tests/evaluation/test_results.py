@@ -93,7 +93,10 @@ def test_the_results_page_shows_charts_with_their_tables(client, lead_nurse, ans
     assert ">3.5<" in body
 
 
-def test_anonymous_results_wait_for_closing_and_three_answers(client, lead_nurse):
+def test_anonymous_results_wait_for_closing_and_the_minimum_of_answers(
+    client, lead_nurse, settings
+):
+    settings.PATHWAY_ANONYMOUS_RESULTS_MINIMUM = 3
     today = timezone.localdate()
     issue, trainees, _ = factories.issued_questionnaire(
         trainees=3, mentor=False, anonymous=True, closes_on=today + DAY
