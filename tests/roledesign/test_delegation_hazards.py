@@ -58,3 +58,25 @@ def test_the_task_itself_rejudged_not_suitable_is_answered_never(client, ward): 
         {"competency": f"task-{task.pk}"},
     ).content.decode()
     assert 'data-testid="ward-never-answer"' in html and 'id="ward-own"' not in html
+
+
+# H-005: a stale page shown on a shared computer ------------------------------------------------
+
+
+def test_the_delegation_pages_say_when_they_were_drawn_and_are_never_stored(
+    client,
+    ward,  # noqa: F811
+):
+    client.force_login(ward["nurse"])
+    for url, query in (
+        (reverse("roledesign:current_competence", args=[ward["tom"].pk]), {}),
+        (reverse("roledesign:ward_competence", args=[ward["area"].pk]), {"competency": "B1"}),
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert "As of " in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+    client.post(reverse("logout"))
+    response = client.get(reverse("roledesign:current_competence", args=[ward["tom"].pk]))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
