@@ -334,3 +334,39 @@ def problems(log: HazardLog, root: Path | None = None) -> list[str]:
         seen.add(hazard.id)
         found += _hazard_problems(log, hazard, root, definitions)
     return found
+
+
+# The summary the safety case report quotes -----------------------------------------------------
+
+SUMMARY_START = "<!-- hazard-summary:start (manage.py hazard_log_summary writes this table) -->"
+SUMMARY_END = "<!-- hazard-summary:end -->"
+
+
+def summary_markdown(log: HazardLog) -> str:
+    """The hazards as a Markdown table (id, hazard, ratings before and after, status, tests),
+    between the markers the safety case report keeps it in."""
+    lines = [
+        SUMMARY_START,
+        "| Id | Hazard | Before controls | After controls | Status | Tests |",
+        "|---|---|---|---|---|---|",
+    ]
+    for h in log.hazards:
+        before, after = h.initial, h.residual
+        lines.append(
+            f"| {h.id} | {h.title} "
+            f"| S{before.severity.level} L{before.likelihood.level}: "
+            f"{before.rating.level} {before.rating.name} "
+            f"| S{after.severity.level} L{after.likelihood.level}: "
+            f"{after.rating.level} {after.rating.name} "
+            f"| {h.status_label} | {h.test_count} |"
+        )
+    lines.append(SUMMARY_END)
+    return "\n".join(lines)
+
+
+def with_summary(report: str, log: HazardLog) -> str:
+    """The report with its summary table replaced by the log's current one."""
+    before, found, rest = report.partition(SUMMARY_START)
+    if not found or SUMMARY_END not in rest:
+        raise HazardLogError("The report has no summary markers to write between")
+    return before + summary_markdown(log) + rest.split(SUMMARY_END, 1)[1]

@@ -187,3 +187,28 @@ def test_the_command_passes_the_log_and_fails_a_broken_one(text, tmp_path, capsy
         call_command("check_hazard_log", path=broken)
     with pytest.raises(CommandError):
         call_command("check_hazard_log", path=tmp_path / "missing.toml")
+
+
+# The safety case report quotes the log -------------------------------------------------------
+
+
+def test_the_safety_case_reports_summary_table_is_the_logs(log):
+    report = (LOG_FILE.parent / "safety-case-report.md").read_text(encoding="utf-8")
+    assert hazard_log.summary_markdown(log) in report, (
+        "The safety case report's hazard table is out of date: run "
+        "`manage.py hazard_log_summary --write`"
+    )
+    for hazard in log.hazards:
+        if hazard.residual.rating.level >= 3:
+            # A residual risk rated undesirable is named in the report's residual risk section.
+            residual = report.split("## 5. Residual risk", 1)[1].split("## 6.", 1)[0]
+            assert f"**{hazard.id}" in residual, hazard.id
+
+
+def test_the_summary_is_written_between_its_markers_only(log):
+    report = f"Before\n{hazard_log.SUMMARY_START}\nold table\n{hazard_log.SUMMARY_END}\nAfter\n"
+    written = hazard_log.with_summary(report, log)
+    assert written.startswith("Before\n") and written.endswith("\nAfter\n")
+    assert "old table" not in written and "| H-013 |" in written
+    with pytest.raises(hazard_log.HazardLogError):
+        hazard_log.with_summary("A report without markers", log)
