@@ -26,12 +26,15 @@ def supports_record(user, record):
 
 @rules.predicate
 def can_decide_request(user, sign_off_request):
-    # Allocated as mentor today, named on the request, never on their own record.
+    # Allocated as mentor today, named on the request, never on their own record, and still
+    # registered: a registration recorded as lapsed (its number taken off the person) stops
+    # their sign-offs at once, though the allocation stands (docs/clinical-safety, H-008).
     return (
         sign_off_request is not None
         and sign_off_request.status == "open"
         and sign_off_request.mentor_id == user.pk
         and sign_off_request.record.trainee_id != user.pk
+        and user.is_registered_professional
         and is_current_mentor_of(user, sign_off_request.record.trainee)
     )
 

@@ -161,6 +161,13 @@ NAV_ITEMS = [
         purpose="Who changed what, and when, across Pathway.",
     ),
     NavItem(
+        "Hazard log",
+        "governance:hazard_log",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="The clinical safety hazard log: what could harm patients, and the tested "
+        "controls against it.",
+    ),
+    NavItem(
         "API clients",
         "api_clients:client_list",
         frozenset({RoleCode.ADMINISTRATOR}),

@@ -311,6 +311,31 @@ def _conditions_for(keys) -> tuple[dict, set]:
     return found, task_ids
 
 
+def _judged_not_suitable(keys) -> dict[tuple[str, str], list[Task]]:
+    """The tasks judged not suitable that competencies were made from, by (framework code,
+    competency code): a task can be judged again after its competency was made and signed
+    off, and then nobody in the role does it on their own or under supervision, whatever their
+    record says (docs/clinical-safety, hazard H-003). One query, none without keys."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    links = (
+        TaskCompetencyLink.objects.filter(
+            task__decision=DelegationDecision.NOT_SUITABLE,
+            competency__code__in={code for _, code in keys},
+            competency__framework__code__in={framework for framework, _ in keys},
+        )
+        .select_related("task", "competency__framework")
+        .order_by("task__name", "id")
+    )
+    found: dict[tuple[str, str], list[Task]] = {}
+    for link in links:
+        key = (link.competency.framework.code, link.competency.code)
+        if key in keys:
+            found.setdefault(key, []).append(link.task)
+    return found
+
+
 def _area_tasks(area: ClinicalArea | None) -> list[Task]:
     """The tasks the role design for this clinical area judged not suitable to delegate, or
     suitable only with conditions. One query."""
@@ -354,6 +379,9 @@ def competence_summary(person: User, *, today: datetime.date | None = None) -> C
             Learning(row, labels.get(row.display_state, row.display_state)) for row in rows
         ]
     keys = [_key(h.progress) for h in held] + [_key(s.progress) for s in supervised]
+    excluded = _judged_not_suitable(keys)
+    held = [h for h in held if _key(h.progress) not in excluded]
+    supervised = [s for s in supervised if _key(s.progress) not in excluded]
     conditions, shown_tasks = _conditions_for(keys)
     for item in held:
         item.conditions = conditions.get(_key(item.progress), [])
@@ -366,13 +394,22 @@ def competence_summary(person: User, *, today: datetime.date | None = None) -> C
         area=area,
         own=held,
         supervised=supervised,
-        not_delegated=[t for t in tasks if t.decision == DelegationDecision.NOT_SUITABLE],
+        not_delegated=_not_delegated(tasks, excluded),
         conditional=[
             t
             for t in tasks
             if t.decision == DelegationDecision.WITH_CONDITIONS and t.pk not in shown_tasks
         ],
     )
+
+
+def _not_delegated(tasks: list[Task], excluded: dict) -> list[Task]:
+    """The area's tasks judged not suitable, and those behind competencies on the record
+    that were judged not suitable since, once each, by name."""
+    found = {t.pk: t for t in tasks if t.decision == DelegationDecision.NOT_SUITABLE}
+    for linked in excluded.values():
+        found.update((t.pk, t) for t in linked)
+    return sorted(found.values(), key=lambda t: (t.name, t.pk))
 
 
 @dataclass
@@ -477,10 +514,14 @@ def ward_who_can(
     number of queries."""
     today = today or timezone.localdate()
     task = next((t for t in tasks if f"{TASK_PREFIX}{t.pk}" == key), None)
-    never = task is not None and task.decision == DelegationDecision.NOT_SUITABLE
     if task is None:
-        codes = {key}
+        # A competency made from a task judged not suitable since: nobody does it (H-003).
+        never = TaskCompetencyLink.objects.filter(
+            competency__code=key, task__decision=DelegationDecision.NOT_SUITABLE
+        ).exists()
+        codes = set() if never else {key}
     else:
+        never = task.decision == DelegationDecision.NOT_SUITABLE
         codes = set() if never else {link.competency.code for link in task.competency_links.all()}
     own = _holders(area, codes, today)
     if task is not None:
