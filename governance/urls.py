@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from governance import views
 
 app_name = "governance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("governance/subject-access/", views.subject_access, name="subject_access"),
+    path(
+        "governance/subject-access/<int:pk>/",
+        views.subject_access_produce,
+        name="subject_access_produce",
+    ),
+    path("account/my-data/", views.my_data, name="my_data"),
+]

@@ -1,0 +1,13 @@
+"""Who may do what in governance (issue #20).
+
+Subject access: the administrator may produce everything held about anyone; each person may
+produce it about themself. Nobody else, the lead nurse included: it is the whole record, not
+the part of it their work needs.
+"""
+
+import rules
+
+from pathway.rules import is_administrator, is_self, is_signed_in
+
+rules.add_perm("governance.produce_subject_access", is_administrator | (is_signed_in & is_self))
+rules.add_perm("governance.find_people_for_subject_access", is_administrator)

@@ -1,0 +1,55 @@
+"""Governance pages: subject access (everything held about a person, as an archive)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from governance import selectors, services
+from pathway.access import access_person, require
+from pathway.formtools import get_or_post
+from pathway.paging import search_text
+from pathway.permissions import require_perm
+
+# The administrator finds the person by a search, not a list of everyone (issue #18).
+MOST_PEOPLE = 20
+
+
+def _answer(result):
+    if result.job is not None:
+        return redirect("pathway:job_detail", result.job.pk)
+    archive = result.archive
+    response = HttpResponse(archive.content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, archive.filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_perm("governance.find_people_for_subject_access")
+def subject_access(request):
+    text = search_text(request)
+    found = selectors.people_for_subject_access(text, most=MOST_PEOPLE + 1)
+    return render(
+        request,
+        "governance/subject_access.html",
+        {"q": text, "people": found[:MOST_PEOPLE], "more": len(found) > MOST_PEOPLE},
+    )
+
+
+@require_perm("governance.find_people_for_subject_access")
+@require_POST
+def subject_access_produce(request, pk):
+    person = access_person(request.user, pk, act="governance.produce_subject_access")
+    return _answer(services.subject_access_request(actor=request.user, person=person))
+
+
+@login_required
+@get_or_post
+def my_data(request):
+    require(request.user, "governance.produce_subject_access", request.user)
+    if request.method == "POST":
+        return _answer(services.subject_access_request(actor=request.user, person=request.user))
+    return render(request, "governance/my_data.html")
