@@ -57,7 +57,6 @@ def subject_access_log(*, actor: User, person: User) -> RecordAccess:
         viewer=actor,
         subject=person,
         kind=RecordAccess.Kind.SUBJECT_ACCESS,
-        what="Everything held, as an archive",
         object_id=str(person.pk),
         request_id="" if current_request_id.get() == "-" else current_request_id.get(),
     )
