@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,17 +16,27 @@ from pathway.formtools import get_or_post
 from pathway.paging import search_text
 from pathway.permissions import require_perm
 
+logger = logging.getLogger(__name__)
+
 # The administrator finds the person by a search, not a list of everyone (issue #18).
 MOST_PEOPLE = 20
 
 
-def _answer(result):
+def _answer(request, make):
+    """Make the archive (or queue it) and answer with it; a storage that cannot be reached
+    while evidence files are read gives "try again" (503), as any other download does."""
+    try:
+        result = make()
+    except OSError as error:
+        logger.error("Could not read evidence files for a subject access archive: %s", error)
+        return render(request, "pathway/file_unavailable.html", status=503)
     if result.job is not None:
         return redirect("pathway:job_detail", result.job.pk)
     archive = result.archive
     response = HttpResponse(archive.content, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, archive.filename)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -43,7 +55,9 @@ def subject_access(request):
 @require_POST
 def subject_access_produce(request, pk):
     person = access_person(request.user, pk, act="governance.produce_subject_access")
-    return _answer(services.subject_access_request(actor=request.user, person=person))
+    return _answer(
+        request, lambda: services.subject_access_request(actor=request.user, person=person)
+    )
 
 
 @login_required
@@ -51,5 +65,8 @@ def subject_access_produce(request, pk):
 def my_data(request):
     require(request.user, "governance.produce_subject_access", request.user)
     if request.method == "POST":
-        return _answer(services.subject_access_request(actor=request.user, person=request.user))
+        return _answer(
+            request,
+            lambda: services.subject_access_request(actor=request.user, person=request.user),
+        )
     return render(request, "governance/my_data.html")

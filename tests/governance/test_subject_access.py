@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -258,3 +259,30 @@ def test_an_unknown_person_is_404(client, rich):
     produce = reverse("governance:subject_access_produce", args=[999999])
     assert client.post(produce).status_code == 404
     assert Evidence.objects.count() == 2
+
+
+def test_a_file_no_longer_held_is_said_so_and_the_rest_is_given(rich):
+    evidence = Evidence.objects.filter(original_filename="reflection.pdf").get()
+    evidence.file.storage.delete(evidence.file.name)
+    result = services.subject_access_request(actor=rich.trainee, person=rich.trainee)
+    archive = _open(result.archive.content)
+    data = json.loads(archive.read("data.json"))
+    by_title = {e["title"]: e["file_in_archive"] for e in _records(data, "evidence", "evidence")}
+    assert by_title["Evidence reflection.pdf"] is None
+    assert (
+        archive.read(by_title["Evidence chart photo.png"])
+        == (rich.evidence_files["chart photo.png"])
+    )
+    assert "Could not be read" in archive.read("summary.html").decode()
+
+
+def test_a_storage_fault_asks_to_try_again(client, rich):
+    evidence = Evidence.objects.filter(original_filename="reflection.pdf").get()
+    storage = evidence.file.storage
+    storage.delete(evidence.file.name)
+    # A folder where the file should be: reading it fails, as an unreachable storage does.
+    Path(storage.path(evidence.file.name)).mkdir(parents=True)
+    client.force_login(rich.trainee)
+    response = client.post(reverse("governance:my_data"))
+    assert response.status_code == 503
+    assert "try again in a few minutes" in response.content.decode()
