@@ -286,3 +286,18 @@ def test_a_storage_fault_asks_to_try_again(client, rich):
     response = client.post(reverse("governance:my_data"))
     assert response.status_code == 503
     assert "try again in a few minutes" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (factories.PracticeEducatorFactory, "practice_educator"),
+        (factories.ManagerFactory, "manager"),
+    ],
+)
+def test_her_educator_and_manager_may_not_ask_either(rich, make, kind):
+    supporter = make()
+    factories.AllocationFactory(trainee=rich.trainee, supporter=supporter, kind=kind)
+    assert supporter.has_perm("pathway.view_person", rich.trainee)  # they do support her
+    with pytest.raises(PermissionDenied):
+        services.subject_access_request(actor=supporter, person=rich.trainee)
