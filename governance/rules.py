@@ -1,11 +1,16 @@
-"""Who may do what with the governance pages.
+"""Who may do what in governance (issue #20).
 
-- the clinical safety hazard log (DCB0129): the lead nurse and the administrator read it; it is
+- The clinical safety hazard log (DCB0129): the lead nurse and the administrator read it; it is
   changed only in the repository (docs/clinical-safety/hazard-log.toml), never in Pathway.
+- Subject access: the administrator may produce everything held about anyone; each person may
+  produce it about themself. Nobody else, the lead nurse included: it is the whole record, not
+  the part of it their work needs.
 """
 
 import rules
 
-from pathway.rules import is_administrator, is_lead_nurse
+from pathway.rules import is_administrator, is_lead_nurse, is_self, is_signed_in
 
 rules.add_perm("governance.view_hazard_log", is_lead_nurse | is_administrator)
+rules.add_perm("governance.produce_subject_access", is_administrator | (is_signed_in & is_self))
+rules.add_perm("governance.find_people_for_subject_access", is_administrator)

@@ -7,4 +7,11 @@ app_name = "governance"
 urlpatterns = [
     path("governance/hazard-log/", views.hazard_log_page, name="hazard_log"),
     path("governance/hazard-log/<str:hazard_id>/", views.hazard_detail, name="hazard_detail"),
+    path("governance/subject-access/", views.subject_access, name="subject_access"),
+    path(
+        "governance/subject-access/<int:pk>/",
+        views.subject_access_produce,
+        name="subject_access_produce",
+    ),
+    path("account/my-data/", views.my_data, name="my_data"),
 ]

@@ -1,15 +1,20 @@
-"""Governance pages: the clinical safety hazard log, read-only.
-
-Thin: permission, read the log, render. The log is a file in the repository (governance/
-hazard_log.py), so no query is made."""
+"""Governance pages: the clinical safety hazard log (read-only, from a file in the repository,
+so no query is made) and subject access (everything held about a person, as an archive)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import logging
 
-from governance import hazard_log
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from governance import hazard_log, selectors, services
+from pathway.access import access_person, require
+from pathway.formtools import get_or_post
+from pathway.paging import search_text
 from pathway.permissions import require_perm
 
 
@@ -27,3 +32,59 @@ def hazard_detail(request, hazard_id):
     if hazard is None:
         raise Http404("No such hazard")
     return render(request, "governance/hazard_detail.html", {"log": log, "hazard": hazard})
+
+
+logger = logging.getLogger(__name__)
+
+# The administrator finds the person by a search, not a list of everyone (issue #18).
+MOST_PEOPLE = 20
+
+
+def _answer(request, make):
+    """Make the archive (or queue it) and answer with it; a storage that cannot be reached
+    while evidence files are read gives "try again" (503), as any other download does."""
+    try:
+        result = make()
+    except OSError as error:
+        logger.error("Could not read evidence files for a subject access archive: %s", error)
+        return render(request, "pathway/file_unavailable.html", status=503)
+    if result.job is not None:
+        return redirect("pathway:job_detail", result.job.pk)
+    archive = result.archive
+    response = HttpResponse(archive.content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, archive.filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_perm("governance.find_people_for_subject_access")
+def subject_access(request):
+    text = search_text(request)
+    found = selectors.people_for_subject_access(text, most=MOST_PEOPLE + 1)
+    return render(
+        request,
+        "governance/subject_access.html",
+        {"q": text, "people": found[:MOST_PEOPLE], "more": len(found) > MOST_PEOPLE},
+    )
+
+
+@require_perm("governance.find_people_for_subject_access")
+@require_POST
+def subject_access_produce(request, pk):
+    person = access_person(request.user, pk, act="governance.produce_subject_access")
+    return _answer(
+        request, lambda: services.subject_access_request(actor=request.user, person=person)
+    )
+
+
+@login_required
+@get_or_post
+def my_data(request):
+    require(request.user, "governance.produce_subject_access", request.user)
+    if request.method == "POST":
+        return _answer(
+            request,
+            lambda: services.subject_access_request(actor=request.user, person=request.user),
+        )
+    return render(request, "governance/my_data.html")

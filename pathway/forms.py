@@ -249,3 +249,50 @@ class EsrConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(Submit("confirm", "Import these people"))
+
+
+class RecordAccessSearchForm(forms.Form):
+    """Search the access log: always bound to request.GET (no filters is valid). A filter with
+    a mistake is shown as an error, with what was typed, and left out of the search."""
+
+    viewed = forms.CharField(
+        label="Whose record",
+        help_text="Part of their name, email address or employee number",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Whose record must be 100 characters or fewer"},
+    )
+    viewer = forms.CharField(
+        label="Who looked",
+        help_text="Part of their name, email address or employee number",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Who looked must be 100 characters or fewer"},
+    )
+    since = NHSDateField(label="From (optional)", required=False, help_text="For example, 1 9 2026")
+    until = NHSDateField(label="To (optional)", required=False, help_text="For example, 30 9 2026")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "access-log-filters"
+        self.helper.layout = Layout("viewed", "viewer", "since", "until", Submit("apply", "Search"))
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The to date must be the same as or after the from date")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters that are valid, ready for pathway.selectors.access_log_search."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return {
+            "viewed": " ".join((cleaned.get("viewed") or "").split()),
+            "viewer": " ".join((cleaned.get("viewer") or "").split()),
+            "since": cleaned.get("since"),
+            "until": cleaned.get("until"),
+        }

@@ -548,3 +548,53 @@ class IntegrationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.subject_id}"
+
+
+class RecordAccessQuerySet(models.QuerySet):
+    """The access log is written once and never changed: no bulk update. Rows leave it only by
+    the retention schedule (`pathway.selectors.record_accesses_due_for_disposal`)."""
+
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only")
+
+
+class RecordAccess(models.Model):
+    """One look by someone at another person's record (issue #20, part 5): who looked, whose
+    record, what, when, and the request it was part of (pathway/requestids.py), so a look can
+    be followed into the server logs. Written by `pathway.services.record_access_log` with one
+    INSERT; never changed. A person reading their own record is not logged."""
+
+    class Kind(models.TextChoices):
+        TRAINING_RECORD = "training_record", "Training record"
+        EVIDENCE_FILE = "evidence_file", "Evidence file"
+        CURRENT_COMPETENCE = "current_competence", "Current competence"
+        PROGRAMME_OVERVIEW = "programme_overview", "Programme overview"
+        SUBJECT_ACCESS = "subject_access", "Everything held (subject access)"
+
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses_made")
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # What was read, in words ("Competency C1 Hand hygiene"), and its id for a search.
+    what = models.CharField(max_length=200, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=128, blank=True, default="")
+
+    objects = RecordAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "record access"
+        indexes = [
+            models.Index(fields=["subject", "-at"], name="record_access_subject_at"),
+            models.Index(fields=["viewer", "-at"], name="record_access_viewer_at"),
+            models.Index(fields=["-at"], name="record_access_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} read {self.get_kind_display()} of {self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("The access log is append-only")
+        super().save(*args, **kwargs)

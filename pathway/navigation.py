@@ -168,6 +168,18 @@ NAV_ITEMS = [
         "controls against it.",
     ),
     NavItem(
+        "Who looked",
+        "pathway:record_access_log",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="Who opened another person's record, evidence or current competence, and when.",
+    ),
+    NavItem(
+        "Subject access",
+        "governance:subject_access",
+        frozenset({RoleCode.ADMINISTRATOR}),
+        purpose="Everything Pathway holds about a person, as one archive to download.",
+    ),
+    NavItem(
         "API clients",
         "api_clients:client_list",
         frozenset({RoleCode.ADMINISTRATOR}),

@@ -94,3 +94,14 @@ def started_the_job(user, job) -> bool:
 # A background job's progress and result (an export of trainees' records) are for the person
 # who asked for it only.
 rules.add_perm("pathway.view_background_job", started_the_job)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+# Who looked at a record (issue #20, part 5): everyone may see who has looked at their own;
+# the lead nurse and the administrator may search the whole log.
+rules.add_perm("pathway.view_own_record_accesses", is_signed_in)
+rules.add_perm("pathway.search_record_accesses", is_lead_nurse | is_administrator)

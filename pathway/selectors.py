@@ -10,7 +10,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from pathway.memo import remembered
-from pathway.models import Allocation, BackgroundJob, MentorPreparation, RoleCode, User
+from pathway.models import (
+    Allocation,
+    BackgroundJob,
+    MentorPreparation,
+    RecordAccess,
+    RoleCode,
+    User,
+)
 from pathway.preparation import PreparationStatus, preparation_status, update_due_on
 
 # Who supports whom ---------------------------------------------------------------------------
@@ -212,3 +219,48 @@ def mentor_register(
 
 def background_job_by_pk(pk):
     return BackgroundJob.objects.select_related("started_by").get(pk=pk)
+
+
+# Who looked (issue #20, part 5) ---------------------------------------------------------------
+
+
+def accesses_to(subject: User) -> QuerySet[RecordAccess]:
+    """Who has looked at this person's record, newest first: a page of it costs two queries
+    (its count and its rows, with the viewers), however long the log."""
+    return (
+        RecordAccess.objects.filter(subject=subject).select_related("viewer").order_by("-at", "-id")
+    )
+
+
+def access_log_search(
+    *,
+    viewed: str = "",
+    viewer: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[RecordAccess]:
+    """The access log for the lead nurse and administrator, newest first, narrowed to looks at
+    people whose name, email address or employee number has the words of `viewed`, by people
+    matching `viewer`, between two days (inclusive, local time). The names are matched in
+    the same query (subqueries), so a page costs the same however many people match."""
+    log = RecordAccess.objects.select_related("viewer", "subject").order_by("-at", "-id")
+    if viewed:
+        log = log.filter(subject_id__in=people_matching(viewed).values("pk"))
+    if viewer:
+        log = log.filter(viewer_id__in=people_matching(viewer).values("pk"))
+    if since is not None:
+        log = log.filter(at__gte=_start_of(since))
+    if until is not None:
+        log = log.filter(at__lt=_start_of(until + datetime.timedelta(days=1)))
+    return log
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def record_accesses_due_for_disposal(*, before: datetime.datetime) -> QuerySet[RecordAccess]:
+    """The retention hook: looks older than `before`, for the retention schedule's disposal
+    job to delete (queryset.delete() is allowed; update is not). The schedule decides how long
+    the access log is kept (issue #20, part 4); nothing here deletes on its own."""
+    return RecordAccess.objects.filter(at__lt=before)

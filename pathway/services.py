@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathway.memo import forget
-from pathway.models import Allocation, MentorPreparation, RoleCode, User
+from pathway.models import Allocation, MentorPreparation, RecordAccess, RoleCode, User
 from pathway.preparation import confirmation_message
+from pathway.requestids import current_request_id
 from pathway.selectors import allocation_check_day, mentor_preparation_status
 
 
@@ -98,3 +99,26 @@ def mentor_preparation_record(
     entry.full_clean()
     entry.save()
     return entry
+
+
+# Who looked (issue #20, part 5) ---------------------------------------------------------------
+
+
+def record_access_log(
+    *, viewer: User, subject_id: int, kind: str, what: str = "", object_id: object = ""
+) -> RecordAccess | None:
+    """Keep one look by `viewer` at `subject_id`'s record: one INSERT, no reads, so every page
+    that reads a record pays one query for it. Called after the access layer has allowed the
+    read (there is nothing more to check: it records what was done, it does not allow it). A
+    person reading their own record is not logged (None). Not in a transaction of its own: the
+    look happened even if the page then fails."""
+    if viewer.pk == subject_id:
+        return None
+    return RecordAccess.objects.create(
+        viewer=viewer,
+        subject_id=subject_id,
+        kind=kind,
+        what=what[:200],
+        object_id=str(object_id)[:64],
+        request_id=current_request_id.get() if current_request_id.get() != "-" else "",
+    )

@@ -359,6 +359,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 PATHWAY_INLINE_ASSETS = env_bool("PATHWAY_INLINE_ASSETS", True)
 # An export of a cohort with more trainees than this is made by a worker (pathway/jobs.py).
 PATHWAY_EXPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_EXPORT_IN_BACKGROUND_OVER", "300"))
+# A subject access archive (governance) is made by a worker when the person has more than this
+# many evidence files, practice entries and sign-offs together, or more evidence bytes than this.
+PATHWAY_SUBJECT_ACCESS_IN_BACKGROUND_OVER = int(
+    os.environ.get("PATHWAY_SUBJECT_ACCESS_IN_BACKGROUND_OVER", "300")
+)
+PATHWAY_SUBJECT_ACCESS_INLINE_BYTES = int(
+    os.environ.get("PATHWAY_SUBJECT_ACCESS_INLINE_BYTES", str(20 * 1024 * 1024))
+)
 # A staff extract with more rows than this is imported by a worker.
 PATHWAY_IMPORT_IN_BACKGROUND_OVER = int(os.environ.get("PATHWAY_IMPORT_IN_BACKGROUND_OVER", "500"))
 PATHWAY_MAX_UPLOAD_BYTES = int(os.environ.get("PATHWAY_MAX_UPLOAD_MB", "10")) * 1024 * 1024

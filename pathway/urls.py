@@ -15,6 +15,8 @@ app_urls = (
             views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
             name="password_change",
         ),
+        path("account/who-has-looked/", views.my_record_accesses, name="my_record_accesses"),
+        path("access-log/", views.record_access_log, name="record_access_log"),
         path("people/", views.people, name="people"),
         path("people/<int:pk>/", views.person_detail, name="person_detail"),
         path("people/import-esr/", esr_views.esr_import, name="esr_import"),

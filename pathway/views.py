@@ -115,6 +115,34 @@ def allocation_add(request, pk):
     return render(request, "pathway/allocation_form.html", {"form": form, "trainee": trainee})
 
 
+@require_perm("pathway.view_own_record_accesses")
+def my_record_accesses(request):
+    """Who has looked at your record: everyone else's looks, newest first, a page at a time."""
+    page, page_range = page_of(request, selectors.accesses_to(request.user))
+    return render(
+        request, "pathway/my_record_accesses.html", {"page": page, "page_range": page_range}
+    )
+
+
+@require_perm("pathway.search_record_accesses")
+def record_access_log(request):
+    """The access log for the lead nurse and administrator: by whose record, who looked and
+    between which days."""
+    form = forms.RecordAccessSearchForm(request.GET)
+    filters = form.filters()
+    page, page_range = page_of(request, selectors.access_log_search(**filters))
+    return render(
+        request,
+        "pathway/record_access_log.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "filtered": any(filters.values()),
+        },
+    )
+
+
 def accessibility(request):
     return render(
         request, "pathway/accessibility.html", {"statement": accessibility_statement.statement()}

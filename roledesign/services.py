@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from competencies import services as competency_services
 from competencies.models import Competency, Domain, Framework
 from pathway.concurrency import locked, version_check
-from pathway.models import ClinicalArea, User
+from pathway.models import ClinicalArea, RecordAccess, User
+from pathway.services import record_access_log
 from roledesign import task_import as task_file
 from roledesign.models import (
     CompetenceView,
@@ -497,4 +498,13 @@ def competence_view_record(
     )
     view._history_user = actor
     view.save()
+    if person is not None:
+        # The trainee's own "who has looked at your record" (issue #20, part 5).
+        record_access_log(
+            viewer=actor,
+            subject_id=person.pk,
+            kind=RecordAccess.Kind.CURRENT_COMPETENCE,
+            what="What they can do now",
+            object_id=person.pk,
+        )
     return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import factory
@@ -620,3 +621,120 @@ class CostLineFactory(factory.django.DjangoModelFactory):
     quantity = factory.LazyFunction(lambda: _Decimal("1"))
     unit = "trainees"
     unit_cost = factory.LazyFunction(lambda: _Decimal("4500.00"))
+
+
+# Subject access and the access log (governance, issue #20) -------------------------------------
+
+
+@dataclasses.dataclass
+class RichPerson:
+    trainee: object
+    mentor: object
+    tutor: object
+    lead_nurse: object
+    administrator: object
+    evidence_files: dict  # original file name -> bytes
+
+
+def rich_person() -> RichPerson:
+    """A trainee with something in every category Pathway holds about a person (her details,
+    allocations, record, practice, evidence files, a sign-off, an enrolment, a review, a named
+    questionnaire answer, notifications, an application, a pathway move, support logged and a
+    look at her current competence), made through the real services."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohorts.services import reviews as review_services
+    from competencies.models import Assessment
+    from evaluation import services as evaluation_services
+    from notifications.services import notify
+    from roledesign import services as roledesign_services
+    from support.models import SupportKind, SupportLog
+    from tests.evaluation.helpers import answer
+
+    evidence = Path(__file__).resolve().parent / "fixtures" / "evidence"
+    today = timezone.localdate()
+    week = datetime.timedelta(weeks=1)
+    framework, area = published_framework_with(core=3)
+    cohort = CohortFactory(framework=framework)
+    cohort.clinical_areas.set([area])
+    mentor = MentorFactory(full_name="Mona Mentor")
+    trainee = TraineeFactory(full_name="Rita Rich", employee_number="E1001", band="3")
+    # She applied to an earlier round before she was enrolled.
+    make_application(open_round(), applicant=trainee)
+    enrolment = enrol(cohort, trainee=trainee, area=area, mentor=mentor)
+    issue = evaluation_services.issue_create(
+        actor=None,
+        questionnaire=questionnaire_with(),
+        cohort=cohort,
+        audience="both",
+        opens_on=today,
+        closes_on=today + 2 * week,
+        anonymous=False,
+    )
+    record = enrolment.record
+    tutor = TutorFactory(full_name="Tom Tutor")
+    AllocationFactory(
+        trainee=trainee, supporter=tutor, kind=Allocation.Kind.TUTOR, start_date=today - week
+    )
+    lead = LeadNurseFactory(full_name="Lena Lead")
+    administrator = AdministratorFactory(full_name="Adam Admin")
+    first, second, *_ = [p.competency for p in record.progress.select_related("competency")]
+
+    services.practice_log(
+        actor=trainee,
+        record=record,
+        competencies=[first],
+        practised_on=today - week,
+        supervisor=mentor,
+        supervisor_name=mentor.full_name,
+        activity="Took a full set of observations",
+    )
+    files = {
+        "reflection.pdf": (evidence / "reflection.pdf").read_bytes(),
+        "chart photo.png": (evidence / "chart-photo.png").read_bytes(),
+    }
+    for name, content in files.items():
+        services.evidence_add(
+            actor=trainee,
+            record=record,
+            competencies=[first],
+            kind="file",
+            title=f"Evidence {name}",
+            upload=SimpleUploadedFile(name, content),
+        )
+    request = services.sign_off_request_create(
+        actor=trainee, record=record, competency=first, mentor=mentor
+    )
+    services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=signature(),
+        outcome=Assessment.Outcome.ACHIEVED,
+        method=first.assessment_methods[0],
+        assessed_on=today,
+    )
+    review_services.review_record(
+        actor=tutor,
+        enrolment=enrolment,
+        held_on=today - week,
+        progress_summary="Good start.",
+        rag="green",
+        rag_reason="On track.",
+        actions=[
+            {"description": "Book a shared shift", "owner": trainee, "due_date": today + week}
+        ],
+    )
+    answer(issue, trainee, likert=4, single=1, text="More time with my mentor")
+    notify(recipient=trainee, kind="review_due", subject="Your review is due", body="Soon")
+    PathwayMoveFactory(person=trainee)
+    SupportLog.objects.create(
+        educator=PracticeEducatorFactory(),
+        kind=SupportKind.TRAINING,
+        person=trainee,
+        on=today,
+        minutes=30,
+    )
+    roledesign_services.competence_view_record(actor=lead, person=trainee)
+    return RichPerson(trainee, mentor, tutor, lead, administrator, files)

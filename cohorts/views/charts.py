@@ -19,7 +19,9 @@ from cohorts.access import access_cohort, access_enrolment
 from cohorts.jobs import grid_export_in_background, grid_export_start
 from cohorts.selectors import charts as selectors
 from cohorts.selectors.dashboards import trainees_openable_by
+from pathway.models import RecordAccess
 from pathway.permissions import require_perm
+from pathway.services import record_access_log
 
 MAX_WEEK = 104
 
@@ -146,6 +148,13 @@ def trainee_overview(request, pk):
     enrolment = access_enrolment(request.user, pk)
     if refused := _get_only(request):
         return refused
+    record_access_log(
+        viewer=request.user,
+        subject_id=enrolment.trainee_id,
+        kind=RecordAccess.Kind.PROGRAMME_OVERVIEW,
+        what=f"Programme overview in {enrolment.cohort.name}",
+        object_id=enrolment.pk,
+    )
     overview = selectors.trainee_overview(enrolment, today=timezone.localdate())
     return render(
         request,

@@ -22,7 +22,8 @@ from competencies.access import (
 from pathway.access import fetch_or_404, require
 from pathway.downloads import file_attachment
 from pathway.formtools import get_or_post, parse_id, posted_data, submit
-from pathway.models import RoleCode
+from pathway.models import RecordAccess, RoleCode
+from pathway.services import record_access_log
 
 
 @login_required
@@ -38,6 +39,13 @@ def my_progress(request):
 @login_required
 def record_detail(request, record_pk):
     record = access_record(request.user, record_pk)
+    record_access_log(
+        viewer=request.user,
+        subject_id=record.trainee_id,
+        kind=RecordAccess.Kind.TRAINING_RECORD,
+        what=f"Progress on {record.framework}",
+        object_id=record.pk,
+    )
     return _render_progress(request, record, own=record.trainee_id == request.user.pk)
 
 
@@ -55,6 +63,13 @@ def competency_detail(request, record_pk, competency_pk):
     record = access_record(request.user, record_pk)
     page = fetch_or_404(lambda: selectors.competency_page(record, competency_pk))
     user = request.user
+    record_access_log(
+        viewer=user,
+        subject_id=record.trainee_id,
+        kind=RecordAccess.Kind.TRAINING_RECORD,
+        what=f"Competency {page.competency.code} {page.competency.title}",
+        object_id=record.pk,
+    )
     return render(
         request,
         "competencies/competency_detail.html",
@@ -168,6 +183,13 @@ def _back_to(record, competencies):
 @login_required
 def evidence_download(request, uuid):
     evidence = access_evidence_file(request.user, uuid)
+    record_access_log(
+        viewer=request.user,
+        subject_id=evidence.record.trainee_id,
+        kind=RecordAccess.Kind.EVIDENCE_FILE,
+        what=evidence.title,
+        object_id=evidence.uuid,
+    )
     return file_attachment(
         request,
         evidence.file,
