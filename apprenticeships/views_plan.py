@@ -93,6 +93,8 @@ def cohort_plans(request, pk):
 @login_required
 def cohort_gateway_export(request, pk, fmt):
     cohort = access_cohort_plans(request.user, pk)
+    if refused := _get_only(request):
+        return refused
     if fmt not in FORMATS:
         raise Http404
     today = timezone.localdate()

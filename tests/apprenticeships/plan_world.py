@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from competencies import services as competency_services
@@ -49,8 +48,3 @@ class PlanWorld:
             method=competency.assessment_methods[0],
             assessed_on=self.today - datetime.timedelta(days=3),
         )
-
-
-@pytest.fixture
-def world(db):
-    return PlanWorld()

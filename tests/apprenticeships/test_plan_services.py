@@ -15,9 +15,14 @@ from apprenticeships.services.plan import (
     training_plan_sign,
 )
 from tests import factories
-from tests.apprenticeships.plan_world import world  # noqa: F401
+from tests.apprenticeships.plan_world import PlanWorld
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return PlanWorld()
 
 
 def _create(world, actor, **changes):
