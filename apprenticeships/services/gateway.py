@@ -3,6 +3,8 @@ three-party gateway declaration. Each checks who is acting, in one transaction."
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils import timezone
 from apprenticeships.models import Apprenticeship, GatewayEvidence, GatewaySignature
 from apprenticeships.rules_plan import plan_party
 from apprenticeships.selectors import gateway as selectors
-from competencies.uploads import check_upload
+from competencies.uploads import ALLOWED, check_upload
 from pathway.models import User
 
 REFERENCE_MAX = 300
@@ -45,8 +47,10 @@ def gateway_evidence_record(
     evidence = evidence.first() or GatewayEvidence(apprenticeship=apprenticeship, requirement=code)
     evidence.reference = reference
     if upload is not None:
-        evidence.file.save(upload.name[-150:], upload, save=False)
-        evidence.file_name = upload.name[-200:]
+        extension = sorted(ALLOWED[content_type])[0]
+        evidence.file.save(f"{code}-{uuid.uuid4().hex}.{extension}", upload, save=False)
+        shown = "".join(ch for ch in upload.name if ch.isprintable()).strip()
+        evidence.file_name = shown[-200:] or f"{code}.{extension}"
         evidence.content_type = content_type
     evidence.confirmed_by = actor
     evidence.confirmed_at = timezone.now()
