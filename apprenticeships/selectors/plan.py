@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apprenticeships import rules_plan  # noqa: F401  (registers the permissions)
@@ -23,6 +23,7 @@ from apprenticeships.models import (
 )
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
 from cohorts.selectors import reviews as review_selectors
+from pathway.models import Allocation
 
 REVIEW_GAP = datetime.timedelta(weeks=12)
 PARTIES = list(PlanParty)
@@ -247,3 +248,44 @@ def cohorts_with_apprentices() -> QuerySet[Cohort]:
         .annotate(apprentices=Count("enrolments__apprenticeship", distinct=True))
         .order_by("-intake_date", "name")
     )
+
+
+def plans_to_sign(person, today: datetime.date) -> list[tuple[TrainingPlan, PlanParty]]:
+    """The newest plan version of each apprentice this person signs for and has not signed:
+    their own (as the apprentice), those they tutor today (the training provider) and those
+    they line-manage today (the employer). Three queries."""
+    newest = TrainingPlan.objects.filter(apprenticeship=OuterRef("apprenticeship")).order_by(
+        "-version"
+    )
+    plans = TrainingPlan.objects.filter(pk=Subquery(newest.values("pk")[:1])).select_related(
+        "apprenticeship__enrolment__trainee"
+    )
+    current = Allocation.objects.current(today).filter(supporter=person)
+    wanted = [
+        (PlanParty.APPRENTICE, Q(apprenticeship__enrolment__trainee=person)),
+        (
+            PlanParty.PROVIDER,
+            Q(
+                apprenticeship__enrolment__trainee__in=current.filter(
+                    kind=Allocation.Kind.TUTOR
+                ).values("trainee")
+            ),
+        ),
+        (
+            PlanParty.EMPLOYER,
+            Q(
+                apprenticeship__enrolment__trainee__in=current.filter(
+                    kind=Allocation.Kind.MANAGER
+                ).values("trainee")
+            ),
+        ),
+    ]
+    found = []
+    for party, condition in wanted:
+        unsigned = (
+            plans.filter(condition, apprenticeship__enrolment__status=EnrolmentStatus.ACTIVE)
+            .exclude(signatures__party=party)
+            .order_by("apprenticeship__enrolment__trainee__full_name", "pk")
+        )
+        found.extend((plan, party) for plan in unsigned)
+    return found

@@ -166,3 +166,17 @@ def test_constant_queries_on_the_apprentice_and_cohort_pages(client, world):
     client.get(page)  # shows (and clears) the message the new version left
     after = [_count(client, url) for url in (page, cohort, gateway)]
     assert before == after
+
+
+def test_plans_to_sign_are_things_to_do(client, world):
+    client.force_login(world.tutor)
+    _post_plan(client, world)
+    from pathway.things_to_do import things_to_do
+
+    trainee_items = [t.text for t in things_to_do(world.trainee)]
+    assert "Sign your training plan (version 1) as the apprentice" in trainee_items
+    tutor_items = [t.text for t in things_to_do(world.tutor)]
+    assert "Sign Amy Apprentice's training plan (version 1) as the training provider" in tutor_items
+    manager_items = [t.text for t in things_to_do(world.manager)]
+    assert "Sign Amy Apprentice's training plan (version 1) as the employer" in manager_items
+    assert not any("training plan" in t.text for t in things_to_do(world.mentor))

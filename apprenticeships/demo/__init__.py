@@ -1,0 +1,1 @@
+"""Demo data for the apprenticeship route (issue 19)."""
