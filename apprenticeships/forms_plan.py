@@ -10,18 +10,10 @@ from pathway import formtools
 from pathway.fields import NHSDateField
 from pathway.formtools import nhsuk_helper
 
-
-def _responsibilities(label: str, help_text: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": "Enter the responsibilities",
-            "max_length": f"Enter no more than {TEXT_MAX} characters",
-        },
-    )
+RESPONSIBILITY_ERRORS = {
+    "required": "Enter the responsibilities",
+    "max_length": f"Enter no more than {TEXT_MAX} characters",
+}
 
 
 class TrainingPlanForm(forms.Form):
@@ -47,17 +39,28 @@ class TrainingPlanForm(forms.Form):
             "max_value": "Hours must be 10000 or fewer",
         },
     )
-    provider_responsibilities = _responsibilities(
-        "The training provider's responsibilities (the university)",
-        "Teaching, assessment, tutor support and progress reviews",
+    provider_responsibilities = forms.CharField(
+        label="The training provider's responsibilities (the university)",
+        help_text="Teaching, assessment, tutor support and progress reviews",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=RESPONSIBILITY_ERRORS,
     )
-    employer_responsibilities = _responsibilities(
-        "The employer's responsibilities (the trust)",
-        "Protected off-the-job time, a mentor, supervised practice and the line manager's part",
+    employer_responsibilities = forms.CharField(
+        label="The employer's responsibilities (the trust)",
+        help_text="Protected off-the-job time, a mentor, supervised practice and the line"
+        " manager's part",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=RESPONSIBILITY_ERRORS,
     )
-    apprentice_responsibilities = _responsibilities(
-        "The apprentice's responsibilities",
-        "Attendance, keeping the portfolio and the hours log up to date, taking part in reviews",
+    apprentice_responsibilities = forms.CharField(
+        label="The apprentice's responsibilities",
+        help_text="Attendance, keeping the portfolio and the hours log up to date, taking part"
+        " in reviews",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=RESPONSIBILITY_ERRORS,
     )
     change_reason = forms.CharField(
         label="What changed and why",

@@ -22,7 +22,7 @@ from apprenticeships.models import Apprenticeship
 from apprenticeships.rules_plan import plan_party
 from apprenticeships.services import gateway as gateway_services
 from apprenticeships.services import plan as plan_services
-from cohorts.models import EnrolmentStatus
+from cohorts.models import Enrolment, EnrolmentStatus
 from pathway.models import Allocation
 
 PROVIDER = (
@@ -101,3 +101,9 @@ def seed_plans(enrolments, *, lead, today: datetime.date | None = None) -> int:
                 actor=actor, apprenticeship=apprenticeship, code=code, reference=reference
             )
     return made
+
+
+def seed_all(context) -> int:
+    """Plans for every demo enrolment that is an apprenticeship (the second cohort's)."""
+    enrolments = Enrolment.objects.filter(apprenticeship__isnull=False).order_by("pk")
+    return seed_plans(enrolments, lead=context.people["lead"], today=context.today)

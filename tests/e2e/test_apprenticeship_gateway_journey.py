@@ -9,6 +9,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -125,7 +126,7 @@ def test_apprenticeship_gateway_journey(page, live_server, sign_in, sign_out, vi
     with page.expect_download() as download:
         page.get_by_test_id("portfolio-export").click()
     assert download.value.suggested_filename.endswith(".zip")
-    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
     data = json.loads(archive.read("portfolio.json"))
     assert data["entries"][0]["record_hash"] == world.assessment.record_hash
     assert all(s["signed_by"] for s in data["gateway"]["declaration"])
