@@ -197,3 +197,16 @@ def test_the_gateway_pages(client, world):
     assert "Reference: GCSE B" in page.text and "Confirmed by Tara Tutor" in page.text
     missing = reverse("apprenticeships:gateway_evidence", args=[world.apprenticeship.pk, "nope"])
     assert client.get(missing).status_code == 404
+
+
+def test_an_evidence_file_over_the_upload_limit_is_refused(world, settings):
+    settings.PATHWAY_MAX_UPLOAD_BYTES = 1024
+    with pytest.raises(ValidationError) as refused:
+        gateway_evidence_record(
+            actor=world.tutor,
+            apprenticeship=world.apprenticeship,
+            code="english",
+            upload=SimpleUploadedFile("big.pdf", PDF.read_bytes()[:2000] + b"x" * 2000),
+        )
+    assert "must be smaller than" in str(refused.value)
+    assert not GatewayEvidence.objects.exists()
