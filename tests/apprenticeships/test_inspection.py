@@ -198,3 +198,17 @@ def test_the_evidence_pack(client, world):
     client.force_login(world.tutor)
     refused = client.get(reverse("apprenticeships:evidence_pack", args=[world.apprenticeship.pk]))
     assert refused.status_code == 403
+
+
+def test_grants_are_in_the_audit_log(client, world):
+    client.force_login(world.lead)
+    response = client.get(reverse("cohorts:audit_log"), {"kind": "inspection_grant"})
+    assert response.status_code == 200
+    assert "Inspection access for Ines Inspector" in response.text
+
+
+def test_an_inspector_without_a_role_lands_on_a_page_with_inspection_in_the_menu(client, world):
+    client.force_login(world.inspector)
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert reverse("apprenticeships:inspection_home") in response.text
