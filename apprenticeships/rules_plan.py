@@ -73,6 +73,15 @@ def holds_inspection_access(user) -> bool:
     return bool(user and user.is_authenticated and active_grants(user).exists())
 
 
+@rules.predicate
+def inspector_without_a_role(user) -> bool:
+    """For the menu, asked on every page: the grants are looked up only for people who hold
+    no role (external inspectors), so nobody else pays a query for it."""
+    return bool(
+        user and user.is_authenticated and not user.role_codes and active_grants(user).exists()
+    )
+
+
 def plan_party(user, apprenticeship) -> PlanParty | None:
     """Which party this person signs as for this apprentice, or None."""
     if not (user and user.is_authenticated and apprenticeship is not None):
@@ -106,3 +115,4 @@ rules.add_perm("apprenticeships.export_evidence_pack", is_lead_nurse)
 rules.add_perm("apprenticeships.view_cohort_plans", is_lead_nurse | inspects_cohort)
 rules.add_perm("apprenticeships.manage_inspection", is_lead_nurse)
 rules.add_perm("apprenticeships.inspect", holds_inspection_access)
+rules.add_perm("apprenticeships.inspect_in_menu", inspector_without_a_role)

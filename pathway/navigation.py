@@ -159,7 +159,7 @@ NAV_ITEMS = [
         "Inspection",
         "apprenticeships:inspection_home",
         frozenset(),
-        perm="apprenticeships.inspect",
+        perm="apprenticeships.inspect_in_menu",
         purpose="The cohorts you have been given read-only access to inspect.",
     ),
     NavItem(

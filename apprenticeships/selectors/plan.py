@@ -23,7 +23,7 @@ from apprenticeships.models import (
 )
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
 from cohorts.selectors import reviews as review_selectors
-from pathway.models import Allocation
+from pathway.models import Allocation, RoleCode
 
 REVIEW_GAP = datetime.timedelta(weeks=12)
 PARTIES = list(PlanParty)
@@ -253,7 +253,7 @@ def cohorts_with_apprentices() -> QuerySet[Cohort]:
 def plans_to_sign(person, today: datetime.date) -> list[tuple[TrainingPlan, PlanParty]]:
     """The newest plan version of each apprentice this person signs for and has not signed:
     their own (as the apprentice), those they tutor today (the training provider) and those
-    they line-manage today (the employer). Three queries."""
+    they line-manage today (the employer). A query for each of those roles the person holds."""
     newest = TrainingPlan.objects.filter(apprenticeship=OuterRef("apprenticeship")).order_by(
         "-version"
     )
@@ -280,8 +280,15 @@ def plans_to_sign(person, today: datetime.date) -> list[tuple[TrainingPlan, Plan
             ),
         ),
     ]
+    roles = {
+        PlanParty.APPRENTICE: RoleCode.TRAINEE,
+        PlanParty.PROVIDER: RoleCode.TUTOR,
+        PlanParty.EMPLOYER: RoleCode.MANAGER,
+    }
     found = []
     for party, condition in wanted:
+        if not person.has_role(roles[party]):
+            continue  # no query for a party this person cannot be
         unsigned = (
             plans.filter(condition, apprenticeship__enrolment__status=EnrolmentStatus.ACTIVE)
             .exclude(signatures__party=party)

@@ -212,3 +212,43 @@ def test_an_inspector_without_a_role_lands_on_a_page_with_inspection_in_the_menu
     response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     assert reverse("apprenticeships:inspection_home") in response.text
+
+
+def test_constant_queries_on_the_inspection_pages(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(who, url):
+        client.force_login(who)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grants = reverse("apprenticeships:inspection_grants")
+    home = reverse("apprenticeships:inspection_home")
+    count(world.lead, grants), count(world.inspector, home)  # the unread count, now cached
+    before = (count(world.lead, grants), count(world.inspector, home))
+    for _ in range(3):
+        services.inspection_grant_create(
+            actor=world.lead,
+            inspector=world.inspector,
+            cohorts=[world.cohort, world.other_cohort],
+            expires_on=world.today + datetime.timedelta(days=3),
+            purpose="Another visit",
+        )
+    assert (count(world.lead, grants), count(world.inspector, home)) == before
+
+
+def test_the_menu_asks_about_grants_only_of_people_without_a_role(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.tutor)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("apprenticeships:apprentice_plan", args=[world.apprenticeship.pk]))
+    menu_lookups = [
+        q
+        for q in queries.captured_queries
+        if 'SELECT 1 AS "a" FROM "apprenticeships_inspectiongrant"' in q["sql"]
+    ]
+    assert menu_lookups == []
