@@ -29,7 +29,7 @@ urlpatterns = [
         name="gateway_evidence",
     ),
     path(
-        "apprenticeships/apprentices/<int:pk>/gateway/<slug:code>/file",
+        "apprenticeships/apprentices/<int:pk>/gateway/<slug:code>/download",
         views.gateway_evidence_file,
         name="gateway_evidence_file",
     ),
