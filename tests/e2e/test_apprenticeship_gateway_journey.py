@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apprenticeships.models import GatewaySignature, InspectionGrant, TrainingPlanSignature
+from apprenticeships.services import inspection as inspection_services
 from tests import factories
 from tests.apprenticeships.plan_world import PlanWorld
 
@@ -150,3 +151,28 @@ def test_apprenticeship_gateway_journey(page, live_server, sign_in, sign_out, vi
     expect(page.get_by_text("Ines Inspector has read-only access")).to_be_visible()
     visit("apprenticeship-inspection-grants")
     assert InspectionGrant.objects.get().inspector.email == "ines@example.org"
+
+    # 7. The lead nurse ends that access early; a quality assurer with an account and access
+    # of their own reads the cohort and an apprentice's gateway, with nothing to change.
+    page.get_by_role("link", name="End access for Ines Inspector").click()
+    visit("apprenticeship-inspection-end")
+    page.get_by_role("button", name="End access now").click()
+    expect(page.get_by_text("Ines Inspector's access has ended")).to_be_visible()
+    assert not InspectionGrant.objects.get().is_active()
+    sign_out()
+    assessor = factories.UserFactory(full_name="Quinn Quality")
+    inspection_services.inspection_grant_create(
+        actor=world.lead,
+        inspector=assessor,
+        cohorts=[world.cohort],
+        expires_on=world.today,
+        purpose="University quality assurer",
+    )
+    sign_in(assessor.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/apprenticeships/inspection/")
+    visit("apprenticeship-inspection-home")
+    page.get_by_role("link", name="ST0215 intake").click()
+    page.get_by_role("link", name="Amy Apprentice").click()
+    expect(page.get_by_test_id("plan-status")).to_contain_text("signed by all three")
+    expect(page.get_by_test_id("plan-new-version")).to_have_count(0)
+    visit("apprenticeship-plan-as-inspector")
