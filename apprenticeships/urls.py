@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+from apprenticeships import urls_plan
 
 app_name = "apprenticeships"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *urls_plan.urlpatterns,
+]

@@ -149,6 +149,20 @@ NAV_ITEMS = [
         purpose="The mentor register: who is prepared to mentor, and their workload.",
     ),
     NavItem(
+        "Apprenticeship plans",
+        "apprenticeships:plan_cohorts",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Apprentices' training plans, progress reviews, end-point assessment gateway "
+        "and inspection access.",
+    ),
+    NavItem(
+        "Inspection",
+        "apprenticeships:inspection_home",
+        frozenset(),
+        perm="apprenticeships.inspect_in_menu",
+        purpose="The cohorts you have been given read-only access to inspect.",
+    ),
+    NavItem(
         "People",
         "pathway:people",
         frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),

@@ -59,6 +59,8 @@ def top_up() -> None:
     _api_rows()
     # A finished background job: the lead nurse's export, its file in the file storage.
     _background_job()
+    # An apprentice's gateway evidenced and declared, and an inspector's access to a cohort.
+    _apprenticeship_plan_rows()
     # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
     from django.core.management import call_command
 
@@ -162,3 +164,81 @@ def _identity_rows(*, mentor) -> None:
             claims={"sub": "nhs-subject-1", "email": mentor.email, "email_verified": True},
             issuer="https://login.example.nhs.uk",
         )
+
+
+def _apprenticeship_plan_rows() -> None:
+    """A training plan signed by all three (the demo's, when it made one), the gateway evidenced
+    and declared by all three, and an inspector's time-limited access (with its audit history
+    and its cohorts, a many-to-many of its own)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apprenticeships.demo.plan import seed_plans
+    from apprenticeships.models import Apprenticeship, ApprenticeshipProgramme
+    from apprenticeships.rules_plan import plan_party
+    from apprenticeships.selectors.gateway import gateway
+    from apprenticeships.services import gateway as gateway_services
+    from apprenticeships.services import inspection as inspection_services
+    from cohorts.models import Enrolment, EnrolmentStatus
+    from competencies.models import ApprenticeshipStandard
+    from pathway.models import Allocation, RoleCode, User
+
+    lead = User.objects.filter(roles__code=RoleCode.LEAD_NURSE, is_active=True).order_by("pk")
+    lead = lead.first()
+    apprenticeship = Apprenticeship.objects.order_by("pk").first()
+    if apprenticeship is None:
+        enrolment = Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE).order_by("pk").first()
+        standard, _ = ApprenticeshipStandard.objects.get_or_create(
+            reference="ST0215",
+            version="1.0",
+            defaults={
+                "title": "Assistant Practitioner (Health)",
+                "level": 5,
+                "typical_duration_months": 24,
+                "minimum_otj_hours": 370,
+                "funding_band": 15000,
+            },
+        )
+        ApprenticeshipProgramme.objects.get_or_create(
+            programme=enrolment.cohort.programme, defaults={"standard": standard}
+        )
+        apprenticeship = Apprenticeship.objects.create(
+            enrolment=enrolment,
+            practical_period_start=enrolment.start_date,
+            planned_end_date=enrolment.start_date + datetime.timedelta(days=730),
+            planned_otj_hours=400,
+        )
+    enrolment = apprenticeship.enrolment
+    seed_plans([enrolment], lead=lead)
+    today = timezone.localdate()
+    tutor = (
+        Allocation.objects.current(today)
+        .filter(trainee=enrolment.trainee, kind=Allocation.Kind.TUTOR)
+        .order_by("pk")
+        .first()
+    )
+    people = [enrolment.trainee, lead, tutor.supporter if tutor else None]
+    state = gateway(apprenticeship)
+    if not state.declared:
+        for item in state.items:
+            if not item.done:
+                gateway_services.gateway_evidence_record(
+                    actor=lead,
+                    apprenticeship=apprenticeship,
+                    code=item.requirement.code,
+                    reference=f"Backup test: {item.requirement.label}",
+                )
+        for person in people:
+            if person is not None and plan_party(person, apprenticeship) is not None:
+                gateway_services.gateway_declaration_sign(
+                    actor=person, apprenticeship=apprenticeship
+                )
+    inspector = User.objects.create_user(email="inspector@example.org", full_name="Ines Inspector")
+    inspection_services.inspection_grant_create(
+        actor=lead,
+        inspector=inspector,
+        cohorts=[enrolment.cohort],
+        expires_on=today + datetime.timedelta(days=30),
+        purpose="Ofsted monitoring visit",
+    )

@@ -738,3 +738,56 @@ def rich_person() -> RichPerson:
     )
     roledesign_services.competence_view_record(actor=lead, person=trainee)
     return RichPerson(trainee, mentor, tutor, lead, administrator, files)
+
+
+# Apprenticeships: training plans, the gateway and inspection (issue 19, parts 5 to 7) -----------
+
+
+def plan_apprenticeship(enrolment, *, reference="ST0215", start=None, months=24, hours=400):
+    """Make the enrolment's programme an apprenticeship on `reference` (ST0215 by default) and
+    the enrolment an apprenticeship starting on its start date (or `start`)."""
+    import datetime as _dt
+
+    from apprenticeships.models import Apprenticeship, ApprenticeshipProgramme
+    from competencies.models import ApprenticeshipStandard
+
+    standard, _ = ApprenticeshipStandard.objects.get_or_create(
+        reference=reference,
+        version="1.0",
+        defaults={
+            "title": "Assistant Practitioner (Health)",
+            "level": 5,
+            "typical_duration_months": 24,
+            "minimum_otj_hours": 370,
+            "funding_band": 15000,
+        },
+    )
+    ApprenticeshipProgramme.objects.get_or_create(
+        programme=enrolment.cohort.programme, defaults={"standard": standard}
+    )
+    start = start or enrolment.start_date
+    return Apprenticeship.objects.create(
+        enrolment=enrolment,
+        practical_period_start=start,
+        planned_end_date=start + _dt.timedelta(days=30 * months),
+        planned_otj_hours=hours,
+    )
+
+
+def plan_manager(trainee, *, manager=None, start=None):
+    """A line manager allocated to the trainee (the employer party)."""
+    manager = manager or ManagerFactory()
+    AllocationFactory(
+        trainee=trainee,
+        supporter=manager,
+        kind=Allocation.Kind.MANAGER,
+        start_date=start or trainee.enrolments.first().cohort.intake_date,
+    )
+    return manager
+
+
+PLAN_TEXT = {
+    "provider_responsibilities": "Teach the modules, assess, review progress every 12 weeks.",
+    "employer_responsibilities": "Protect off-the-job time, provide a mentor.",
+    "apprentice_responsibilities": "Attend, keep the portfolio up to date.",
+}
