@@ -204,3 +204,17 @@ def test_only_the_administrator_or_the_job_runs_the_disposal():
     with pytest.raises(PermissionDenied):
         services.retention_dispose(actor=factories.LeadNurseFactory())
     assert services.retention_dispose(actor=factories.AdministratorFactory()) == []
+
+
+def test_the_command_disposes_as_the_task_does():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _notification(400)
+    out = StringIO()
+    call_command("dispose_expired", stdout=out)
+    assert "1 notifications disposed of" in out.getvalue()
+    out = StringIO()
+    call_command("dispose_expired", stdout=out)
+    assert out.getvalue().strip() == "Nothing was past its retention period."
