@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -72,10 +73,15 @@ def retention_rule_update(
 
 
 def _mentions(text: str, person: User) -> bool:
-    lowered = text.lower()
+    """Whether `text` names the person: their name or a part of it (as a whole word), their
+    e-mail address or employee number."""
     identifiers = [person.full_name, person.email, person.employee_number]
     identifiers += person.full_name.split()
-    return any(item and len(item) > 2 and item.lower() in lowered for item in identifiers)
+    return any(
+        re.search(rf"(?<!\w){re.escape(item)}(?!\w)", text, re.IGNORECASE)
+        for item in identifiers
+        if item and len(item) > 2
+    )
 
 
 def _check_erasure(actor, person, basis, override_reason, hold) -> None:

@@ -225,3 +225,16 @@ def test_an_unknown_basis_is_refused():
             actor=factories.AdministratorFactory(), person=trainee, basis="because", today=LATER
         )
     assert not DisposalEntry.objects.exists()
+
+
+def test_a_reason_that_only_contains_a_part_of_a_name_inside_a_word_is_accepted():
+    trainee, _mentor = signed_trainee()
+    trainee.full_name = "Tom Ash"
+    trainee.save()
+    entry = services.person_erase(
+        actor=factories.AdministratorFactory(),
+        person=trainee,
+        basis=ErasureBasis.OBJECTION,
+        override_reason="Tribunal order tomorrow, flash case 12",
+    )
+    assert entry.override_reason == "Tribunal order tomorrow, flash case 12"
