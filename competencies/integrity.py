@@ -25,10 +25,12 @@ from competencies.checkpoints import (
 from competencies.ledger import UnknownLedgerKey
 from competencies.models import (
     KEYED_HASH_VERSION,
+    TOMBSTONE,
     Assessment,
     ChainHead,
     CompetencyProgress,
     ProgressState,
+    Redaction,
     SignOffRequest,
 )
 from pathway.models import User
@@ -67,6 +69,8 @@ class _Walk:
     )
     revoked: set[int] = field(default_factory=set)
     unknown_keys: set[str] = field(default_factory=set)
+    # assessment id -> its redactions (one per redacted field)
+    redactions: dict[int, list[Redaction]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _walk_records(cut_over: CutOver | None, positions: set[tuple[int, int]]) -> _Walk:
@@ -79,6 +83,8 @@ def _walk_records(cut_over: CutOver | None, positions: set[tuple[int, int]]) -> 
             "pk", "full_name"
         )
     )
+    for redaction in Redaction.objects.all():
+        walk.redactions[redaction.assessment_id].append(redaction)
     previous_trainee, previous_hash, expected_sequence, keyed_seen = None, "", 1, False
     rows = Assessment.objects.order_by("trainee_id", "sequence").iterator(chunk_size=2000)
     for assessment in rows:
@@ -118,14 +124,46 @@ def _check_content(assessment, problem, walk: _Walk) -> None:
         problem(f"has an unknown hash version ({assessment.hash_version})")
         return
     try:
-        if assessment.compute_hash() != assessment.record_hash:
-            problem("content has changed since it was signed (hash differs)")
-    except UnknownLedgerKey:
-        walk.unknown_keys.add(assessment.hash_key_id)
+        for text in content_problems(assessment, walk.redactions.get(assessment.pk, [])):
+            problem(text)
+    except UnknownLedgerKey as unknown:
+        key_id = unknown.args[0] if unknown.args else assessment.hash_key_id
+        walk.unknown_keys.add(key_id)
         problem(
-            f"is signed with ledger key '{assessment.hash_key_id}', which this server was not"
+            f"is signed with ledger key '{key_id}', which this server was not"
             " given (PATHWAY_LEDGER_KEYS), so it cannot be checked"
         )
+
+
+def content_problems(assessment: Assessment, redactions: list[Redaction]) -> list[str]:
+    """What is wrong with one record's content, given its redactions: empty when its hash (and
+    each redaction's seal) proves nothing but the redacted personal text has changed since it
+    was signed. Raises UnknownLedgerKey for a key this server was not given."""
+    if not redactions:
+        if assessment.compute_hash() != assessment.record_hash:
+            return ["content has changed since it was signed (hash differs)"]
+        return []
+    problems = []
+    digests = {redaction.field: redaction.digest for redaction in redactions}
+    content = assessment.content_digest(digests)
+    for redaction in redactions:
+        if getattr(assessment, redaction.field) != TOMBSTONE:
+            problems.append(
+                f"has a redaction of its {redaction.field} recorded, but the field was not"
+                " replaced by the tombstone"
+            )
+        if redaction.compute_seal(content) != redaction.seal:
+            problems.append(
+                f"the redaction of its {redaction.field} is not sealed by the ledger key for this"
+                " content: the redaction or the record was altered, or the redaction forged"
+            )
+    # A version 1 hash covers the text itself, gone once redacted: the seals (written after the
+    # record was checked against its hash) vouch for the rest of its content instead.
+    if assessment.hash_version == KEYED_HASH_VERSION and (
+        assessment.compute_hash(digests) != assessment.record_hash
+    ):
+        problems.append("content has changed since it was signed (hash differs)")
+    return problems
 
 
 def _check_unkeyed(assessment, keyed_seen: bool, cut_over: CutOver | None, problem) -> None:

@@ -450,12 +450,26 @@ class SignOffRequest(models.Model):
 KEYED_HASH_VERSION = 2
 
 
+# What a redacted personal field of a sign-off record holds instead (see Redaction).
+TOMBSTONE = "[redacted]"
+# The personal fields of a sign-off record: the chain commits to a digest of each from hash
+# version 2, so each can be replaced by the tombstone and the record still verify.
+REDACTABLE_FIELDS = ("feedback", "assessor_name", "assessor_registration")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError("Assessment records are append-only: they cannot be changed")
 
     def delete(self):
         raise ValidationError("Assessment records are append-only: they cannot be deleted")
+
+    def redact(self, *fields: str) -> int:
+        """Replace personal fields with the tombstone: the one change a sign-off record takes,
+        and only once its Redaction rows are written (on PostgreSQL the trigger checks)."""
+        if not fields or not set(fields) <= set(REDACTABLE_FIELDS):
+            raise ValidationError("Only the personal fields of a sign-off record can be redacted")
+        return models.QuerySet.update(self, **dict.fromkeys(fields, TOMBSTONE))
 
 
 class Assessment(models.Model):
@@ -574,12 +588,16 @@ class Assessment(models.Model):
             "previous_hash": self.previous_hash,
         }
 
-    def hash_payload_v2(self) -> dict:
+    def hash_payload_v2(self, redacted: dict[str, str] | None = None) -> dict:
+        """`redacted`: field -> the digest of its text before it was redacted (Redaction)."""
         payload = self.hash_payload()
-        for name in ("feedback", "assessor_name", "assessor_registration"):
+        for name in REDACTABLE_FIELDS:
             # The chain commits to a digest of personal text, not the text: it can later be
             # redacted (with the digest kept) and the chain still proves nothing else changed.
-            payload[name] = text_digest(payload[name])
+            if redacted and name in redacted:
+                payload[name] = redacted[name]
+            else:
+                payload[name] = text_digest(payload[name])
         payload["signature_method"] = self.signature_method
         payload["signature_credential"] = self.signature_credential
         if self.criteria_met:
@@ -588,12 +606,99 @@ class Assessment(models.Model):
         payload["hash_version"] = 2
         return payload
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, redacted: dict[str, str] | None = None) -> str:
+        """The record's hash from its content; `redacted` gives the digests of redacted fields
+        (version 2 only: a version 1 hash covers the text itself, see Redaction)."""
         if self.hash_version == 1:
             canonical = json.dumps(self.hash_payload(), sort_keys=True, separators=(",", ":"))
             return hashlib.sha256(canonical.encode()).hexdigest()
-        canonical = json.dumps(self.hash_payload_v2(), sort_keys=True, separators=(",", ":"))
+        canonical = json.dumps(
+            self.hash_payload_v2(redacted), sort_keys=True, separators=(",", ":")
+        )
         return ledger_hmac(self.hash_key_id, canonical)
+
+    def content_digest(self, redacted: dict[str, str] | None = None) -> str:
+        """SHA-256 over the content with personal text by digest, whatever the hash version:
+        what a redaction's seal vouches for."""
+        payload = self.hash_payload_v2(redacted)
+        payload["hash_version"] = self.hash_version
+        payload["record_hash"] = self.record_hash
+        return text_digest(json.dumps(payload, sort_keys=True, separators=(",", ":")))
+
+
+class RedactionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Redactions are append-only: they cannot be changed")
+
+    def delete(self):
+        raise ValidationError("Redactions are append-only: they cannot be deleted")
+
+
+class Redaction(models.Model):
+    """One personal field of one sign-off record replaced by the tombstone: who, when, under
+    which rule, and the digest of the text it held, which the record's hash commits to.
+
+    `seal` is an HMAC under the ledger key (`key_id`) over all of that and the record's content
+    digest (Assessment.content_digest), written only after the record was checked against its
+    hash. So a redaction cannot be forged without the key; and a version 1 record, whose hash
+    covers its text and so can no longer be recomputed once redacted, is vouched for by the seal.
+    Append-only: the model refuses changes, and on PostgreSQL a trigger refuses them too.
+    """
+
+    append_only = True
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="redactions")
+    field = models.CharField(max_length=30, choices=[(f, f) for f in REDACTABLE_FIELDS])
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the text before redaction")
+    rule = models.CharField(max_length=120, help_text="The retention rule or erasure basis")
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the scheduled disposal job",
+    )
+    redacted_at = models.DateTimeField()
+    key_id = models.CharField(max_length=40)
+    seal = models.CharField(max_length=64)
+
+    objects = RedactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "field"], name="one_redaction_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"Redaction of {self.field} on sign-off record {self.assessment_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Redactions are append-only: they cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Redactions are append-only: they cannot be deleted")
+
+    def seal_text(self, content_digest: str) -> str:
+        return json.dumps(
+            {
+                "assessment": self.assessment_id,
+                "field": self.field,
+                "digest": self.digest,
+                "rule": self.rule,
+                "redacted_by": self.redacted_by_id,
+                "redacted_at": self.redacted_at.isoformat(timespec="milliseconds"),
+                "content": content_digest,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def compute_seal(self, content_digest: str) -> str:
+        return ledger_hmac(self.key_id, self.seal_text(content_digest))
 
 
 class ChainHeadQuerySet(models.QuerySet):

@@ -116,3 +116,7 @@ rules.add_perm(
     is_registered_professional
     & ~(is_mentor | is_tutor | is_practice_educator | is_manager | is_lead_nurse),
 )
+
+# Replacing personal text in sign-off records by the tombstone (ADR 0007, erasure): the
+# administrator, through the governance app's erasure, which checks the law allows it.
+rules.add_perm("competencies.redact_sign_off_records", is_administrator)

@@ -14,4 +14,7 @@ urlpatterns = [
         name="subject_access_produce",
     ),
     path("account/my-data/", views.my_data, name="my_data"),
+    path("governance/retention/", views.retention_schedule, name="retention"),
+    path("governance/retention/<str:kind>/", views.retention_rule_edit, name="retention_rule_edit"),
+    path("governance/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
 ]

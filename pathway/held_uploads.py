@@ -49,18 +49,27 @@ def _stored_name(token: str) -> str:
 
 
 def _remove_old() -> None:
-    cutoff = timezone.now() - datetime.timedelta(seconds=HOLD_SECONDS)
+    remove_older_than(HOLD_SECONDS)
+
+
+def remove_older_than(seconds: int) -> int:
+    """Remove every held file older than `seconds`; how many were removed. Imports call it
+    with HOLD_SECONDS; the retention job (governance) with its schedule's period."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
     try:
         _folders, names = default_storage.listdir(FOLDER)
     except FileNotFoundError:
-        return
+        return 0
+    removed = 0
     for name in names:
         stored = f"{FOLDER}/{name}"
         try:
             if default_storage.get_modified_time(stored) < cutoff:
                 default_storage.delete(stored)
+                removed += 1
         except FileNotFoundError:
             pass  # another request removed it first
+    return removed
 
 
 def _entries(session, kind: str) -> dict:

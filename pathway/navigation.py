@@ -194,6 +194,12 @@ NAV_ITEMS = [
         purpose="Everything Pathway holds about a person, as one archive to download.",
     ),
     NavItem(
+        "Retention",
+        "governance:retention",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="How long each kind of record is kept, and what has been disposed of or erased.",
+    ),
+    NavItem(
         "API clients",
         "api_clients:client_list",
         frozenset({RoleCode.ADMINISTRATOR}),

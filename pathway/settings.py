@@ -207,7 +207,12 @@ CELERY_BEAT_SCHEDULE = {
             hour=int(os.environ.get("PATHWAY_REMINDERS_HOUR", "7")),
             minute=int(os.environ.get("PATHWAY_REMINDERS_MINUTE", "0")),
         ),
-    }
+    },
+    # What is past its retention period is disposed of at night (governance/tasks.py).
+    "nightly-retention": {
+        "task": "governance.tasks.dispose_expired_records",
+        "schedule": crontab(hour=int(os.environ.get("PATHWAY_RETENTION_HOUR", "2")), minute=30),
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from pathway import accessibility as accessibility_statement
 from pathway import forms, selectors, services
+from pathway import privacy as privacy_notice
 from pathway.access import access_person
 from pathway.availability import database_unavailable
 from pathway.formtools import get_or_post, posted_data, submit
@@ -150,7 +151,14 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "pathway/privacy.html")
+    return render(
+        request,
+        "pathway/privacy.html",
+        {
+            "retention": privacy_notice.retention_periods(),
+            "my_data_url": privacy_notice.my_data_url(),
+        },
+    )
 
 
 class SignInView(auth_views.LoginView):

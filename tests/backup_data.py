@@ -61,10 +61,51 @@ def top_up() -> None:
     _background_job()
     # An apprentice's gateway evidenced and declared, and an inspector's access to a cohort.
     _apprenticeship_plan_rows()
+    # Retention: a rule the administrator changed, sign-off records redacted for an erasure,
+    # and a disposal by the nightly job, each in its log.
+    _governance_rows(record)
     # The ledger's sealed checkpoint of where every sign-off chain ends, as the daily job writes.
     from django.core.management import call_command
 
     call_command("ledger_checkpoint", verbosity=0)
+
+
+def _governance_rows(record) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from competencies.models import Assessment
+    from competencies.services.ledger import sign_off_records_redact
+    from governance import services
+    from notifications.models import Notification
+    from pathway.models import RoleCode, User
+
+    admin = User.objects.filter(roles__code=RoleCode.ADMINISTRATOR).order_by("pk").first()
+    services.retention_rule_update(
+        actor=admin,
+        kind="notifications",
+        period=1,
+        unit="years",
+        starts="made",
+        disposal="automatic",
+        note="As the Code's transitory records",
+    )
+    redacted = (
+        Assessment.objects.exclude(trainee=record.trainee)
+        .exclude(feedback="")
+        .order_by("pk")
+        .values_list("trainee_id", flat=True)
+        .first()
+    )
+    sign_off_records_redact(
+        actor=admin, person=User.objects.get(pk=redacted), rule="UK GDPR Article 17(1)(c)"
+    )
+    old = Notification.objects.order_by("pk").values_list("pk", flat=True).first()
+    Notification.objects.filter(pk=old).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    services.retention_dispose(actor=admin)
 
 
 def _background_job() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from competencies.checkpoints import (
@@ -18,9 +19,15 @@ from competencies.checkpoints import (
     replay_log,
     to_milliseconds,
 )
-from competencies.integrity import LedgerReport, verify_ledger
-from competencies.ledger import current_key_id
-from competencies.models import KEYED_HASH_VERSION, Assessment, ChainHead, LedgerCheckpoint
+from competencies.integrity import LedgerReport, content_problems, verify_ledger
+from competencies.ledger import current_key_id, text_digest
+from competencies.models import (
+    KEYED_HASH_VERSION,
+    Assessment,
+    ChainHead,
+    LedgerCheckpoint,
+    Redaction,
+)
 from pathway.models import User
 
 # Standard SQL, the same on PostgreSQL and SQLite: one head per chain that has none, from the
@@ -136,3 +143,71 @@ def _seal_next_checkpoint() -> Checkpoint | None:
         mac=checkpoint.mac,
     )
     return checkpoint
+
+
+# Which personal fields a person's erasure redacts: the feedback about them in the records they
+# received, and their name and registration as signer in the records they gave. The feedback in
+# records they gave is about someone else, and stays.
+_RECEIVED_FIELDS = ("feedback",)
+_GIVEN_FIELDS = ("assessor_name", "assessor_registration")
+
+
+def _fields_to_redact(assessment: Assessment, person_id: int, done: set[str]) -> list[str]:
+    fields = []
+    if assessment.trainee_id == person_id:
+        fields += _RECEIVED_FIELDS
+    if assessment.assessor_id == person_id:
+        fields += _GIVEN_FIELDS
+    # Empty text holds nothing about anyone; a field redacted already stays as it is.
+    return [name for name in fields if name not in done and getattr(assessment, name) != ""]
+
+
+@transaction.atomic
+def sign_off_records_redact(*, actor: User | None, person: User, rule: str) -> int:
+    """Replace the personal text about and by `person` in the sign-off records by the tombstone,
+    recording a sealed Redaction for each field (ADR 0007). The chain, heads and checkpoints are
+    untouched, and verify_records still proves nothing else changed. `actor` None: the scheduled
+    disposal job. Refuses, redacting nothing, when a record does not verify before redaction (a
+    redaction must never launder a record altered behind the service's back). Returns how many
+    fields were redacted."""
+    if actor is not None and not actor.has_perm("competencies.redact_sign_off_records"):
+        raise PermissionDenied("Only an administrator can redact sign-off records")
+    rule = (rule or "").strip()
+    if not rule or len(rule) > Redaction._meta.get_field("rule").max_length:
+        raise ValidationError("Name the rule the records are redacted under")
+    records = list(
+        Assessment.objects.filter(Q(trainee=person) | Q(assessor=person))
+        .prefetch_related("redactions")
+        .order_by("pk")
+    )
+    now = to_milliseconds(timezone.now())
+    key_id = current_key_id()
+    redacted = 0
+    for assessment in records:
+        existing = list(assessment.redactions.all())
+        fields = _fields_to_redact(assessment, person.pk, {r.field for r in existing})
+        if not fields:
+            continue
+        if content_problems(assessment, existing):
+            raise ValidationError(
+                f"Sign-off record {assessment.pk} does not match its hash, so nothing was"
+                " redacted: run verify_records and resolve the problem first"
+            )
+        digests = {r.field: r.digest for r in existing}
+        digests.update({name: text_digest(getattr(assessment, name)) for name in fields})
+        content = assessment.content_digest(digests)
+        for name in fields:
+            redaction = Redaction(
+                assessment=assessment,
+                field=name,
+                digest=digests[name],
+                rule=rule,
+                redacted_by=actor,
+                redacted_at=now,
+                key_id=key_id,
+            )
+            redaction.seal = redaction.compute_seal(content)
+            redaction.save(force_insert=True)
+        Assessment.objects.filter(pk=assessment.pk).redact(*fields)
+        redacted += len(fields)
+    return redacted
