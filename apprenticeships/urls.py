@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from apprenticeships import urls_hours
 
 app_name = "apprenticeships"
 
-urlpatterns: list = []
+urlpatterns: list = [*urls_hours.urlpatterns]

@@ -8,57 +8,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('apprenticeships', '0001_initial'),
+        ("apprenticeships", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BreakInLearning',
+            name="BreakInLearning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='first day of the break')),
-                ('returns_on', models.DateField(blank=True, null=True, verbose_name='date of return')),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for approval'), ('approved', 'Approved'), ('refused', 'Not approved')], default='waiting', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True, default='')),
-                ('apprenticeship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='breaks', to='apprenticeships.apprenticeship')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="first day of the break")),
+                (
+                    "returns_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of return"),
+                ),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("refused", "Not approved"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True, default="")),
+                (
+                    "apprenticeship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="breaks",
+                        to="apprenticeships.apprenticeship",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'break in learning',
-                'verbose_name_plural': 'breaks in learning',
-                'ordering': ['apprenticeship', 'starts_on', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('returns_on__isnull', True), ('returns_on__gt', models.F('starts_on')), _connector='OR'), name='break_returns_after_start'), models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('recorded_by')), _negated=True), _connector='OR'), name='break_not_approved_by_recorder'), models.CheckConstraint(condition=models.Q(models.Q(('decided_by__isnull', True), ('status', 'waiting')), models.Q(('status__in', ['approved', 'refused']), ('decided_by__isnull', False)), _connector='OR'), name='break_decided_by_whom')],
+                "verbose_name": "break in learning",
+                "verbose_name_plural": "breaks in learning",
+                "ordering": ["apprenticeship", "starts_on", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("returns_on__isnull", True),
+                            ("returns_on__gt", models.F("starts_on")),
+                            _connector="OR",
+                        ),
+                        name="break_returns_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decided_by__isnull", True),
+                            models.Q(("decided_by", models.F("recorded_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="break_not_approved_by_recorder",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_by__isnull", True), ("status", "waiting")),
+                            models.Q(
+                                ("status__in", ["approved", "refused"]),
+                                ("decided_by__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="break_decided_by_whom",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OtjEntry',
+            name="OtjEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.25')), django.core.validators.MaxValueValidator(Decimal('12'))])),
-                ('activity', models.CharField(choices=[('theory', 'Teaching of theory (lectures, role play, simulation, online learning)'), ('practical', 'Practical training'), ('shadowing', 'Shadowing'), ('mentoring', 'Mentoring'), ('industry_visit', 'Industry or service visit'), ('assignment', 'Writing assignments'), ('competition', 'Attending a competition'), ('other', 'Other new learning')], max_length=20)),
-                ('description', models.TextField(verbose_name='what you did and learned')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for the line manager'), ('confirmed', 'Confirmed'), ('declined', 'Declined')], default='waiting', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True, default='', verbose_name='reason for declining')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('apprenticeship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='otj_entries', to='apprenticeships.apprenticeship')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.25")),
+                            django.core.validators.MaxValueValidator(Decimal("12")),
+                        ],
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            (
+                                "theory",
+                                "Teaching of theory (lectures, role play, simulation, online learning)",
+                            ),
+                            ("practical", "Practical training"),
+                            ("shadowing", "Shadowing"),
+                            ("mentoring", "Mentoring"),
+                            ("industry_visit", "Industry or service visit"),
+                            ("assignment", "Writing assignments"),
+                            ("competition", "Attending a competition"),
+                            ("other", "Other new learning"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what you did and learned")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for the line manager"),
+                            ("confirmed", "Confirmed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decline_reason",
+                    models.TextField(blank=True, default="", verbose_name="reason for declining"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "apprenticeship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="otj_entries",
+                        to="apprenticeships.apprenticeship",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'off-the-job training entry',
-                'verbose_name_plural': 'off-the-job training entries',
-                'ordering': ['-on', '-id'],
-                'indexes': [models.Index(fields=['apprenticeship', 'status'], name='apprentices_apprent_43c109_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('status', 'waiting')), models.Q(('status__in', ['confirmed', 'declined']), ('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='otj_entry_decided_by_whom'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='otj_entry_declined_with_reason'), models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', Decimal('12'))), name='otj_entry_hours_in_range')],
+                "verbose_name": "off-the-job training entry",
+                "verbose_name_plural": "off-the-job training entries",
+                "ordering": ["-on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["apprenticeship", "status"], name="apprentices_apprent_43c109_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("decided_at__isnull", True),
+                                ("decided_by__isnull", True),
+                                ("status", "waiting"),
+                            ),
+                            models.Q(
+                                ("status__in", ["confirmed", "declined"]),
+                                ("decided_at__isnull", False),
+                                ("decided_by__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="otj_entry_decided_by_whom",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "declined"), _negated=True),
+                            models.Q(("decline_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="otj_entry_declined_with_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours__gt", 0), ("hours__lte", Decimal("12"))),
+                        name="otj_entry_hours_in_range",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,15 +6,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cohorts', '0005_historicalmoduleresult'),
+        ("cohorts", "0005_historicalmoduleresult"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trainingday',
-            name='duration_hours',
-            field=models.DecimalField(decimal_places=2, default=Decimal('7.5'), max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.25')), django.core.validators.MaxValueValidator(Decimal('12'))], verbose_name='length of the day (hours)'),
+            model_name="trainingday",
+            name="duration_hours",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("7.5"),
+                max_digits=4,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0.25")),
+                    django.core.validators.MaxValueValidator(Decimal("12")),
+                ],
+                verbose_name="length of the day (hours)",
+            ),
         ),
     ]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -111,6 +111,9 @@ class TraineeRow:
     next_review_due: datetime.date | None = None
     oldest_request_days: int | None = None
     review_overdue: bool = False
+    # Short notes other apps add to a current trainee's row (see row_notes_register), each
+    # shown as a tag in the status cell: "Behind on off-the-job hours".
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -604,10 +607,27 @@ def cohort_for_dashboard(pk: int) -> Cohort:
     return Cohort.objects.select_related("programme").get(pk=pk)
 
 
+# Apps above cohorts add notes to a cohort dashboard's rows without cohorts knowing them: each
+# registers (in its AppConfig.ready) a function given the cohort, its rows and the day, which
+# appends to row.notes. It must read the whole cohort in a fixed number of queries, never one
+# per row (apprenticeships: who is behind on off-the-job hours).
+RowNotes = Callable[[Cohort, list[TraineeRow], datetime.date], None]
+_ROW_NOTES: list[RowNotes] = []
+
+
+def row_notes_register(function: RowNotes) -> RowNotes:
+    if function not in _ROW_NOTES:
+        _ROW_NOTES.append(function)
+    return function
+
+
 def cohort_dashboard(cohort: Cohort, *, today: datetime.date | None = None) -> CohortDashboard:
-    """Every trainee row of the cohort and its summary counts: three queries."""
+    """Every trainee row of the cohort and its summary counts: three queries, and those of the
+    registered row notes."""
     today = today or timezone.localdate()
     rows = _fetch_rows(cohort, today=today)
+    for add_notes in _ROW_NOTES:
+        add_notes(cohort, rows, today)
     return CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
 
 

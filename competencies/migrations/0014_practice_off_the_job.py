@@ -7,25 +7,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competencies', '0013_apprenticeship_standards'),
+        ("competencies", "0013_apprenticeship_standards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practiceentry',
-            name='off_the_job',
-            field=models.BooleanField(default=False, verbose_name='off-the-job training'),
+            model_name="practiceentry",
+            name="off_the_job",
+            field=models.BooleanField(default=False, verbose_name="off-the-job training"),
         ),
         migrations.AddField(
-            model_name='practiceentry',
-            name='otj_hours',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.25')), django.core.validators.MaxValueValidator(Decimal('12'))], verbose_name='off-the-job hours'),
+            model_name="practiceentry",
+            name="otj_hours",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=4,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0.25")),
+                    django.core.validators.MaxValueValidator(Decimal("12")),
+                ],
+                verbose_name="off-the-job hours",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='practiceentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('off_the_job', False), ('otj_hours__isnull', True)), models.Q(('off_the_job', True), ('otj_hours__isnull', False)), _connector='OR'), name='practice_otj_hours_when_off_the_job'),
+            model_name="practiceentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("off_the_job", False), ("otj_hours__isnull", True)),
+                    models.Q(("off_the_job", True), ("otj_hours__isnull", False)),
+                    _connector="OR",
+                ),
+                name="practice_otj_hours_when_off_the_job",
+            ),
         ),
     ]

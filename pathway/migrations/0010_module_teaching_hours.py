@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathway', '0009_integrationevent'),
+        ("pathway", "0009_integrationevent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='module',
-            name='teaching_hours',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=6, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000)], verbose_name='teaching hours'),
+            model_name="module",
+            name="teaching_hours",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                max_digits=6,
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(1000),
+                ],
+                verbose_name="teaching hours",
+            ),
         ),
     ]
