@@ -296,14 +296,14 @@ def _logged_hours(ids, today) -> tuple[dict, dict]:
         )
         .values(key=F("apprenticeship"))
         .annotate(
-            hours=Sum("hours", filter=Q(status=OtjEntryStatus.CONFIRMED)),
+            confirmed=Sum("hours", filter=Q(status=OtjEntryStatus.CONFIRMED)),
             waiting=Sum("hours", filter=Q(status=OtjEntryStatus.WAITING)),
             waiting_count=Count("pk", filter=Q(status=OtjEntryStatus.WAITING)),
         )
     )
     confirmed, waiting = {}, {}
     for row in rows:
-        confirmed[row["key"]] = row["hours"] or ZERO
+        confirmed[row["key"]] = row["confirmed"] or ZERO
         waiting[row["key"]] = (row["waiting"] or ZERO, row["waiting_count"])
     return confirmed, waiting
 
@@ -504,6 +504,8 @@ def ledger(apprenticeship: Apprenticeship, *, today: datetime.date | None = None
             "decided_by", "logged_by"
         )
     )
+    for entry in entries:  # the permission checks on each read the apprentice from here
+        entry.apprenticeship = apprenticeship
     lines = [
         *_lines_of_training_days(apprenticeship, today),
         *_lines_of_modules(apprenticeship, today),
@@ -517,6 +519,8 @@ def ledger(apprenticeship: Apprenticeship, *, today: datetime.date | None = None
             "recorded_by", "decided_by"
         )
     )
+    for a_break in breaks:
+        a_break.apprenticeship = apprenticeship
     return Ledger(hours=hours, lines=lines, entries=entries, breaks=breaks)
 
 
