@@ -49,7 +49,7 @@ def _url(name, *args):
     return reverse(f"apprenticeships:{name}", args=args)
 
 
-# The apprentice's page ---------------------------------------------------------------------------
+# The apprentice's page -----
 
 
 def test_the_apprentice_sees_their_ledger_with_its_sources(client, w):
@@ -183,7 +183,7 @@ def test_the_recorder_of_a_break_is_refused_its_approval_page(client, w):
     )
 
 
-# Query counts ------------------------------------------------------------------------------------
+# Query counts -----
 
 
 def _fill(w, n):
@@ -261,7 +261,7 @@ def test_the_to_confirm_list_takes_the_same_queries_however_many(client, w):
     assert _queries(client, w.manager, _url("hours_to_confirm")) == before
 
 
-# The cohort dashboard, the cohort's hours, the funding at risk -------------------------------------
+# The cohort dashboard, the cohort's hours, the funding at risk -----
 
 
 def test_the_cohort_dashboard_tags_apprentices_behind_on_hours(client, w):
@@ -303,7 +303,7 @@ def test_a_practice_educator_sees_the_cohorts_hours_without_the_funding(client, 
     assert "Funding at risk" not in html
 
 
-# Exports -------------------------------------------------------------------------------------------
+# Exports -----
 
 
 def test_the_ledger_downloads_as_csv_and_excel(client, w):
@@ -338,7 +338,7 @@ def test_the_cohort_hours_download_with_funding_for_the_lead_nurse_only(client, 
     assert sheet["A2"].value == w.apprentice.full_name
 
 
-# The changes to other apps' forms ------------------------------------------------------------------
+# The changes to other apps' forms -----
 
 
 def test_the_practice_form_marks_practice_as_off_the_job(client, w):
