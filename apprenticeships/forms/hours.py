@@ -21,11 +21,15 @@ _HOURS_ERRORS = {
 }
 
 
-def hours_field(label: str, help_text: str, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        help_text=help_text,
-        required=required,
+class OtjEntryForm(forms.Form):
+    on = NHSDateField(
+        label="Date of the training",
+        help_text="For example, 15 9 2026",
+        error_messages={"required": "Enter the date of the training"},
+    )
+    hours = forms.DecimalField(
+        label="Hours",
+        help_text="For example, 1.5 for an hour and a half",
         min_value=Decimal("0.25"),
         max_value=OTJ_ENTRY_MAX_HOURS,
         max_digits=4,
@@ -33,15 +37,6 @@ def hours_field(label: str, help_text: str, *, required: bool = True) -> forms.D
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-4", "inputmode": "decimal"}),
         error_messages=_HOURS_ERRORS,
     )
-
-
-class OtjEntryForm(forms.Form):
-    on = NHSDateField(
-        label="Date of the training",
-        help_text="For example, 15 9 2026",
-        error_messages={"required": "Enter the date of the training"},
-    )
-    hours = hours_field("Hours", "For example, 1.5 for an hour and a half")
     activity = forms.ChoiceField(
         label="Kind of training",
         choices=OtjActivity.choices,
@@ -68,32 +63,26 @@ class OtjEntryForm(forms.Form):
         self.helper = nhsuk_helper(*self.fields, submit="Send to my line manager")
 
 
+_DECISION_ERRORS = {"required": "Select your decision", "invalid_choice": "Select your decision"}
+
+
 class DecisionForm(forms.Form):
-    """Confirm or decline (logged hours), approve or not (a break): a reason when refusing."""
+    """Yes or no, with a reason needed for no: the two decisions below."""
 
     YES, NO = "yes", "no"
 
-    decision = forms.ChoiceField(
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select your decision",
-            "invalid_choice": "Select your decision",
-        },
-    )
     reason = forms.CharField(
         label="Reason",
-        help_text="Needed when you decline. The apprentice will see it.",
+        help_text="Needed when the answer is no. The apprentice will see it.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
         error_messages={"max_length": "The reason must be 2000 characters or fewer"},
     )
 
-    def __init__(self, *args, question: str, yes: str, no: str, submit: str, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].label = question
-        self.fields["decision"].choices = [(self.YES, yes), (self.NO, no)]
-        self.helper = nhsuk_helper("decision", "reason", submit=submit)
+        self.helper = nhsuk_helper("decision", "reason", submit="Save decision")
 
     def clean(self):
         cleaned = super().clean()
@@ -104,6 +93,32 @@ class DecisionForm(forms.Form):
     @property
     def said_yes(self) -> bool:
         return self.cleaned_data["decision"] == self.YES
+
+
+class EntryDecisionForm(DecisionForm):
+    decision = forms.ChoiceField(
+        label="Do you confirm these off-the-job hours?",
+        choices=[
+            (DecisionForm.YES, "Yes, confirm them: they count towards the apprenticeship"),
+            (DecisionForm.NO, "No, decline them"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_DECISION_ERRORS,
+    )
+    field_order = ["decision", "reason"]
+
+
+class BreakDecisionForm(DecisionForm):
+    decision = forms.ChoiceField(
+        label="Do you approve this break in learning?",
+        choices=[
+            (DecisionForm.YES, "Yes, approve it: the plan moves on by the days of the break"),
+            (DecisionForm.NO, "No, do not approve it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_DECISION_ERRORS,
+    )
+    field_order = ["decision", "reason"]
 
 
 class BreakForm(forms.Form):

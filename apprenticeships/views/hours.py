@@ -18,7 +18,12 @@ from apprenticeships.access_hours import (
     access_cohort,
     access_entry,
 )
-from apprenticeships.forms.hours import BreakForm, DecisionForm, OtjEntryForm
+from apprenticeships.forms.hours import (
+    BreakDecisionForm,
+    BreakForm,
+    EntryDecisionForm,
+    OtjEntryForm,
+)
 from apprenticeships.selectors import hours as selectors
 from apprenticeships.services import hours as services
 from pathway.formtools import get_or_post, posted_data, submit
@@ -116,13 +121,7 @@ def hours_log(request, pk):
 @get_or_post
 def entry_decide(request, pk):
     entry = access_entry(request.user, pk)
-    form = DecisionForm(
-        posted_data(request),
-        question="Do you confirm these off-the-job hours?",
-        yes="Yes, confirm them: they count towards the apprenticeship",
-        no="No, decline them",
-        submit="Save decision",
-    )
+    form = EntryDecisionForm(posted_data(request))
     if submit(
         request,
         form,
@@ -169,13 +168,7 @@ def break_add(request, pk):
 @get_or_post
 def break_decide(request, pk):
     a_break = access_break(request.user, pk)
-    form = DecisionForm(
-        posted_data(request),
-        question="Do you approve this break in learning?",
-        yes="Yes, approve it: the plan moves on by the days of the break",
-        no="No, do not approve it",
-        submit="Save decision",
-    )
+    form = BreakDecisionForm(posted_data(request))
     if submit(
         request,
         form,
