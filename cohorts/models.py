@@ -178,7 +178,7 @@ class TrainingDay(models.Model):
         "length of the day (hours)",
         max_digits=4,
         decimal_places=2,
-        default=Decimal("7.5"),
+        default=Decimal("7.50"),
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("12"))],
     )
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name="duration_hours",
             field=models.DecimalField(
                 decimal_places=2,
-                default=Decimal("7.5"),
+                default=Decimal("7.50"),
                 max_digits=4,
                 validators=[
                     django.core.validators.MinValueValidator(Decimal("0.25")),
