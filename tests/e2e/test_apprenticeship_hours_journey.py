@@ -1,6 +1,7 @@
 """An apprentice logs off-the-job hours (first leaving out what they did), their line manager
 confirms them from "Hours to confirm", and the lead nurse sees the funding at risk, the cohort's
-hours and the cohort dashboard's tag for those behind. Every page is checked with axe-core at
+hours and the cohort dashboard's tag for those behind. The manager records a break in learning
+that the lead nurse approves. Every page is checked with axe-core at
 desktop width and at 390 px, and screenshotted under var/screenshots/apprenticeship-hours-*.png.
 """
 
@@ -105,6 +106,19 @@ def test_apprenticeship_hours_journey(
     entry = OtjEntry.objects.get()
     assert entry.status == OtjEntryStatus.CONFIRMED
     assert entry.hours == Decimal("2.5")
+
+    # They record a break in learning, which the lead nurse will approve.
+    page.get_by_role("link", name="Record a break in learning").click()
+    visit("apprenticeship-hours-break")
+    _fill_date(page.get_by_role("group", name="First day of the break"), today)
+    _fill_date(
+        page.get_by_role("group", name="Date the apprentice is expected back"),
+        today + datetime.timedelta(weeks=4),
+    )
+    page.get_by_label("Reason for the break").fill("Planned surgery and recovery")
+    page.get_by_role("button", name="Send for approval").click()
+    expect(page.get_by_text("Break in learning recorded")).to_be_visible()
+    expect(page.get_by_test_id("breaks")).to_contain_text("Waiting for approval")
     sign_out()
 
     # The lead nurse sees the funding at risk, the cohort's hours and the dashboard's tag.
@@ -114,6 +128,19 @@ def test_apprenticeship_hours_journey(
     risks = page.get_by_role("table", name="By cohort")
     expect(risks.get_by_role("row", name="Cohort 2")).to_contain_text("£15,000")
     visit("apprenticeship-hours-funding")
+
+    # They approve the break (they did not record it): the planned end moves by four weeks.
+    page.get_by_role("link", name="Breaks in learning to approve").click()
+    visit("apprenticeship-hours-breaks-to-approve")
+    page.get_by_role("link", name="Amara Okafor").click()
+    visit("apprenticeship-hours-break-approve")
+    page.get_by_label("Yes, approve it").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("Break approved")).to_be_visible()
+    expect(page.get_by_test_id("period")).to_contain_text("by 28 days of breaks in learning")
+    expect(page.get_by_text("On a break")).to_be_visible()
+    open_from_header("Apprenticeship funding")
+    risks = page.get_by_role("table", name="By cohort")
     risks.get_by_role("link", name="Cohort 2").click()
     rows = page.get_by_test_id("cohort-hours")
     expect(rows.get_by_role("row", name="Amara Okafor")).to_contain_text("Behind")
