@@ -11,10 +11,11 @@ from django.utils import timezone
 from apprenticeships.models import BreakInLearning, BreakStatus, OtjEntry, OtjEntryStatus
 from apprenticeships.selectors import hours as selectors
 from apprenticeships.selectors.hours import Break, Plan, Source
-from cohorts.models import Attendance, ModuleResult, Review, TrainingDay
+from cohorts.models import Attendance, Enrolment, ModuleResult, Review, TrainingDay
 from competencies.models import PracticeEntry
 from pathway.models import Module
-from tests.apprenticeships.hours_helpers import apprentice, hours_world
+from tests import factories
+from tests.apprenticeships.hours_helpers import apprentice, apprenticeship_for, hours_world
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -272,3 +273,30 @@ def test_the_cohort_counts_agree_with_each_apprentices_ledger(w):
     by_pk = {h.apprenticeship.pk: h for h in selectors.cohort_hours(w.cohort)}
     for a in (w.apprenticeship, other):
         assert by_pk[a.pk].actual == selectors.ledger(a).hours.actual
+
+
+def test_practice_on_a_record_shared_by_two_enrolments_counts_once_for_each(w):
+    """A trainee moved to a later cohort keeps their record: each apprenticeship counts the
+    practice once (the joins through the record's enrolments are not multiplied)."""
+    later = factories.CohortFactory(
+        programme=w.cohort.programme,
+        framework=w.cohort.framework,
+        intake_date=w.cohort.intake_date + 7 * DAY,
+    )
+    w.enrolment.status = "deferred"
+    w.enrolment.save()
+    moved = Enrolment.objects.create(
+        cohort=later,
+        trainee=w.apprentice,
+        record=w.enrolment.record,
+        start_date=later.intake_date,
+    )
+    second = apprenticeship_for(moved)
+    _practice(w, hours="1.5", days_ago=2)
+    _practice(w, hours="2", days_ago=1)
+    today = timezone.localdate()
+    for apprenticeship in (w.apprenticeship, second):
+        (hours,) = selectors.hours_for(
+            [selectors.apprenticeship_by_pk(apprenticeship.pk)], today=today
+        )
+        assert hours.by_source[Source.PRACTICE] == Decimal("3.5")
