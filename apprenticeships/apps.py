@@ -5,8 +5,8 @@ class ApprenticeshipsConfig(AppConfig):
     name = "apprenticeships"
 
     def ready(self):
-        from apprenticeships.dashboard_hours import note_behind_on_hours
-        from cohorts.selectors.dashboards import row_notes_register
+        from apprenticeships.dashboard_hours import add_hours
+        from cohorts.selectors.dashboards import dashboard_addition_register
 
         # The cohort dashboard tags apprentices behind on off-the-job hours.
-        row_notes_register(note_behind_on_hours)
+        dashboard_addition_register(add_hours)

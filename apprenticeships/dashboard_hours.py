@@ -1,11 +1,11 @@
-"""The cohort dashboard's tag for apprentices behind on off-the-job hours: registered with
-cohorts (cohorts.selectors.dashboards.row_notes_register), which knows nothing of
+"""The cohort dashboard's tag for apprentices behind on off-the-job hours, and its link to the
+cohort's hours: registered with cohorts (dashboard_addition_register), which knows nothing of
 apprenticeships. The whole cohort in a fixed number of queries, none per row; a cohort that is
 not an apprenticeship costs one query."""
 
 from __future__ import annotations
 
-import datetime
+from django.urls import reverse
 
 from apprenticeships.models import ApprenticeshipProgramme
 from apprenticeships.selectors.hours import behind_enrolment_ids
@@ -13,13 +13,16 @@ from apprenticeships.selectors.hours import behind_enrolment_ids
 BEHIND = "Behind on off-the-job hours"
 
 
-def note_behind_on_hours(cohort, rows, today: datetime.date) -> None:
-    if (
-        not rows
-        or not ApprenticeshipProgramme.objects.filter(programme_id=cohort.programme_id).exists()
-    ):
+def add_hours(dashboard) -> None:
+    cohort = dashboard.cohort
+    if not ApprenticeshipProgramme.objects.filter(programme_id=cohort.programme_id).exists():
         return
-    behind = behind_enrolment_ids(cohort, today=today)
-    for row in rows:
+    dashboard.links.append(
+        ("Off-the-job training hours", reverse("apprenticeships:cohort_hours", args=[cohort.pk]))
+    )
+    if not dashboard.all_rows:
+        return
+    behind = behind_enrolment_ids(cohort, today=dashboard.today)
+    for row in dashboard.all_rows:
         if row.enrolment_pk in behind:
             row.notes.append(BEHIND)

@@ -226,7 +226,7 @@ def _against_plan(planned_whole: int, rag_value) -> str:
 
 
 def _notes(row) -> str:
-    """Notes other apps added to the row (cohorts.selectors.dashboards.row_notes_register)."""
+    """Notes other apps added to the row (selectors.dashboards.dashboard_addition_register)."""
     return format_html_join(
         "",
         '<span class="app-tag-block"><strong class="nhsuk-tag nhsuk-tag--orange"'

@@ -275,6 +275,7 @@ def test_the_cohort_dashboard_tags_apprentices_behind_on_hours(client, w):
     on_track_row = html.split(f'data-enrolment="{on_track_enrolment.pk}"')[1].split("</tr>")[0]
     assert "Behind on off-the-job hours" in behind_row
     assert "Behind on off-the-job hours" not in on_track_row
+    assert reverse("apprenticeships:cohort_hours", args=[w.cohort.pk]) in html
 
 
 def test_a_cohort_that_is_not_an_apprenticeship_has_no_tags(client):
@@ -284,6 +285,7 @@ def test_a_cohort_that_is_not_an_apprenticeship_has_no_tags(client):
     client.force_login(lead)
     html = client.get(reverse("cohorts:cohort_detail", args=[cohort.pk])).content.decode()
     assert 'data-testid="row-note"' not in html
+    assert "Off-the-job training hours" not in html
 
 
 def test_the_lead_nurse_sees_the_funding_at_risk(client, w):
