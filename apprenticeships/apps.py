@@ -6,5 +6,9 @@ class ApprenticeshipsConfig(AppConfig):
 
     def ready(self):
         from apprenticeships import audit_plan
+        from apprenticeships.dashboard_hours import add_hours
+        from cohorts.selectors.dashboards import dashboard_addition_register
 
         audit_plan.register()
+        # The cohort dashboard tags apprentices behind on off-the-job hours.
+        dashboard_addition_register(add_hours)

@@ -6,9 +6,13 @@ apprenticeship with its practical period, planned off-the-job hours and funding.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
@@ -233,3 +237,146 @@ class InspectionGrant(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+# --- Off-the-job hours ---
+# The ledger's own records: hours an apprentice logs (their line manager confirms or declines
+# them) and breaks in learning (recorded by one person, approved by another). Everything else
+# in the ledger is read from what Pathway already holds (apprenticeships/selectors/hours.py).
+
+
+class OtjActivity(models.TextChoices):
+    """Kinds of off-the-job training named in the apprenticeship funding rules."""
+
+    THEORY = "theory", "Teaching of theory (lectures, role play, simulation, online learning)"
+    PRACTICAL = "practical", "Practical training"
+    SHADOWING = "shadowing", "Shadowing"
+    MENTORING = "mentoring", "Mentoring"
+    INDUSTRY_VISIT = "industry_visit", "Industry or service visit"
+    ASSIGNMENT = "assignment", "Writing assignments"
+    COMPETITION = "competition", "Attending a competition"
+    OTHER = "other", "Other new learning"
+
+
+# The most hours one logged entry may hold: a long day's training.
+OTJ_ENTRY_MAX_HOURS = Decimal("12")
+
+
+class OtjEntryStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the line manager"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class OtjEntry(models.Model):
+    """Off-the-job training an apprentice logs; it counts once their line manager confirms it."""
+
+    apprenticeship = models.ForeignKey(
+        Apprenticeship, on_delete=models.PROTECT, related_name="otj_entries"
+    )
+    on = models.DateField("date")
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(OTJ_ENTRY_MAX_HOURS)],
+    )
+    activity = models.CharField(max_length=20, choices=OtjActivity.choices)
+    description = models.TextField("what you did and learned")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=OtjEntryStatus.choices, default=OtjEntryStatus.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField("reason for declining", blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = "off-the-job training entry"
+        verbose_name_plural = "off-the-job training entries"
+        indexes = [models.Index(fields=["apprenticeship", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="waiting", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    Q(status__in=["confirmed", "declined"])
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="otj_entry_decided_by_whom",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="otj_entry_declined_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=OTJ_ENTRY_MAX_HOURS),
+                name="otj_entry_hours_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} hours of {self.get_activity_display().lower()} on {self.on}"
+
+
+class BreakStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Not approved"
+
+
+class BreakInLearning(models.Model):
+    """A break in learning: the apprenticeship's clock stops from `starts_on` until the day
+    before `returns_on` (still open while `returns_on` is empty). Only an approved break moves
+    the plan; the person who approves it is never the one who recorded it."""
+
+    apprenticeship = models.ForeignKey(
+        Apprenticeship, on_delete=models.PROTECT, related_name="breaks"
+    )
+    starts_on = models.DateField("first day of the break")
+    returns_on = models.DateField("date of return", null=True, blank=True)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=BreakStatus.choices, default=BreakStatus.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["apprenticeship", "starts_on", "id"]
+        verbose_name = "break in learning"
+        verbose_name_plural = "breaks in learning"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returns_on__isnull=True) | Q(returns_on__gt=F("starts_on")),
+                name="break_returns_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recorded_by")),
+                name="break_not_approved_by_recorder",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waiting", decided_by__isnull=True)
+                | (Q(status__in=["approved", "refused"]) & Q(decided_by__isnull=False)),
+                name="break_decided_by_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = f" to {self.returns_on}" if self.returns_on else ""
+        return f"Break in learning from {self.starts_on}{end}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.returns_on and self.returns_on <= self.starts_on:
+            raise ValidationError({"returns_on": "The return must be after the break starts"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from apprenticeships import todo_plan
+from apprenticeships import todo_hours, todo_plan
 
 
 def for_person(person, today):
     yield from todo_plan.for_person(person, today)
+    yield from todo_hours.for_person(person, today)

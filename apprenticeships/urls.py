@@ -1,7 +1,8 @@
-from apprenticeships import urls_plan
+from apprenticeships import urls_hours, urls_plan
 
 app_name = "apprenticeships"
 
 urlpatterns: list = [
     *urls_plan.urlpatterns,
+    *urls_hours.urlpatterns,
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,6 +172,15 @@ class TrainingDay(models.Model):
     date = models.DateField()
     topic = models.CharField(max_length=200)
     location = models.CharField(max_length=200, blank=True, default="")
+    # How long the day's teaching is: what a trainee present earns as off-the-job training
+    # hours on an apprenticeship (apprenticeships.selectors.hours).
+    duration_hours = models.DecimalField(
+        "length of the day (hours)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("7.50"),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("12"))],
+    )
 
     class Meta:
         ordering = ["cohort", "date", "id"]

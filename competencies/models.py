@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import json
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -355,6 +356,18 @@ class PracticeEntry(models.Model):
     # Optional: a trainee logging on their phone after a shift may leave it for the reflection.
     activity = models.TextField("what was done", blank=True, default="")
     reflection = models.TextField(blank=True, default="")
+    # An apprentice's practice that was off-the-job training (new learning in paid hours, not
+    # their normal duties), and how long it took: it counts towards their off-the-job hours
+    # once the named supervisor has confirmed the entry.
+    off_the_job = models.BooleanField("off-the-job training", default=False)
+    otj_hours = models.DecimalField(
+        "off-the-job hours",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("12"))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set once, by the named supervisor only (services.practice_confirm); never cleared.
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -375,7 +388,12 @@ class PracticeEntry(models.Model):
                 condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
                 | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
                 name="practice_confirmed_with_whom",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(off_the_job=False, otj_hours__isnull=True)
+                | Q(off_the_job=True, otj_hours__isnull=False),
+                name="practice_otj_hours_when_off_the_job",
+            ),
         ]
 
     def __str__(self) -> str:

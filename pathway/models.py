@@ -8,6 +8,7 @@ import uuid
 import rules
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -348,6 +349,15 @@ class Module(models.Model):
     title = models.CharField(max_length=200)
     credits = models.PositiveSmallIntegerField(default=0)
     order = models.PositiveSmallIntegerField(default=0)
+    # The module's taught hours (lectures, seminars, workshops): on an apprenticeship they
+    # count as off-the-job training once the apprentice has a result for the module.
+    teaching_hours = models.DecimalField(
+        "teaching hours",
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+    )
 
     class Meta:
         ordering = ["programme", "order", "title"]

@@ -82,6 +82,18 @@ NAV_ITEMS = [
         purpose="Progress reviews overdue or due within 14 days.",
     ),
     NavItem(
+        "Hours to confirm",
+        "apprenticeships:hours_to_confirm",
+        frozenset({RoleCode.MANAGER}),
+        purpose="Off-the-job training hours your apprentices logged, to confirm or decline.",
+    ),
+    NavItem(
+        "Apprenticeship funding",
+        "apprenticeships:funding_at_risk",
+        frozenset({RoleCode.LEAD_NURSE}),
+        purpose="Apprentices behind on off-the-job hours, and the funding at risk per cohort.",
+    ),
+    NavItem(
         "Frameworks",
         "competencies:framework_list",
         frozenset({RoleCode.LEAD_NURSE}),

@@ -286,6 +286,11 @@ EXTRA_KEY = st.one_of(
 MULTIPART_KEY = st.text(
     st.characters(codec="utf-8", exclude_characters='"\r\n'), min_size=1, max_size=20
 )
+# A number of hours as typed: good, out of range, too precise, not a number, not Latin digits.
+HOURS = st.one_of(
+    SCALAR,
+    st.sampled_from(["7.5", "0.25", "0", "-1", "12.01", "3.333", "1e9", "NaN", "Infinity", "٣"]),
+)
 
 PLAIN = st.from_regex(r"[A-Z][a-z]{1,12}( [A-Za-z][a-z]{0,12}){0,3}", fullmatch=True)
 CODE = st.from_regex(r"[A-Z]{1,4}[0-9]{0,3}", fullmatch=True)
@@ -948,6 +953,8 @@ RECORD_COMPETENCIES += ("draft_competency.pk",)
             "supervisor_name": PLAIN,
             "activity": PLAIN,
             "reflection": TEXT,
+            "off_the_job": choices("on", "", "yes", "0"),
+            "otj_hours": HOURS,
         },
         dates=("practised_on",),
     )
@@ -1283,7 +1290,9 @@ def test_enrolment_import(world, small_uploads, data):
 # caught (pathway/fields.py) and shown as an error: "The <date> must be a real date".
 @example(data={"topic": "Sepsis", **on("date", "1", "2147483648", "2026")})
 @FUZZ
-@given(data=form_body({"topic": PLAIN, "location": PLAIN}, dates=("date",)))
+@given(
+    data=form_body({"topic": PLAIN, "location": PLAIN, "duration_hours": HOURS}, dates=("date",))
+)
 def test_training_day_forms(world, view, data):
     target = world.cohort if view == "training_day_add" else world.day
     submit(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout, LayoutObject, Submit
 from crispy_forms.utils import TEMPLATE_PACK
@@ -36,6 +38,25 @@ class TrainingDayForm(VersionedForm, forms.Form):
         help_text="For example, Clinical Skills Lab, Northfield General Infirmary",
         max_length=200,
         required=False,
+    )
+    duration_hours = forms.DecimalField(
+        label="Length of the day in hours (optional)",
+        help_text="The teaching time, 7.5 if you leave it empty. Apprentices who attend count "
+        "it as off-the-job training.",
+        required=False,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("12"),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-4", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "The length must be a number of hours, like 7.5",
+            "min_value": "The length must be 0.25 hours or more",
+            "max_value": "The length must be 12 hours or fewer",
+            "max_decimal_places": "The length can have up to 2 decimal places, like 7.25",
+            "max_digits": "The length must be 12 hours or fewer",
+            "max_whole_digits": "The length must be 12 hours or fewer",
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -111,6 +111,9 @@ class TraineeRow:
     next_review_due: datetime.date | None = None
     oldest_request_days: int | None = None
     review_overdue: bool = False
+    # Short notes other apps add to a trainee's row (see dashboard_addition_register), each
+    # shown as a tag in the status cell: "Behind on off-the-job hours".
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -566,6 +569,8 @@ class CohortDashboard:
     today: datetime.date
     all_rows: list[TraineeRow]
     summary: Summary
+    # (label, address) of pages other apps add for this cohort (see dashboard_addition_register)
+    links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def week(self) -> int | None:
@@ -604,11 +609,29 @@ def cohort_for_dashboard(pk: int) -> Cohort:
     return Cohort.objects.select_related("programme").get(pk=pk)
 
 
+# Apps above cohorts add to a cohort dashboard without cohorts knowing them: each registers (in
+# its AppConfig.ready) a function given the dashboard, which may append to a row's notes (tags
+# in its status cell) and to the dashboard's links. It must read the whole cohort in a fixed
+# number of queries, never one per row (apprenticeships: who is behind on off-the-job hours).
+DashboardAddition = Callable[["CohortDashboard"], None]
+_ADDITIONS: list[DashboardAddition] = []
+
+
+def dashboard_addition_register(function: DashboardAddition) -> DashboardAddition:
+    if function not in _ADDITIONS:
+        _ADDITIONS.append(function)
+    return function
+
+
 def cohort_dashboard(cohort: Cohort, *, today: datetime.date | None = None) -> CohortDashboard:
-    """Every trainee row of the cohort and its summary counts: three queries."""
+    """Every trainee row of the cohort and its summary counts: three queries, and those of the
+    registered additions."""
     today = today or timezone.localdate()
     rows = _fetch_rows(cohort, today=today)
-    return CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
+    dashboard = CohortDashboard(cohort=cohort, today=today, all_rows=rows, summary=summarise(rows))
+    for addition in _ADDITIONS:
+        addition(dashboard)
+    return dashboard
 
 
 def cohort_rows(

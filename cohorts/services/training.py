@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from pathway.concurrency import version_check
 from pathway.models import Module, User
 
 # What the training day's edit form changes, and so what its version covers.
-TRAINING_DAY_EDITED = ("date", "topic", "location")
+TRAINING_DAY_EDITED = ("date", "topic", "location", "duration_hours")
 
 # A register's errors are keyed by row: "mark_<enrolment id>", the field names of the
 # register form, so a page can show each problem against its row.
@@ -68,11 +69,14 @@ def training_day_create(
     date: datetime.date,
     topic: str,
     location: str = "",
+    duration_hours: Decimal | None = None,
 ) -> TrainingDay:
     _require(actor, "cohorts.manage_cohorts")
     topic, location = (topic or "").strip(), (location or "").strip()
     _check_day(cohort, date, topic)
     day = TrainingDay(cohort=cohort, date=date, topic=topic, location=location)
+    if duration_hours is not None:
+        day.duration_hours = duration_hours
     day.full_clean()
     day.save()
     return day
@@ -91,6 +95,7 @@ def training_day_update(
     date = fields.get("date", day.date)
     topic = (fields.get("topic", day.topic) or "").strip()
     location = (fields.get("location", day.location) or "").strip()
+    duration_hours = fields.get("duration_hours") or day.duration_hours
     _check_day(day.cohort, date, topic, exclude_pk=day.pk)
     if date != day.date and day.attendance.exists():
         if date > timezone.localdate():
@@ -109,8 +114,9 @@ def training_day_update(
                 {"date": f"{', '.join(names)} were not on the cohort on that date"}
             )
     day.date, day.topic, day.location = date, topic, location
+    day.duration_hours = duration_hours
     day.full_clean()
-    day.save(update_fields=["date", "topic", "location"])
+    day.save(update_fields=["date", "topic", "location", "duration_hours"])
     training_day.date, training_day.topic, training_day.location = date, topic, location
     return day
 

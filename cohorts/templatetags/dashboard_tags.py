@@ -188,7 +188,7 @@ _ROW = (
     '      <th class="nhsuk-table__header app-row-header" scope="row">{}\n'
     '        <span class="app-secondary" data-testid="mentors">{}</span></th>\n'
     '      <td class="nhsuk-table__cell">{}</td>\n'
-    '      <td class="nhsuk-table__cell" data-testid="status">{}</td>\n'
+    '      <td class="nhsuk-table__cell" data-testid="status">{}{}</td>\n'
     '      <td class="nhsuk-table__cell app-nowrap" data-testid="core">'
     '<span data-testid="core-count">{} of {}</span>{}</td>\n'
     '      <td class="nhsuk-table__cell app-nowrap" data-testid="specific">'
@@ -222,6 +222,16 @@ def _against_plan(planned_whole: int, rag_value) -> str:
         ' <span class="app-plan">(plan {})</span><span class="app-tag-block">{}</span>',
         planned_whole,
         _rag_html(rag_value),
+    )
+
+
+def _notes(row) -> str:
+    """Notes other apps added to the row (selectors.dashboards.dashboard_addition_register)."""
+    return format_html_join(
+        "",
+        '<span class="app-tag-block"><strong class="nhsuk-tag nhsuk-tag--orange"'
+        ' data-testid="row-note">{}</strong></span>',
+        ((note,) for note in row.notes),
     )
 
 
@@ -301,6 +311,7 @@ def trainee_rows(rows, all_rows, openable=None) -> str:
                 _mentors(row),
                 row.area_name,
                 row.status_label,
+                _notes(row),
                 row.core_achieved,
                 row.core_required,
                 _against_plan(row.core_planned_whole, row.core_rag) if row.is_current else "",

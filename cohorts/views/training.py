@@ -77,7 +77,12 @@ def training_day_add(request, pk):
 @require_perm("cohorts.manage_cohorts")
 def training_day_edit(request, pk):
     day = _training_day(request, pk)
-    initial = {"date": day.date, "topic": day.topic, "location": day.location}
+    initial = {
+        "date": day.date,
+        "topic": day.topic,
+        "location": day.location,
+        "duration_hours": day.duration_hours,
+    }
     form = forms.TrainingDayForm(posted_data(request), initial=initial, versioned=day)
     if submit(
         request,

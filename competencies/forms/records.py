@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -99,6 +100,31 @@ class PracticeForm(forms.Form):
         required=False,
     )
 
+    off_the_job = forms.BooleanField(
+        label="This was off-the-job training for my apprenticeship",
+        help_text="New learning, in your paid hours, away from your normal duties. It counts "
+        "towards your off-the-job hours once your supervisor confirms the practice.",
+        required=False,
+    )
+    otj_hours = forms.DecimalField(
+        label="Off-the-job hours",
+        help_text="For example, 1.5 for an hour and a half",
+        required=False,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("12"),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-4", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": "Hours must be a number, like 1.5",
+            "min_value": "Hours must be 0.25 or more",
+            "max_value": "Hours must be 12 or fewer",
+            "max_decimal_places": "Hours can have up to 2 decimal places, like 1.25",
+            "max_digits": "Hours must be 12 or fewer",
+            "max_whole_digits": "Hours must be 12 or fewer",
+        },
+    )
+
     def __init__(self, *args, competencies, supervisors, chosen=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
@@ -168,13 +194,21 @@ class PracticeForm(forms.Form):
         elif chosen:
             cleaned["supervisor"] = self.supervisors[chosen]
             cleaned["supervisor_name"] = ""
+        if cleaned.get("off_the_job"):
+            if cleaned.get("otj_hours") is None and "otj_hours" not in self.errors:
+                self.add_error("otj_hours", "Enter the off-the-job hours")
+        else:
+            cleaned["otj_hours"] = None
         return cleaned
 
     def service_data(self) -> dict:
         """What services.practice_log takes."""
         data = self.cleaned_data
         names = ("competencies", "practised_on", "supervisor", "supervisor_name")
-        return {name: data[name] for name in (*names, "activity", "reflection")}
+        return {
+            name: data[name]
+            for name in (*names, "activity", "reflection", "off_the_job", "otj_hours")
+        }
 
 
 def _day(day) -> str:

@@ -124,8 +124,11 @@ def practice_log(
     activity: str = "",
     reflection: str = "",
     supervisor: User | None = None,
+    off_the_job: bool = False,
+    otj_hours=None,
 ):
     """Log supervised practice against one or more competencies of the trainee's own record.
+    An apprentice may mark it as off-the-job training, with its hours.
 
     The supervisor is someone who may supervise this trainee (selectors.practice_supervisors),
     who can then confirm it; or, for someone not listed, only a name, and nobody confirms it."""
@@ -144,6 +147,8 @@ def practice_log(
     supervisor_name = (supervisor_name or "").strip()
     if not supervisor_name:
         raise ValidationError({"supervisor_name": "Enter who supervised you"})
+    if off_the_job and otj_hours is None:
+        raise ValidationError({"otj_hours": "Enter the off-the-job hours"})
     entry = PracticeEntry(
         record=record,
         practised_on=practised_on,
@@ -151,6 +156,8 @@ def practice_log(
         supervisor_name=supervisor_name,
         activity=(activity or "").strip(),
         reflection=(reflection or "").strip(),
+        off_the_job=bool(off_the_job),
+        otj_hours=otj_hours if off_the_job else None,
     )
     entry.full_clean()
     entry.save()
