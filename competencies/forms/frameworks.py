@@ -10,7 +10,14 @@ from __future__ import annotations
 from crispy_forms.layout import Fieldset
 from django import forms
 
-from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from competencies.models import (
+    ApprenticeshipStandard,
+    AssessmentMethod,
+    Competency,
+    Domain,
+    Framework,
+    Ksb,
+)
 from competencies.selectors import frameworks as selectors
 from competencies.services.frameworks import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
 from pathway import formtools
@@ -85,16 +92,39 @@ class FrameworkForm(forms.Form):
 
 
 class FrameworkEditForm(VersionedForm, FrameworkForm):
-    """Change a draft's name and description. The ID number stays: it links the versions.
-    It carries the version of the framework it was drawn from (pathway/concurrency.py)."""
+    """Change a draft's name, description and apprenticeship standard. The ID number stays: it
+    links the versions. It carries the version of the framework it was drawn from
+    (pathway/concurrency.py)."""
 
     versioned_fields = FRAMEWORK_EDITED
 
+    standard = formtools.ModelChoiceField(
+        label="Apprenticeship standard (optional)",
+        required=False,
+        queryset=ApprenticeshipStandard.objects.none(),
+        empty_label="None",
+        help_text=(
+            "The standard whose knowledge, skills and behaviours (KSBs) the competencies "
+            "evidence. Changing it removes the competencies' links to the old standard's KSBs."
+        ),
+        error_messages={"invalid_choice": "Select a standard from the list"},
+    )
+
     def __init__(self, *args, framework: Framework, **kwargs):
-        kwargs.setdefault("initial", {"name": framework.name, "description": framework.description})
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": framework.name,
+                "description": framework.description,
+                "standard": framework.standard_id,
+            },
+        )
         super().__init__(*args, versioned=framework, **kwargs)
         del self.fields["code"]
-        self.helper = nhsuk_helper("name", "description", "version", submit="Save framework")
+        self.fields["standard"].queryset = selectors.apprenticeship_standards()
+        self.helper = nhsuk_helper(
+            "name", "description", "standard", "version", submit="Save framework"
+        )
 
 
 # Domains ------------------------------------------------------------------------------------
@@ -250,6 +280,14 @@ class CompetencyForm(VersionedForm, forms.Form):
             "max_value": "Reassessment interval must be 120 months or fewer",
         },
     )
+    ksbs = formtools.ModelMultipleChoiceField(
+        label="KSBs of the apprenticeship standard this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Knowledge first, then skills, then behaviours. Select all that apply.",
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
     domain = formtools.ModelChoiceField(
         label="Domain",
         queryset=Domain.objects.none(),
@@ -276,6 +314,14 @@ class CompetencyForm(VersionedForm, forms.Form):
             del self.fields["domain"]
         else:
             self.fields["domain"].queryset = selectors.domains_of(framework)
+        # KSBs only when the framework names an apprenticeship standard.
+        if framework.standard_id is None:
+            del self.fields["ksbs"]
+        else:
+            self.fields["ksbs"].queryset = selectors.ksbs_of_standard(framework.standard_id)
+            self.fields["ksbs"].label_from_instance = lambda ksb: (
+                f"{ksb.code} ({ksb.get_kind_display().lower()}): {ksb.text}"
+            )
         self.helper = nhsuk_helper(
             Fieldset(
                 "About the competency",
@@ -287,6 +333,7 @@ class CompetencyForm(VersionedForm, forms.Form):
             ),
             "applies_to",
             "clinical_areas",
+            *(["ksbs"] if framework.standard_id is not None else []),
             "assessment_methods",
             Fieldset(
                 "Assessment",
@@ -311,6 +358,7 @@ class CompetencyForm(VersionedForm, forms.Form):
             "supervised_practices_required": competency.supervised_practices_required,
             "reassessment_months": competency.reassessment_months,
             "domain": competency.domain_id,
+            "ksbs": [ksb.pk for ksb in competency.ksbs.all()],
         }
 
     def clean_code(self):
@@ -356,6 +404,8 @@ class CompetencyForm(VersionedForm, forms.Form):
         }
         if "domain" in self.fields:
             arguments["domain"] = data["domain"]
+        if "ksbs" in self.fields:
+            arguments["ksbs"] = list(data["ksbs"])
         if "version" in self.fields:
             arguments["version"] = data["version"]
         return arguments

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Case, Count, Max, Prefetch, QuerySet, Value, When
 
-from competencies.models import Competency, Domain, Framework
+from competencies.models import ApprenticeshipStandard, Competency, Domain, Framework, Ksb, KsbKind
 from competencies.tree import CompetencyTree
 from pathway.models import ClinicalArea
 
@@ -144,6 +144,26 @@ def competency_code_in_use(
 
 def clinical_areas() -> QuerySet[ClinicalArea]:
     return ClinicalArea.objects.order_by("name")
+
+
+def apprenticeship_standards() -> QuerySet[ApprenticeshipStandard]:
+    return ApprenticeshipStandard.objects.order_by("reference", "version")
+
+
+# Knowledge, then skills, then behaviours; each in the standard's order.
+_KIND_ORDER = Case(
+    When(kind=KsbKind.KNOWLEDGE, then=Value(0)),
+    When(kind=KsbKind.SKILL, then=Value(1)),
+    default=Value(2),
+)
+
+
+def ksbs_of_standard(standard_id) -> QuerySet[Ksb]:
+    return (
+        Ksb.objects.filter(standard_id=standard_id)
+        .annotate(kind_order=_KIND_ORDER)
+        .order_by("kind_order", "position", "code")
+    )
 
 
 def domains_of(framework: Framework) -> QuerySet[Domain]:
