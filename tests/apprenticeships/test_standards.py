@@ -310,3 +310,30 @@ def test_programme_page_names_the_standard(client):
     assert programme.apprenticeship.standard == standard
     response = client.post(url, {"standard": "999999999999999999999"})
     assert "Select a standard from the list" in response.content.decode()
+
+
+# Upload limits (as tests/test_upload_limits.py for the other imports) -------------------------
+
+
+def test_ksb_import_refuses_a_spreadsheet_bomb_and_a_file_over_the_limit(settings):
+    from tests.uploads import CountingFile, two_million_row_xlsx
+
+    standard = factories.ApprenticeshipStandardFactory()
+    source = CountingFile(two_million_row_xlsx(), name="ksbs.xlsx")
+    with pytest.raises(ValidationError) as refused:
+        services.ksbs_import(actor=None, standard=standard, upload=source)
+    assert "too large to read" in refused.value.message_dict["file"][0]
+    assert source.bytes_read < len(two_million_row_xlsx()) // 4
+
+    settings.PATHWAY_MAX_UPLOAD_BYTES = 1000
+    source = CountingFile(b"Code,Kind,Text\n", name="ksbs.csv", size=1001)
+    with pytest.raises(ValidationError) as refused:
+        services.ksbs_import(actor=None, standard=standard, upload=source)
+    assert "must be smaller than" in refused.value.message_dict["file"][0]
+    assert source.bytes_read == 0
+    rows = "".join(f"K{n},K,Text {n}\n" for n in range(1, 1100))
+    with pytest.raises(ValidationError) as refused:
+        settings.PATHWAY_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+        services.ksbs_import(actor=None, standard=standard, upload=_csv("Code,Kind,Text\n" + rows))
+    assert "more than 1,000 KSBs" in refused.value.message_dict["file"][0]
+    assert not Ksb.objects.exists()
