@@ -34,7 +34,8 @@ KSBS = [
     (
         "K2",
         "K",
-        "The limits of the assistant practitioner's role and when to refer to a registered professional",
+        "The limits of the assistant practitioner's role, and when to refer to a registered "
+        "professional",
         ["PRO1"],
     ),
     ("K3", "K", "How the main body systems work and how illness changes them", ["CLS1", "CLS3"]),
