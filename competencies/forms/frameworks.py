@@ -17,6 +17,7 @@ from competencies.models import (
     Domain,
     Framework,
     Ksb,
+    KsbKind,
 )
 from competencies.selectors import frameworks as selectors
 from competencies.services.frameworks import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
@@ -28,6 +29,13 @@ CORE = "core"
 SPECIFIC = "specific"
 
 DUPLICATE_ID = "ID number must be unique in this framework"
+
+# Each kind of KSB and the competency form's field for it.
+KSB_FIELDS = {
+    KsbKind.KNOWLEDGE: "ksbs_knowledge",
+    KsbKind.SKILL: "ksbs_skill",
+    KsbKind.BEHAVIOUR: "ksbs_behaviour",
+}
 
 
 def _whole_number_widget(width: int = 3) -> forms.TextInput:
@@ -280,12 +288,27 @@ class CompetencyForm(VersionedForm, forms.Form):
             "max_value": "Reassessment interval must be 120 months or fewer",
         },
     )
-    ksbs = formtools.ModelMultipleChoiceField(
-        label="KSBs of the apprenticeship standard this evidences (optional)",
+    # The standard's KSBs in three groups, one checkbox list each: knowledge, skills, behaviours.
+    ksbs_knowledge = formtools.ModelMultipleChoiceField(
+        label="Knowledge this evidences (optional)",
         required=False,
         queryset=Ksb.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Knowledge first, then skills, then behaviours. Select all that apply.",
+        help_text="From the apprenticeship standard. Select all that apply.",
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
+    ksbs_skill = formtools.ModelMultipleChoiceField(
+        label="Skills this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
+    ksbs_behaviour = formtools.ModelMultipleChoiceField(
+        label="Behaviours this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select KSBs from the list"},
     )
     domain = formtools.ModelChoiceField(
@@ -314,14 +337,16 @@ class CompetencyForm(VersionedForm, forms.Form):
             del self.fields["domain"]
         else:
             self.fields["domain"].queryset = selectors.domains_of(framework)
-        # KSBs only when the framework names an apprenticeship standard.
-        if framework.standard_id is None:
-            del self.fields["ksbs"]
-        else:
-            self.fields["ksbs"].queryset = selectors.ksbs_of_standard(framework.standard_id)
-            self.fields["ksbs"].label_from_instance = lambda ksb: (
-                f"{ksb.code} ({ksb.get_kind_display().lower()}): {ksb.text}"
-            )
+        # KSBs only when the framework names an apprenticeship standard, and only the kinds
+        # it has.
+        kinds = selectors.ksb_kinds_of_standard(framework.standard_id)
+        for kind, name in KSB_FIELDS.items():
+            if kind not in kinds:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            field.queryset = selectors.ksbs_of_standard(framework.standard_id).filter(kind=kind)
+            field.label_from_instance = lambda ksb: f"{ksb.code}: {ksb.text}"
         self.helper = nhsuk_helper(
             Fieldset(
                 "About the competency",
@@ -333,7 +358,7 @@ class CompetencyForm(VersionedForm, forms.Form):
             ),
             "applies_to",
             "clinical_areas",
-            *(["ksbs"] if framework.standard_id is not None else []),
+            *[name for name in KSB_FIELDS.values() if name in self.fields],
             "assessment_methods",
             Fieldset(
                 "Assessment",
@@ -358,7 +383,10 @@ class CompetencyForm(VersionedForm, forms.Form):
             "supervised_practices_required": competency.supervised_practices_required,
             "reassessment_months": competency.reassessment_months,
             "domain": competency.domain_id,
-            "ksbs": [ksb.pk for ksb in competency.ksbs.all()],
+            **{
+                name: [ksb.pk for ksb in competency.ksbs.all() if ksb.kind == kind]
+                for kind, name in KSB_FIELDS.items()
+            },
         }
 
     def clean_code(self):
@@ -404,8 +432,13 @@ class CompetencyForm(VersionedForm, forms.Form):
         }
         if "domain" in self.fields:
             arguments["domain"] = data["domain"]
-        if "ksbs" in self.fields:
-            arguments["ksbs"] = list(data["ksbs"])
+        if self.framework.standard_id is not None:
+            arguments["ksbs"] = [
+                ksb
+                for name in KSB_FIELDS.values()
+                if name in self.fields
+                for ksb in data.get(name) or []
+            ]
         if "version" in self.fields:
             arguments["version"] = data["version"]
         return arguments

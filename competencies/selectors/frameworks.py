@@ -27,14 +27,15 @@ def framework_with_structure() -> QuerySet[Framework]:
     A page showing one framework runs a fixed number of queries whatever its size.
     """
     competencies = Competency.objects.order_by("order", "id").prefetch_related(
-        Prefetch("clinical_areas", queryset=ClinicalArea.objects.order_by("name"))
+        Prefetch("clinical_areas", queryset=ClinicalArea.objects.order_by("name")),
+        Prefetch("ksbs", queryset=Ksb.objects.order_by("position", "code")),
     )
     domains = Domain.objects.order_by("order", "id").prefetch_related(
         Prefetch("competencies", queryset=competencies)
     )
-    return Framework.objects.select_related("published_by", "previous_version").prefetch_related(
-        Prefetch("domains", queryset=domains)
-    )
+    return Framework.objects.select_related(
+        "published_by", "previous_version", "standard"
+    ).prefetch_related(Prefetch("domains", queryset=domains))
 
 
 # Left padding (NHS.UK spacing classes) for a competency nested 1, 2, 3, 4 or more levels down.
@@ -156,6 +157,13 @@ _KIND_ORDER = Case(
     When(kind=KsbKind.SKILL, then=Value(1)),
     default=Value(2),
 )
+
+
+def ksb_kinds_of_standard(standard_id) -> set[str]:
+    """The kinds of KSB (K, S, B) a standard has; none for no standard."""
+    if standard_id is None:
+        return set()
+    return set(Ksb.objects.filter(standard_id=standard_id).values_list("kind", flat=True))
 
 
 def ksbs_of_standard(standard_id) -> QuerySet[Ksb]:

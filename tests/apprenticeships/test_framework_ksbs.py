@@ -71,12 +71,23 @@ def test_ksbs_appear_only_once_the_framework_names_a_standard(client, draft_with
     assert framework.standard == standard
     response = client.get(edit)
     text = html.unescape(response.content.decode())
-    assert "K1 (knowledge): Anatomy" in text and "S1 (skill): Observations" in text
+    assert "Knowledge this evidences" in text and "K1: Anatomy" in text
+    assert "Skills this evidences" in text and "S1: Observations" in text
+    assert "Behaviours this evidences" not in text  # the standard has none
     response = client.post(
-        edit, _competency_post(competency, ksbs=[k1.pk, s1.pk], version=_version_on(response))
+        edit,
+        _competency_post(
+            competency,
+            ksbs_knowledge=[k1.pk],
+            ksbs_skill=[s1.pk],
+            version=_version_on(response),
+        ),
     )
     assert response.status_code == 302
     assert set(competency.ksbs.all()) == {k1, s1}
+    page = client.get(reverse("competencies:framework_detail", args=[framework.pk]))
+    text = page.content.decode()
+    assert "KSBs: K1, S1" in text and str(standard) in html.unescape(text)
 
 
 def test_another_standards_ksb_is_refused(client, draft_with_standard):
@@ -89,7 +100,9 @@ def test_another_standards_ksb_is_refused(client, draft_with_standard):
     edit = reverse("competencies:competency_edit", args=[competency.pk])
     response = client.post(
         edit,
-        _competency_post(competency, ksbs=[stranger.pk], version=_version_on(client.get(edit))),
+        _competency_post(
+            competency, ksbs_knowledge=[stranger.pk], version=_version_on(client.get(edit))
+        ),
     )
     assert "Select KSBs from the list" in response.content.decode()
     assert not competency.ksbs.exists()

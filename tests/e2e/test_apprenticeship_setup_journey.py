@@ -86,8 +86,8 @@ def test_lead_nurse_sets_up_an_apprenticeship(
     expect(page.get_by_text("Framework details saved")).to_be_visible()
     competency = world["competency"]
     page.goto(live_server.url + reverse("competencies:competency_edit", args=[competency.pk]))
-    page.get_by_label("K1 (knowledge): How the main body systems work").check()
-    page.get_by_label("S1 (skill): Observe and record").check()
+    page.get_by_label("K1: How the main body systems work").check()
+    page.get_by_label("S1: Observe and record").check()
     visit("framework-competency-ksbs")
     page.get_by_role("button", name="Save competency").click()
     expect(page.get_by_text("Competency CLS1 saved")).to_be_visible()
