@@ -48,6 +48,14 @@ class World:
         factories.KsbFactory(standard=self.standard, code="K1")
         self.scan = prior_learning.skills_scan_start(actor=None, apprenticeship=self.apprenticeship)
         self.item = self.scan.items.first()
+        # A draft framework naming the standard, for the competency form's KSB lists.
+        self.draft = factories.FrameworkFactory(standard=self.standard)
+        self.competency = factories.CompetencyFactory(
+            domain=factories.DomainFactory(framework=self.draft)
+        )
+        self.k1 = self.standard.ksbs.get(code="K1")
+        self.s1 = factories.KsbFactory(standard=self.standard, code="S1", kind="S")
+        self.stranger = factories.KsbFactory(standard=self.other_standard, code="K1")
 
 
 @pytest.fixture
@@ -151,3 +159,24 @@ def test_ksb_import(world, content, name):
         {"file": SimpleUploadedFile(name, content)},
         multipart=True,
     )
+
+
+@QUICK
+@given(
+    data=form_body(
+        {
+            "code": choices("C1", ""),
+            "title": st.one_of(PLAIN, TEXT),
+            "applies_to": choices("core", "specific"),
+            "assessment_methods": choices("direct_observation", "nonsense"),
+            "supervised_practices_required": NUMBER,
+            "domain": refs("competency.domain_id", "lead.pk"),
+            "ksbs_knowledge": refs("k1.pk", "s1.pk", "stranger.pk"),
+            "ksbs_skill": refs("s1.pk", "k1.pk"),
+            "ksbs_behaviour": refs("k1.pk"),
+        }
+    )
+)
+def test_competency_edit_with_ksbs(world, data):
+    url = reverse("competencies:competency_edit", args=[world.competency.pk])
+    submit(world, world.lead, url, data)
