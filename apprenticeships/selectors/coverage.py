@@ -16,7 +16,7 @@ from apprenticeships.models import (
     SkillsScan,
     SkillsScanItem,
 )
-from cohorts.models import Enrolment
+from cohorts.models import CURRENT_STATUSES, Enrolment
 from competencies.models import (
     ApprenticeshipStandard,
     Competency,
@@ -24,7 +24,7 @@ from competencies.models import (
     Framework,
     Ksb,
 )
-from pathway.models import Programme
+from pathway.models import Allocation, Programme
 
 # Standards ------------------------------------------------------------------------------------
 
@@ -285,3 +285,45 @@ def accepted_items(apprenticeship: Apprenticeship) -> list[SkillsScanItem]:
         .select_related("ksb", "competency")
         .order_by("competency_id", "ksb__position", "id")
     )
+
+
+# Things to do -----------------------------------------------------------------------------------
+
+
+def programmes_with_enrolments_without_terms() -> list[tuple[Programme, int]]:
+    """Apprenticeship programmes with current enrolments that have no terms yet, and how many.
+    One query."""
+    rows = (
+        Programme.objects.filter(apprenticeship__isnull=False)
+        .annotate(
+            waiting=Count(
+                "cohorts__enrolments",
+                filter=Q(
+                    cohorts__enrolments__apprenticeship__isnull=True,
+                    cohorts__enrolments__status__in=CURRENT_STATUSES,
+                ),
+            )
+        )
+        .filter(waiting__gt=0)
+        .order_by("name", "id")
+    )
+    return [(programme, programme.waiting) for programme in rows]
+
+
+def scans_to_do(*, assessor=None) -> list[Apprenticeship]:
+    """Current apprentices whose skills scan is not complete, earliest start first; with
+    `assessor`, only those the person is allocated to today as tutor or practice educator."""
+    found = Apprenticeship.objects.filter(
+        enrolment__status__in=CURRENT_STATUSES, skills_scan__completed_at__isnull=True
+    )
+    if assessor is not None:
+        trainees = (
+            Allocation.objects.current()
+            .filter(
+                supporter=assessor,
+                kind__in=[Allocation.Kind.TUTOR, Allocation.Kind.PRACTICE_EDUCATOR],
+            )
+            .values("trainee_id")
+        )
+        found = found.filter(enrolment__trainee_id__in=trainees)
+    return list(found.select_related("enrolment__trainee").order_by("practical_period_start", "id"))

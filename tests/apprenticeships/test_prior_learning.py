@@ -206,3 +206,23 @@ def test_scan_page_query_count_is_constant(client):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_things_to_do_name_the_scans_and_terms_still_to_do():
+    from pathway.things_to_do import things_to_do
+
+    tutor = factories.TutorFactory()
+    terms, *_ = factories.apprentice_on_standard(tutor=tutor)
+    name = terms.enrolment.trainee.full_name
+    # A classmate without terms yet.
+    factories.enrol(terms.enrolment.cohort)
+    lead = factories.LeadNurseFactory()
+    texts = [item.text for item in things_to_do(lead)]
+    assert "Record the apprenticeship terms of 1 apprentice on" in " ".join(texts)
+    assert f"1 apprentice has no complete skills scan: {name} first" in texts
+    assert f"Do the skills scan of {name}" in [item.text for item in things_to_do(tutor)]
+    assert not [t for t in things_to_do(factories.TutorFactory()) if "skills scan" in t.text]
+    scan = services.skills_scan_start(actor=tutor, apprenticeship=terms)
+    _decide_all(scan, tutor)
+    services.skills_scan_complete(actor=tutor, scan=scan, hours_reduction=0)
+    assert not [t for t in things_to_do(tutor) if "skills scan" in t.text]
