@@ -102,11 +102,16 @@ def programme_enrolments(programme: Programme) -> list[Enrolment]:
 
 
 def apprenticeship(pk) -> Apprenticeship:
-    return Apprenticeship.objects.select_related(
-        "enrolment__trainee",
-        "enrolment__cohort__programme__apprenticeship__standard",
-        "enrolment__record__framework",
-    ).get(pk=pk)
+    """An apprentice's terms, on a programme that is (still) an apprenticeship."""
+    return (
+        Apprenticeship.objects.filter(enrolment__cohort__programme__apprenticeship__isnull=False)
+        .select_related(
+            "enrolment__trainee",
+            "enrolment__cohort__programme__apprenticeship__standard",
+            "enrolment__record__framework",
+        )
+        .get(pk=pk)
+    )
 
 
 def standard_of(apprenticeship: Apprenticeship) -> ApprenticeshipStandard:
