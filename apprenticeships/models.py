@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cohorts.models import Enrolment
 from competencies.models import ApprenticeshipStandard, Competency, Ksb
+from pathway.history import AuditHistory
 from pathway.models import Programme
 
 
@@ -85,6 +86,8 @@ class SkillsScan(models.Model):
     hours_reduction = models.PositiveIntegerField("reduction in off-the-job hours", default=0)
     reduction_reason = models.TextField("reason for the reduction", blank=True, default="")
 
+    history = AuditHistory()
+
     def __str__(self) -> str:
         return f"Skills scan of {self.apprenticeship.enrolment}"
 
@@ -128,6 +131,8 @@ class SkillsScanItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = AuditHistory()
 
     class Meta:
         ordering = ["scan", "id"]

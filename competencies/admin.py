@@ -11,6 +11,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from competencies.models import (
+    ApprenticeshipStandard,
     Assessment,
     ChainHead,
     Competency,
@@ -18,6 +19,7 @@ from competencies.models import (
     Domain,
     Evidence,
     Framework,
+    Ksb,
     LedgerCheckpoint,
     PracticeEntry,
     SignOffRequest,
@@ -146,3 +148,20 @@ class LedgerCheckpointAdmin(ReadOnlyAdmin):
     """The append-only checkpoint log, written by `ledger_checkpoint` (ADR 0007)."""
 
     list_display = ["number", "created_at", "chains", "records", "key_id", "digest"]
+
+
+@admin.register(ApprenticeshipStandard)
+class ApprenticeshipStandardAdmin(ReadOnlyAdmin):
+    """Set up by the lead nurse on the Apprenticeships pages, which check the funding rules."""
+
+    list_display = ["reference", "version", "title", "level", "minimum_otj_hours"]
+    search_fields = ["reference", "title"]
+
+
+@admin.register(Ksb)
+class KsbAdmin(ReadOnlyAdmin):
+    """Imported from a file on the Apprenticeships pages; mapped in the framework editor."""
+
+    list_display = ["standard", "code", "kind", "text"]
+    list_filter = ["kind"]
+    search_fields = ["code", "text"]

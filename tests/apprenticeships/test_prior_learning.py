@@ -226,3 +226,19 @@ def test_things_to_do_name_the_scans_and_terms_still_to_do():
     _decide_all(scan, tutor)
     services.skills_scan_complete(actor=tutor, scan=scan, hours_reduction=0)
     assert not [t for t in things_to_do(tutor) if "skills scan" in t.text]
+
+
+def test_decisions_show_in_the_audit_history(client):
+    tutor = factories.TutorFactory(full_name="Tara Tutor")
+    terms, *_ = factories.apprentice_on_standard(tutor=tutor)
+    client.force_login(tutor)
+    client.post(reverse("apprenticeships:skills_scan", args=[terms.pk]), {})
+    item = SkillsScanItem.objects.first()
+    client.post(
+        reverse("apprenticeships:scan_item", args=[terms.pk, item.pk]),
+        {"outcome": "to_learn", "reason": "New at this level"},
+    )
+    client.force_login(factories.LeadNurseFactory())
+    page = client.get(reverse("cohorts:audit_log"), {"kind": "skills_scan_item"}).content.decode()
+    assert "Prior learning decision" in page or "Skills scan" in page
+    assert "Tara Tutor" in page
