@@ -92,6 +92,16 @@ class Framework(models.Model):
     scale = models.JSONField(default=dict, blank=True)
     # Moodle's taxonomy: one term per level ("domain", "competency", "behaviour"...).
     taxonomy = models.JSONField(default=list, blank=True)
+    # The apprenticeship standard whose KSBs the competencies map to, if any: the framework
+    # editor offers that standard's KSBs on each competency.
+    standard = models.ForeignKey(
+        "ApprenticeshipStandard",
+        verbose_name="apprenticeship standard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="frameworks",
+    )
 
     history = AuditHistory()
 
@@ -819,7 +829,9 @@ class ApprenticeshipStandard(models.Model):
     )
     minimum_otj_hours = models.PositiveIntegerField(
         "minimum off-the-job training hours",
-        help_text="For an apprentice who completes the typical duration; pro rata otherwise.",
+        help_text="The published minimum for the standard (2025 to 2026 funding rules): the "
+        "same whatever the apprentice's duration or working hours, reduced only by accepted "
+        "prior learning.",
     )
     funding_band = models.PositiveIntegerField(
         "funding band (£)", help_text="The most the levy pays for training and assessment."

@@ -149,6 +149,13 @@ NAV_ITEMS = [
         purpose="Grants and costs by cohort, and the cost per qualified assistant practitioner.",
     ),
     NavItem(
+        "Apprenticeships",
+        "apprenticeships:standard_list",
+        frozenset({RoleCode.LEAD_NURSE, RoleCode.ADMINISTRATOR}),
+        purpose="Apprenticeship standards and their KSBs, which programmes are apprenticeships, "
+        "and each apprentice's terms.",
+    ),
+    NavItem(
         "My caseload",
         "support:caseload",
         frozenset({RoleCode.PRACTICE_EDUCATOR}),

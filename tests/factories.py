@@ -791,3 +791,59 @@ PLAN_TEXT = {
     "employer_responsibilities": "Protect off-the-job time, provide a mentor.",
     "apprentice_responsibilities": "Attend, keep the portfolio up to date.",
 }
+
+
+# Apprenticeships: standards, KSBs, apprentices' terms ------------------------------------------
+
+
+class ApprenticeshipStandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competencies.ApprenticeshipStandard"
+
+    reference = factory.Sequence(lambda n: f"ST{9000 + n:04d}")
+    title = "Assistant practitioner (health)"
+    level = 5
+    version = "1.1"
+    typical_duration_months = 18
+    minimum_otj_hours = 500
+    funding_band = 12000
+
+
+class KsbFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competencies.Ksb"
+
+    standard = factory.SubFactory(ApprenticeshipStandardFactory)
+    code = factory.Sequence(lambda n: f"K{n + 1}")
+    kind = "K"
+    text = factory.Sequence(lambda n: f"Knows thing number {n + 1}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+def apprentice_on_standard(
+    *, ksbs=3, competencies=3, hours=500, start=None, months=18, tutor=None, educator=None
+):
+    """A trainee enrolled on an apprenticeship programme delivering a new standard with `ksbs`
+    KSBs, its framework naming the standard, KSB i mapped to competency i, and terms recorded.
+    Returns (apprenticeship, standard, [ksb...], [competency...])."""
+    from apprenticeships.models import Apprenticeship, ApprenticeshipProgramme
+
+    standard = ApprenticeshipStandardFactory(minimum_otj_hours=hours)
+    framework = PublishedFrameworkFactory(standard=standard)
+    domain = DomainFactory(framework=framework)
+    items = [CompetencyFactory(domain=domain) for _ in range(competencies)]
+    codes = [KsbFactory(standard=standard, code=f"K{i + 1}") for i in range(ksbs)]
+    for ksb, competency in zip(codes, items, strict=False):
+        ksb.competencies.add(competency)
+    programme = ProgrammeFactory()
+    ApprenticeshipProgramme.objects.create(programme=programme, standard=standard)
+    cohort = CohortFactory(programme=programme, framework=framework)
+    enrolment = enrol(cohort, tutor=tutor, educator=educator)
+    start = start or enrolment.start_date
+    terms = Apprenticeship.objects.create(
+        enrolment=enrolment,
+        practical_period_start=start,
+        planned_end_date=start + datetime.timedelta(days=round(months * 30.5)),
+        planned_otj_hours=hours,
+    )
+    return terms, standard, codes, items

@@ -368,6 +368,15 @@ REVIEWED = {
         "cohorts/views/charts.py",
         'help_text=f"Each cohort\'s trainees at the end of this week, from 1 to {MAX_WEEK}",',
     ): "a number",
+    ("apprenticeships/forms/standards.py", "label=label,"): "_whole's callers: written in the code",
+    (
+        "apprenticeships/forms/standards.py",
+        "help_text=help_text,",
+    ): "_whole's callers: written in the code",
+    (
+        "apprenticeships/forms/standards.py",
+        'self.fields["planned_otj_hours"].help_text = (',
+    ): "a number of hours",
     # Templates.
     (
         "templates/registration/password_reset_email.html",

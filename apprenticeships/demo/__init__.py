@@ -1,20 +1,21 @@
-"""Demo data for the apprenticeship route (issue 19).
+"""Demo data for the apprenticeship route (issue 19): the second cohort is an ST0215
+apprenticeship cohort.
 
-seed(context): the apprenticeship standard, its KSBs and the second cohort's apprentices, then
-their off-the-job hours. finish(context), once every app has seeded: the apprentices' signed
-training plans and one gateway part-way through (apprenticeships/demo/plan.py).
+seed(context): the standard, its KSBs mapped to the framework, the apprentices' terms and one
+skills scan (standards.py), then their off-the-job hours (hours.py). finish(context), once every
+app has seeded: the apprentices' signed training plans and one gateway part-way through
+(plan.py).
 """
 
 from __future__ import annotations
 
-from apprenticeships.demo import plan
+from apprenticeships.demo import plan, standards
 from apprenticeships.demo.hours import seed_hours
 from cohorts.models import Cohort
 
 
 def seed(context) -> None:
-    # The second demo cohort's off-the-job hours, once its programme is an apprenticeship
-    # (until then seed_hours does nothing).
+    standards.seed(context)
     second = Cohort.objects.filter(programme=context.programme, name="Cohort 2").first()
     if second is not None:
         seed_hours(second, lead=context.people["lead"], today=context.today)

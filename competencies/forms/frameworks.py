@@ -10,7 +10,15 @@ from __future__ import annotations
 from crispy_forms.layout import Fieldset
 from django import forms
 
-from competencies.models import AssessmentMethod, Competency, Domain, Framework
+from competencies.models import (
+    ApprenticeshipStandard,
+    AssessmentMethod,
+    Competency,
+    Domain,
+    Framework,
+    Ksb,
+    KsbKind,
+)
 from competencies.selectors import frameworks as selectors
 from competencies.services.frameworks import COMPETENCY_EDITED, DOMAIN_EDITED, FRAMEWORK_EDITED
 from pathway import formtools
@@ -21,6 +29,13 @@ CORE = "core"
 SPECIFIC = "specific"
 
 DUPLICATE_ID = "ID number must be unique in this framework"
+
+# Each kind of KSB and the competency form's field for it.
+KSB_FIELDS = {
+    KsbKind.KNOWLEDGE: "ksbs_knowledge",
+    KsbKind.SKILL: "ksbs_skill",
+    KsbKind.BEHAVIOUR: "ksbs_behaviour",
+}
 
 
 def _whole_number_widget(width: int = 3) -> forms.TextInput:
@@ -85,16 +100,39 @@ class FrameworkForm(forms.Form):
 
 
 class FrameworkEditForm(VersionedForm, FrameworkForm):
-    """Change a draft's name and description. The ID number stays: it links the versions.
-    It carries the version of the framework it was drawn from (pathway/concurrency.py)."""
+    """Change a draft's name, description and apprenticeship standard. The ID number stays: it
+    links the versions. It carries the version of the framework it was drawn from
+    (pathway/concurrency.py)."""
 
     versioned_fields = FRAMEWORK_EDITED
 
+    standard = formtools.ModelChoiceField(
+        label="Apprenticeship standard (optional)",
+        required=False,
+        queryset=ApprenticeshipStandard.objects.none(),
+        empty_label="None",
+        help_text=(
+            "The standard whose knowledge, skills and behaviours (KSBs) the competencies "
+            "evidence. Changing it removes the competencies' links to the old standard's KSBs."
+        ),
+        error_messages={"invalid_choice": "Select a standard from the list"},
+    )
+
     def __init__(self, *args, framework: Framework, **kwargs):
-        kwargs.setdefault("initial", {"name": framework.name, "description": framework.description})
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": framework.name,
+                "description": framework.description,
+                "standard": framework.standard_id,
+            },
+        )
         super().__init__(*args, versioned=framework, **kwargs)
         del self.fields["code"]
-        self.helper = nhsuk_helper("name", "description", "version", submit="Save framework")
+        self.fields["standard"].queryset = selectors.apprenticeship_standards()
+        self.helper = nhsuk_helper(
+            "name", "description", "standard", "version", submit="Save framework"
+        )
 
 
 # Domains ------------------------------------------------------------------------------------
@@ -250,6 +288,29 @@ class CompetencyForm(VersionedForm, forms.Form):
             "max_value": "Reassessment interval must be 120 months or fewer",
         },
     )
+    # The standard's KSBs in three groups, one checkbox list each: knowledge, skills, behaviours.
+    ksbs_knowledge = formtools.ModelMultipleChoiceField(
+        label="Knowledge this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the apprenticeship standard. Select all that apply.",
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
+    ksbs_skill = formtools.ModelMultipleChoiceField(
+        label="Skills this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
+    ksbs_behaviour = formtools.ModelMultipleChoiceField(
+        label="Behaviours this evidences (optional)",
+        required=False,
+        queryset=Ksb.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select KSBs from the list"},
+    )
     domain = formtools.ModelChoiceField(
         label="Domain",
         queryset=Domain.objects.none(),
@@ -276,6 +337,16 @@ class CompetencyForm(VersionedForm, forms.Form):
             del self.fields["domain"]
         else:
             self.fields["domain"].queryset = selectors.domains_of(framework)
+        # KSBs only when the framework names an apprenticeship standard, and only the kinds
+        # it has.
+        kinds = selectors.ksb_kinds_of_standard(framework.standard_id)
+        for kind, name in KSB_FIELDS.items():
+            if kind not in kinds:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            field.queryset = selectors.ksbs_of_standard(framework.standard_id).filter(kind=kind)
+            field.label_from_instance = lambda ksb: f"{ksb.code}: {ksb.text}"
         self.helper = nhsuk_helper(
             Fieldset(
                 "About the competency",
@@ -287,6 +358,7 @@ class CompetencyForm(VersionedForm, forms.Form):
             ),
             "applies_to",
             "clinical_areas",
+            *[name for name in KSB_FIELDS.values() if name in self.fields],
             "assessment_methods",
             Fieldset(
                 "Assessment",
@@ -311,6 +383,10 @@ class CompetencyForm(VersionedForm, forms.Form):
             "supervised_practices_required": competency.supervised_practices_required,
             "reassessment_months": competency.reassessment_months,
             "domain": competency.domain_id,
+            **{
+                name: [ksb.pk for ksb in competency.ksbs.all() if ksb.kind == kind]
+                for kind, name in KSB_FIELDS.items()
+            },
         }
 
     def clean_code(self):
@@ -356,6 +432,13 @@ class CompetencyForm(VersionedForm, forms.Form):
         }
         if "domain" in self.fields:
             arguments["domain"] = data["domain"]
+        if self.framework.standard_id is not None:
+            arguments["ksbs"] = [
+                ksb
+                for name in KSB_FIELDS.values()
+                if name in self.fields
+                for ksb in data.get(name) or []
+            ]
         if "version" in self.fields:
             arguments["version"] = data["version"]
         return arguments

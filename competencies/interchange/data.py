@@ -67,6 +67,8 @@ class CompetencyData:
     # The ID number of the competency this one sits under, in the same domain; "" when it sits
     # directly in its domain.
     parent_competency: str = ""
+    # The codes of the apprenticeship standard's KSBs (K1, S4...) the competency evidences.
+    ksbs: list[str] = field(default_factory=list)
     description_format: str = "text"  # DescriptionFormat: text, html, moodle, markdown
     # From Moodle, kept as data (Competency.scale, .rule, .related, .export_id).
     scale: dict = field(default_factory=dict)
@@ -76,6 +78,7 @@ class CompetencyData:
     row: int | None = field(default=None, compare=False)
     parent: str = field(default="", compare=False)  # while reading: the domain's code
     area_objects: list = field(default_factory=list, compare=False, repr=False)
+    ksb_objects: list = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -103,6 +106,9 @@ class FrameworkData:
     description_format: str = "text"
     scale: dict = field(default_factory=dict)  # Framework.scale
     taxonomy: list[str] = field(default_factory=list)
+    # The apprenticeship standard its competencies map to, as "ST0215 v1.1"; "" for none.
+    standard: str = ""
+    standard_object: object = field(default=None, compare=False, repr=False)
     row: int | None = field(default=None, compare=False)
     # What the reader changed or could not keep, for the preview: (row or None, message).
     notices: list[tuple[int | None, str]] = field(default_factory=list, compare=False)

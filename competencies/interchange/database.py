@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from competencies.interchange.data import CompetencyData, DomainData, FrameworkData
-from competencies.models import Competency, Domain, Framework
+from competencies.models import ApprenticeshipStandard, Competency, Domain, Framework, Ksb
 from pathway.models import ClinicalArea
 
 
@@ -31,8 +31,69 @@ def _model_problems(instance, exclude: list[str]) -> list[str]:
     return []
 
 
+def parse_standard(text: str) -> tuple[str, str]:
+    """ "ST0215 v1.1" (or "ST0215 1.1", or "ST0215": the latest version) -> (reference,
+    version or "")."""
+    parts = text.replace(",", " ").split()
+    reference = parts[0] if parts else ""
+    version = parts[1].lstrip("vV") if len(parts) > 1 else ""
+    return reference, version
+
+
+def standard_label(standard: ApprenticeshipStandard | None) -> str:
+    return f"{standard.reference} v{standard.version}" if standard is not None else ""
+
+
+def _find_standard(text: str) -> ApprenticeshipStandard | None:
+    reference, version = parse_standard(text)
+    found = ApprenticeshipStandard.objects.filter(reference__iexact=reference)
+    if version:
+        found = found.filter(version=version)
+    return found.order_by("-created_at", "-id").first()
+
+
+def _check_ksbs(data: FrameworkData, errors: list) -> None:
+    """The framework's standard, and each competency's KSB codes, against the database. A
+    file without them (no column, or blank cells) is fine."""
+    data.standard_object = None
+    with_ksbs = [c for d in data.domains for c in d.competencies if c.ksbs]
+    if not data.standard:
+        for c in with_ksbs:
+            errors.append(
+                (
+                    c.row,
+                    "KSB codes need the apprenticeship standard: name it in the framework "
+                    "row's 'Apprenticeship standard' column, like ST0215 v1.1",
+                )
+            )
+        return
+    standard = _find_standard(data.standard)
+    if standard is None:
+        errors.append(
+            (
+                data.row,
+                f"unknown apprenticeship standard '{data.standard}': the lead nurse sets "
+                "standards up under Apprenticeship standards first",
+            )
+        )
+        return
+    data.standard_object = standard
+    data.standard = standard_label(standard)
+    codes = {k.code.upper(): k for k in Ksb.objects.filter(standard=standard)}
+    for c in with_ksbs:
+        c.ksb_objects = []
+        for code in c.ksbs:
+            ksb = codes.get(code.upper())
+            if ksb is None:
+                errors.append((c.row, f"{standard.reference} has no KSB '{code}'"))
+            elif ksb not in c.ksb_objects:
+                c.ksb_objects.append(ksb)
+
+
 def check_against_database(data: FrameworkData, errors: list) -> None:
-    """What only the database can tell: clinical areas, and the models' own rules."""
+    """What only the database can tell: clinical areas, the apprenticeship standard and its
+    KSB codes, and the models' own rules."""
+    _check_ksbs(data, errors)
     wanted = {
         code.lower() for d in data.domains for c in d.competencies for code in c.clinical_areas
     }
@@ -129,8 +190,11 @@ def save_framework(data: FrameworkData) -> Framework:
             description_format=data.description_format,
             scale=data.scale,
             taxonomy=data.taxonomy,
+            standard=data.standard_object,
         )
         links = []
+        ksb_links = []
+        ksb_through = Ksb.competencies.through
         through = Competency.clinical_areas.through
         saved: dict[str, Competency] = {}
         for d in data.domains:
@@ -151,7 +215,11 @@ def save_framework(data: FrameworkData) -> Framework:
                     through(competency_id=competency.pk, clinicalarea_id=area.pk)
                     for area in c.area_objects
                 )
+                ksb_links.extend(
+                    ksb_through(competency_id=competency.pk, ksb_id=ksb.pk) for ksb in c.ksb_objects
+                )
         through.objects.bulk_create(links)
+        ksb_through.objects.bulk_create(ksb_links)
         # Parents once every competency exists: a child may come before its parent.
         nested = []
         for d in data.domains:
@@ -168,7 +236,7 @@ def framework_data(framework: Framework) -> FrameworkData:
     competencies = defaultdict(list)
     stored = list(
         Competency.objects.filter(framework=framework)
-        .prefetch_related("clinical_areas")
+        .prefetch_related("clinical_areas", "ksbs")
         .order_by("order", "id")
     )
     codes = {c.pk: c.code for c in stored}
@@ -187,6 +255,7 @@ def framework_data(framework: Framework) -> FrameworkData:
                 reassessment_months=c.reassessment_months,
                 order=c.order,
                 parent_competency=codes.get(c.parent_id, ""),
+                ksbs=[k.code for k in sorted(c.ksbs.all(), key=lambda k: (k.position, k.code))],
                 description_format=c.description_format,
                 scale=dict(c.scale or {}),
                 rule=dict(c.rule or {}),
@@ -203,6 +272,7 @@ def framework_data(framework: Framework) -> FrameworkData:
         description_format=framework.description_format,
         scale=dict(framework.scale or {}),
         taxonomy=list(framework.taxonomy or []),
+        standard=standard_label(framework.standard),
         domains=[
             DomainData(
                 code=d.code,

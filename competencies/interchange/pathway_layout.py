@@ -44,11 +44,13 @@ COLUMNS = [
     ("supervised_practices", "Supervised practices required"),
     ("reassessment_months", "Reassessment months"),
     ("order", "Order"),
+    ("standard", "Apprenticeship standard"),
+    ("ksbs", "KSBs"),
     ("parent_competency", "Parent competency ID number"),
 ]
 HEADERS = dict(COLUMNS)
 # Columns a file may leave out: files written before the column was added still import.
-OPTIONAL_COLUMNS = {"parent_competency"}
+OPTIONAL_COLUMNS = {"parent_competency", "standard", "ksbs"}
 _HEADER_KEYS = {words(header): key for key, header in COLUMNS} | {
     "type": "row_type",
     "id": "id_number",
@@ -62,12 +64,15 @@ _HEADER_KEYS = {words(header): key for key, header in COLUMNS} | {
     "reassessment interval months": "reassessment_months",
     "parent competency": "parent_competency",
     "parent competency id": "parent_competency",
+    "standard": "standard",
+    "ksb codes": "ksbs",
+    "ksb": "ksbs",
 }
 # Which columns each kind of row may fill; "row_type" and "parent" are checked separately.
 _APPLIES = {
-    "framework": {"id_number", "title", "description", "version"},
+    "framework": {"id_number", "title", "description", "version", "standard"},
     "domain": {"id_number", "title", "description", "order"},
-    "competency": {key for key, _ in COLUMNS} - {"row_type", "parent", "version"},
+    "competency": {key for key, _ in COLUMNS} - {"row_type", "parent", "version", "standard"},
 }
 _TEXT_KEYS = (
     "id_number",
@@ -79,6 +84,8 @@ _TEXT_KEYS = (
     "clinical_areas",
     "assessment_methods",
     "parent_competency",
+    "standard",
+    "ksbs",
 )
 
 
@@ -202,7 +209,7 @@ def _pathway_columns(header_row: int, header: list[str]) -> dict[str, int]:
                 "the first row must name the columns: "
                 + ", ".join(label for key, label in COLUMNS if key not in OPTIONAL_COLUMNS)
                 + " (and, if any competency sits under another, "
-                + ", ".join(HEADERS[key] for key in OPTIONAL_COLUMNS)
+                + HEADERS["parent_competency"]
                 + ")",
             )
         )
@@ -267,6 +274,7 @@ def _read_framework_row(check: RowChecker, row: int, values: dict, found: _Found
         name=values["title"],
         description=values["description"],
         version=version or 1,
+        standard=values["standard"],
         row=row,
     )
 
@@ -395,6 +403,7 @@ def _pathway_competency(check: RowChecker, row: int, values: dict, code: str, ti
         reassessment_months=check.number(row, values["reassessment_months"], "Reassessment months"),
         order=-1 if order is None else order,
         parent_competency=values["parent_competency"],
+        ksbs=split_list(values["ksbs"]),
         row=row,
         parent=values["parent"],
     )
@@ -479,6 +488,7 @@ def _pathway_table(data: FrameworkData) -> list[list]:
             title=data.name,
             description=data.description,
             version=data.version,
+            standard=data.standard,
         )
     )
     for domain in data.domains:
@@ -511,6 +521,7 @@ def _pathway_table(data: FrameworkData) -> list[list]:
                     ),
                     order=c.order,
                     parent_competency=c.parent_competency,
+                    ksbs=";".join(c.ksbs),
                 )
             )
     return rows
@@ -521,7 +532,7 @@ def write_pathway_csv(data: FrameworkData) -> bytes:
     return spreadsheets.csv_bytes(_pathway_table(data))
 
 
-COLUMN_WIDTHS = [12, 18, 18, 40, 50, 9, 50, 40, 16, 24, 36, 14, 14, 8, 18]
+COLUMN_WIDTHS = [12, 18, 18, 40, 50, 9, 50, 40, 16, 24, 36, 14, 14, 8, 22, 20, 18]
 
 
 def write_pathway_xlsx(data: FrameworkData) -> bytes:

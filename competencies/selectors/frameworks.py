@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Case, Count, Max, Prefetch, QuerySet, Value, When
 
-from competencies.models import Competency, Domain, Framework
+from competencies.models import ApprenticeshipStandard, Competency, Domain, Framework, Ksb, KsbKind
 from competencies.tree import CompetencyTree
 from pathway.models import ClinicalArea
 
@@ -27,14 +27,15 @@ def framework_with_structure() -> QuerySet[Framework]:
     A page showing one framework runs a fixed number of queries whatever its size.
     """
     competencies = Competency.objects.order_by("order", "id").prefetch_related(
-        Prefetch("clinical_areas", queryset=ClinicalArea.objects.order_by("name"))
+        Prefetch("clinical_areas", queryset=ClinicalArea.objects.order_by("name")),
+        Prefetch("ksbs", queryset=Ksb.objects.order_by("position", "code")),
     )
     domains = Domain.objects.order_by("order", "id").prefetch_related(
         Prefetch("competencies", queryset=competencies)
     )
-    return Framework.objects.select_related("published_by", "previous_version").prefetch_related(
-        Prefetch("domains", queryset=domains)
-    )
+    return Framework.objects.select_related(
+        "published_by", "previous_version", "standard"
+    ).prefetch_related(Prefetch("domains", queryset=domains))
 
 
 # Left padding (NHS.UK spacing classes) for a competency nested 1, 2, 3, 4 or more levels down.
@@ -144,6 +145,33 @@ def competency_code_in_use(
 
 def clinical_areas() -> QuerySet[ClinicalArea]:
     return ClinicalArea.objects.order_by("name")
+
+
+def apprenticeship_standards() -> QuerySet[ApprenticeshipStandard]:
+    return ApprenticeshipStandard.objects.order_by("reference", "version")
+
+
+# Knowledge, then skills, then behaviours; each in the standard's order.
+_KIND_ORDER = Case(
+    When(kind=KsbKind.KNOWLEDGE, then=Value(0)),
+    When(kind=KsbKind.SKILL, then=Value(1)),
+    default=Value(2),
+)
+
+
+def ksb_kinds_of_standard(standard_id) -> set[str]:
+    """The kinds of KSB (K, S, B) a standard has; none for no standard."""
+    if standard_id is None:
+        return set()
+    return set(Ksb.objects.filter(standard_id=standard_id).values_list("kind", flat=True))
+
+
+def ksbs_of_standard(standard_id) -> QuerySet[Ksb]:
+    return (
+        Ksb.objects.filter(standard_id=standard_id)
+        .annotate(kind_order=_KIND_ORDER)
+        .order_by("kind_order", "position", "code")
+    )
 
 
 def domains_of(framework: Framework) -> QuerySet[Domain]:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from competencies.models import Competency, Domain, Framework
+from competencies.models import Competency, Domain, Framework, Ksb
 from competencies.tree import CompetencyTree
 from pathway.concurrency import locked, version_check
 from pathway.models import ClinicalArea, User
@@ -50,7 +50,7 @@ def framework_create(
 
 # What each edit form of the framework editor changes, and so what its version covers
 # (pathway/concurrency.py): a save from a form drawn before someone else's save is refused.
-FRAMEWORK_EDITED = ("name", "description")
+FRAMEWORK_EDITED = ("name", "description", "standard")
 DOMAIN_EDITED = ("code", "title", "description")
 
 
@@ -66,8 +66,17 @@ def framework_update(
     for name in ("name", "description"):
         if name in fields:
             setattr(framework, name, fields[name])
+    if "standard" in fields:
+        framework.standard = fields["standard"]
     framework.full_clean()
     framework.save()
+    # Competencies map only to the linked standard's KSBs: a change of standard (or none)
+    # drops the mappings to any other standard's.
+    through = Ksb.competencies.through
+    stale = through.objects.filter(competency__framework=framework)
+    if framework.standard_id is not None:
+        stale = stale.exclude(ksb__standard_id=framework.standard_id)
+    stale.delete()
     return framework
 
 
@@ -122,6 +131,7 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
         description_format=framework.description_format,
         scale=framework.scale,
         taxonomy=framework.taxonomy,
+        standard_id=framework.standard_id,
     )
     domain_map = {}
     for domain in framework.domains.all():
@@ -134,7 +144,7 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
             description_format=domain.description_format,
             export_id=domain.export_id,
         )
-    competencies = list(framework.competencies.prefetch_related("clinical_areas"))
+    competencies = list(framework.competencies.prefetch_related("clinical_areas", "ksbs"))
     copies = {}  # old competency pk -> its copy
     old_parents = {}  # old competency pk -> old parent pk
     for competency in competencies:
@@ -142,6 +152,7 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
         if competency.parent_id is not None:
             old_parents[old_pk] = competency.parent_id
         areas = list(competency.clinical_areas.all())
+        ksbs = list(competency.ksbs.all())
         competency.pk = None
         competency.id = None
         competency._state.adding = True
@@ -150,6 +161,7 @@ def framework_new_version(*, actor: User | None, framework: Framework) -> Framew
         competency.parent = None  # set below, once every copy exists
         competency.save()
         competency.clinical_areas.add(*areas)  # not set(): it reads the prefetched old areas
+        competency.ksbs.add(*ksbs)  # the KSB mappings go with it
         copies[old_pk] = competency
     # Each copy sits under the copy of its old parent.
     with_parents = []
@@ -245,7 +257,16 @@ COMPETENCY_FIELDS = (
     "supervised_practices_required",
     "reassessment_months",
 )
-COMPETENCY_EDITED = (*COMPETENCY_FIELDS, "clinical_areas", "domain")
+COMPETENCY_EDITED = (*COMPETENCY_FIELDS, "clinical_areas", "domain", "ksbs")
+
+
+def _set_ksbs(competency: Competency, ksbs) -> None:
+    """Map the competency to these KSBs, which must be its framework's standard's."""
+    ksbs = list(ksbs)
+    standard_id = competency.framework.standard_id
+    if any(k.standard_id != standard_id for k in ksbs):
+        raise ValidationError({"ksbs": "Select KSBs of the framework's apprenticeship standard"})
+    competency.ksbs.set(ksbs)
 
 
 @transaction.atomic
@@ -254,6 +275,7 @@ def competency_create(
     actor: User | None,
     domain: Domain,
     clinical_areas: Iterable[ClinicalArea] = (),
+    ksbs: Iterable[Ksb] = (),
     **fields,
 ) -> Competency:
     _require_lead_nurse(actor)
@@ -274,6 +296,7 @@ def competency_create(
     if not competency.is_core and not areas:
         raise ValidationError({"clinical_areas": "Select the clinical areas this applies to"})
     competency.clinical_areas.set([] if competency.is_core else areas)
+    _set_ksbs(competency, ksbs)
     return competency
 
 
@@ -285,6 +308,7 @@ def competency_update(
     clinical_areas: Iterable[ClinicalArea] | None = None,
     domain: Domain | None = None,
     version: str | None = None,
+    ksbs: Iterable[Ksb] | None = None,
     **fields,
 ) -> Competency:
     _require_lead_nurse(actor)
@@ -313,6 +337,8 @@ def competency_update(
         competency.clinical_areas.set([] if competency.is_core else areas)
     elif competency.is_core:
         competency.clinical_areas.clear()
+    if ksbs is not None:
+        _set_ksbs(competency, ksbs)
     return competency
 
 
