@@ -6,8 +6,9 @@ ST0215: the Care Certificate, level 2 English and maths, the level 5 qualificati
 names (a Foundation degree, or 120 credits at level 5), the portfolio of evidence, and the
 off-the-job training minimum. Other standards get the items every standard asks for.
 
-Off-the-job hours: the hours ledger is built separately; until it is merged here, the item is
-evidenced by hand (a reference to the hours record), like the others.
+Off-the-job hours: the item is confirmed by a person, like the others, with the hours ledger's
+figures (selectors/hours.py: recorded to date against the standard's minimum) shown beside it,
+so whoever confirms it sees what Pathway holds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from apprenticeships.models import Apprenticeship, GatewayEvidence, GatewaySignature, PlanParty
+from apprenticeships.selectors.hours import Hours, hours_of
 from apprenticeships.selectors.plan import PARTIES, standard_of
 from cohorts.models import Enrolment
 from cohorts.selectors.dashboards import trainee_rows
@@ -47,7 +49,7 @@ PORTFOLIO = Requirement(
 OTJ_HOURS = Requirement(
     "otj_hours",
     "Off-the-job training hours minimum met",
-    "Evidenced by hand for now: give the hours record's reference and the total to date",
+    "The hours ledger's total to date must reach the standard's minimum; give its reference",
 )
 BY_STANDARD = {
     "ST0215": [
@@ -100,6 +102,8 @@ class Gateway:
     predicted_date: datetime.date | None
     achieved: int
     required: int
+    # The off-the-job hours ledger; None for an apprenticeship whose programme names no standard.
+    otj: Hours | None = None
 
     @property
     def complete(self) -> bool:
@@ -165,6 +169,7 @@ def gateway(apprenticeship: Apprenticeship, *, today: datetime.date | None = Non
     ]
     signed = {s.party: s for s in apprenticeship.gateway_signatures.all()}
     predicted, achieved, required = predicted_gateway(apprenticeship.enrolment, today=today)
+    standard = standard_of(apprenticeship)
     return Gateway(
         apprenticeship=apprenticeship,
         items=items,
@@ -172,6 +177,7 @@ def gateway(apprenticeship: Apprenticeship, *, today: datetime.date | None = Non
         predicted_date=predicted,
         achieved=achieved,
         required=required,
+        otj=hours_of(apprenticeship, today=today) if standard is not None else None,
     )
 
 

@@ -359,6 +359,12 @@ def hours_for(
     return result
 
 
+def hours_of(apprenticeship: Apprenticeship, *, today: datetime.date | None = None) -> Hours:
+    """One apprenticeship's hours (the gateway's hours item shows them beside its evidence)."""
+    fetched = _apprenticeships(Apprenticeship.objects.filter(pk=apprenticeship.pk))
+    return hours_for(fetched, today=today)[0]
+
+
 # One apprentice: the page and its export --------------------------------------------------------
 
 

@@ -4,10 +4,12 @@ declaration, the predicted date, the portfolio export and the cohort's gateway s
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -16,9 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apprenticeships.models import GatewayEvidence, GatewaySignature, PlanParty
+from apprenticeships.models import GatewayEvidence, GatewaySignature, OtjActivity, PlanParty
 from apprenticeships.selectors import gateway as selectors
+from apprenticeships.selectors.hours import Source
 from apprenticeships.services.gateway import gateway_declaration_sign, gateway_evidence_record
+from apprenticeships.services.hours import otj_entry_decide, otj_entry_log
 from tests import factories
 from tests.apprenticeships.plan_world import PlanWorld
 
@@ -210,3 +214,28 @@ def test_an_evidence_file_over_the_upload_limit_is_refused(world, settings):
         )
     assert "must be smaller than" in str(refused.value)
     assert not GatewayEvidence.objects.exists()
+
+
+def test_the_hours_item_shows_the_ledgers_confirmed_hours_against_the_minimum(client, world):
+    """The gateway's off-the-job item shows what the hours ledger holds: confirmed hours only,
+    against the standard's minimum, so whoever confirms the item sees the figures."""
+    apprenticeship = world.apprenticeship
+    on = max(apprenticeship.practical_period_start, world.today - datetime.timedelta(days=1))
+    entry = otj_entry_log(
+        actor=world.trainee,
+        apprenticeship=apprenticeship,
+        on=on,
+        hours=Decimal("6.5"),
+        activity=OtjActivity.values[0],
+        description="Wound care study day",
+    )
+    before = selectors.gateway(apprenticeship).otj
+    assert before is not None and before.by_source[Source.LOGGED] == 0
+    otj_entry_decide(actor=world.manager, entry=entry, confirm=True)
+    after = selectors.gateway(apprenticeship).otj
+    assert after.by_source[Source.LOGGED] == Decimal("6.5")
+    minimum = after.plan.minimum_hours
+    client.force_login(world.tutor)
+    page = client.get(reverse("apprenticeships:gateway_detail", args=[apprenticeship.pk]))
+    assert f"of the standard's minimum {minimum} hours" in page.text
+    assert "Recorded in Pathway: " in page.text
