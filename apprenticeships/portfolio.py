@@ -22,7 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apprenticeships.models import Apprenticeship
+from apprenticeships.selectors import coverage as coverage_selectors
 from apprenticeships.selectors import gateway as gateway_selectors
+from apprenticeships.selectors import hours as hours_selectors
 from apprenticeships.selectors import plan as plan_selectors
 from pathway.spreadsheets import Column, Kind, Table
 
@@ -141,15 +143,35 @@ def _json(data) -> bytes:
 
 
 def evidence_pack_zip(apprenticeship: Apprenticeship) -> bytes:
-    """For an inspector: the plan and its signatures, the reviews with their agreement and
-    gaps, the sign-offs and the gateway, as one HTML page and a JSON copy."""
+    """For an inspector: the plan and its signatures, the off-the-job hours, the KSB coverage,
+    the reviews with their agreement and gaps, the sign-offs and the gateway, as one HTML page
+    and a JSON copy."""
     versions = plan_selectors.plan_versions(apprenticeship)
+    hours = hours_selectors.hours_of(apprenticeship)
+    coverage = coverage_selectors.apprentice_coverage(apprenticeship)
     reviews = plan_selectors.review_flags(apprenticeship)
     state = gateway_selectors.gateway(apprenticeship)
     data = {
         "generated_at": timezone.now().isoformat(),
         **_apprentice_part(apprenticeship),
         "planned_otj_hours": apprenticeship.planned_otj_hours,
+        "otj_hours": {
+            "standard_minimum": hours.plan.minimum_hours,
+            "minimum_to_date": str(hours.plan.minimum_to_date),
+            "confirmed_to_date": str(hours.actual),
+            "by_source": {name: str(value) for name, value in hours.by_source.items()},
+            "waiting_for_confirmation": str(hours.waiting_hours),
+            "behind": hours.behind,
+        },
+        "ksb_coverage": [
+            {
+                "ksb": row.ksb.code,
+                "text": row.ksb.text,
+                "status": row.status,
+                "competencies_held": [c.code for c in row.held],
+            }
+            for row in coverage.rows
+        ],
         "plans": [
             {
                 "version": plan.version,
@@ -180,7 +202,14 @@ def evidence_pack_zip(apprenticeship: Apprenticeship) -> bytes:
     }
     page = render_to_string(
         "apprenticeships/plan/evidence_pack.html",
-        {"data": data, "versions": versions, "reviews": reviews, "gateway": state},
+        {
+            "data": data,
+            "versions": versions,
+            "reviews": reviews,
+            "gateway": state,
+            "hours": hours,
+            "coverage": coverage,
+        },
     )
     return _zip({"evidence-pack.html": page.encode(), "evidence-pack.json": _json(data)})
 

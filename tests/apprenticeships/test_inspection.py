@@ -195,6 +195,14 @@ def test_the_evidence_pack(client, world):
     assert [i["item"] for i in data["gateway"]["items"]][0] == "care_certificate"
     page = archive.read("evidence-pack.html").decode()
     assert "Training plan" in page and "Progress reviews" in page
+    # The hours ledger and the KSB coverage, as on their own pages.
+    standard = world.apprenticeship.enrolment.cohort.programme.apprenticeship.standard
+    assert data["otj_hours"]["standard_minimum"] == standard.minimum_otj_hours
+    assert set(data["otj_hours"]["by_source"]) >= {"Training day", "Logged by the apprentice"}
+    assert [row["ksb"] for row in data["ksb_coverage"]] == list(
+        standard.ksbs.order_by("position", "code").values_list("code", flat=True)
+    )
+    assert "Off-the-job training hours" in page and "Knowledge, skills and behaviours" in page
     client.force_login(world.tutor)
     refused = client.get(reverse("apprenticeships:evidence_pack", args=[world.apprenticeship.pk]))
     assert refused.status_code == 403
