@@ -671,17 +671,14 @@ class ProgrammeOverview:
     running: list[CohortOverview]
     planned: list[CohortOverview]
     finished: list[CohortOverview]
-    # The current trainees judged behind, by cohort and name (the lead nurse's first thing to do).
-    behind: list[BehindTrainee] = field(default_factory=list)
-
-    @property
-    def behind_shown(self) -> list[BehindTrainee]:
-        """The first of them, which the page lists by name (each cohort's dashboard has all)."""
-        return self.behind[:BEHIND_SHOWN]
+    # How many current trainees are judged behind, and the first BEHIND_SHOWN of them by cohort
+    # and name (the lead nurse's first thing to do; each cohort's dashboard lists all its own).
+    behind_count: int = 0
+    behind_shown: list[BehindTrainee] = field(default_factory=list)
 
     @property
     def behind_more(self) -> int:
-        return max(len(self.behind) - BEHIND_SHOWN, 0)
+        return max(self.behind_count - len(self.behind_shown), 0)
 
     @property
     def totals(self) -> Summary:
@@ -709,8 +706,6 @@ _OVERVIEW_VALUES = (
     "cohort_id",
     "start_date",
     "pk",
-    "trainee__full_name",
-    "record__clinical_area__name",
     "core_required",
     "specific_required",
     "core_achieved",
@@ -741,7 +736,7 @@ def _overview_numbers(running: list[Cohort], *, today: datetime.date):
 
 
 def _summarise_running(
-    cohort: Cohort, rows: list[tuple], *, milestones, today: datetime.date, behind: list
+    cohort: Cohort, rows: list[tuple], *, milestones, today: datetime.date, behind: dict
 ) -> Summary:
     """The progress counts of a running cohort's current trainees (the same judgements as
     _judge and summarise, on plain values); those behind are added to `behind`."""
@@ -752,8 +747,6 @@ def _summarise_running(
         _,
         start_date,
         enrolment_pk,
-        name,
-        area,
         core_required,
         specific_required,
         core_achieved,
@@ -780,17 +773,43 @@ def _summarise_running(
         summary.stale_requests += stale_requests
         summary.achieved += core_achieved + specific_achieved
         if judged == Rag.BEHIND:
-            behind.append(
-                BehindTrainee(
-                    enrolment_pk=enrolment_pk,
-                    trainee_name=name,
-                    cohort_name=cohort.name,
-                    area_name=area,
-                    achieved=core_achieved + specific_achieved,
-                    required=core_required + specific_required,
-                )
+            behind[enrolment_pk] = (
+                core_achieved + specific_achieved,
+                core_required + specific_required,
+                cohort.name,
             )
     return summary
+
+
+def _first_behind(behind: dict[int, tuple[int, int, str]]) -> list[BehindTrainee]:
+    """The first BEHIND_SHOWN of the trainees behind (enrolment pk -> achieved, required, cohort
+    name), by cohort and name, with their names: one query, none when nobody is behind. Only the
+    first cohorts by name, up to BEHIND_SHOWN trainees, are asked for their trainees' names."""
+    by_cohort: dict[str, list[int]] = defaultdict(list)
+    for pk, (_, _, cohort_name) in behind.items():
+        by_cohort[cohort_name].append(pk)
+    chosen: list[int] = []
+    for cohort_name in sorted(by_cohort):
+        if len(chosen) >= BEHIND_SHOWN:
+            break
+        chosen += by_cohort[cohort_name]
+    if not chosen:
+        return []
+    return [
+        BehindTrainee(
+            enrolment_pk=pk,
+            trainee_name=name,
+            cohort_name=cohort_name,
+            area_name=area,
+            achieved=behind[pk][0],
+            required=behind[pk][1],
+        )
+        for pk, name, cohort_name, area in Enrolment.objects.filter(pk__in=chosen)
+        .order_by("cohort__name", "trainee__full_name", "pk")
+        .values_list("pk", "trainee__full_name", "cohort__name", "record__clinical_area__name")[
+            :BEHIND_SHOWN
+        ]
+    ]
 
 
 def programme_overview(
@@ -799,8 +818,9 @@ def programme_overview(
     """Every running and planned cohort, and the finished ones (the `finished` most recently
     finished when given): running ones with the progress of their current trainees.
 
-    Three queries however many cohorts and trainees: the cohorts with their counts by status,
-    the current trainees of running cohorts with their numbers, and the plans' milestones. The
+    Four queries however many cohorts and trainees: the cohorts with their counts by status,
+    the current trainees of running cohorts with their numbers, the plans' milestones, and the
+    names of the first trainees behind (none when nobody is). The
     trainees' progress counts come from their records' summaries (ADR 0026), so the cost is a
     row per current trainee, not a row per competency of each.
     """
@@ -829,7 +849,7 @@ def programme_overview(
             rows_by_cohort[row[0]].append(row)
         milestones = _milestones_by_programme(c.programme_id for c in running)
 
-    behind: list[BehindTrainee] = []
+    behind: dict[int, tuple[int, int, str]] = {}
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
     for cohort in cohorts:
         if cohort.status == Cohort.Status.RUNNING:
@@ -847,7 +867,8 @@ def programme_overview(
         grouped[cohort.status].append(CohortOverview(cohort=cohort, summary=summary, today=today))
     return ProgrammeOverview(
         today=today,
-        behind=sorted(behind, key=lambda row: (row.cohort_name, row.trainee_name)),
+        behind_count=len(behind),
+        behind_shown=_first_behind(behind),
         running=grouped[Cohort.Status.RUNNING],
         planned=grouped[Cohort.Status.PLANNED],
         # The most recently finished first.
