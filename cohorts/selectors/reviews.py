@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import (
@@ -215,8 +216,9 @@ def reviews_due(
     educator. Without: everyone (the lead nurse's view).
 
     Which are flagged and their order come from one query of plain values (no model
-    instances); the rows' enrolments are read for the rows used (FlaggedRows): the lead
-    nurse's page of 50 costs the same however many trainees are running.
+    instances) that reads only those due within the window, after one for the review
+    intervals of the running cohorts; the rows' enrolments are read for the rows used
+    (FlaggedRows): the lead nurse's page of 50 costs the same however many are running.
     """
     today = today or timezone.localdate()
     enrolments = Enrolment.objects.filter(
@@ -228,9 +230,25 @@ def reviews_due(
             .filter(supporter=supporter, kind__in=REVIEWING_KINDS)
             .values("trainee_id")
         )
+    # Only those due by the end of the "due soon" window are read: next due = (last review or
+    # start) + the cohort's interval in whole weeks, so for each interval the running cohorts
+    # use, "due by then" is a bound on that date, which the database applies.
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    due_by_then = Q(pk__in=[])
+    for weeks in set(
+        Cohort.objects.filter(status=Cohort.Status.RUNNING).values_list(
+            "review_interval_weeks", flat=True
+        )
+    ):
+        due_by_then |= Q(
+            cohort__review_interval_weeks=weeks,
+            anchor__lte=soon - datetime.timedelta(weeks=weeks),
+        )
     keys = []
     for pk, start, interval, name, last_review_on in (
         _with_last_review(enrolments)
+        .alias(anchor=Coalesce("last_review_on", "start_date"))
+        .filter(due_by_then)
         .order_by()
         .values_list(
             "pk",
