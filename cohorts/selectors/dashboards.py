@@ -711,14 +711,12 @@ _OVERVIEW_VALUES = (
     "core_achieved",
     "specific_achieved",
     "last_review",
-    "open_requests",
-    "stale_requests",
 )
 
 
 def _overview_numbers(running: list[Cohort], *, today: datetime.date):
     """Each current trainee of the running cohorts as a tuple of _OVERVIEW_VALUES: one query."""
-    numbers = _numbers(today=today)
+    numbers = _numbers_any_day()
     return (
         Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES)
         .order_by()
@@ -728,8 +726,6 @@ def _overview_numbers(running: list[Cohort], *, today: datetime.date):
             core_achieved=summaries.achieved_today("core", today=today),
             specific_achieved=summaries.achieved_today("specific", today=today),
             last_review=numbers["last_review"],
-            open_requests=numbers["open_requests"],
-            stale_requests=numbers["stale_requests"],
         )
         .values_list(*_OVERVIEW_VALUES)
     )
@@ -752,8 +748,6 @@ def _summarise_running(
         core_achieved,
         specific_achieved,
         last_review,
-        open_requests,
-        stale_requests,
     ) in rows:
         key = (core_required, specific_required)
         if key not in plans:
@@ -769,8 +763,6 @@ def _summarise_running(
         judged = worst(rag(core_achieved, core_planned), rag(specific_achieved, specific_planned))
         setattr(summary, judged.value, getattr(summary, judged.value) + 1)
         summary.overdue_reviews += (last_review or start_date) + interval < today
-        summary.open_requests += open_requests
-        summary.stale_requests += stale_requests
         summary.achieved += core_achieved + specific_achieved
         if judged == Rag.BEHIND:
             behind[enrolment_pk] = (
@@ -779,6 +771,27 @@ def _summarise_running(
                 cohort.name,
             )
     return summary
+
+
+def _waiting_by_cohort(running: list[Cohort], *, today: datetime.date) -> dict[int, tuple]:
+    """Each running cohort's open sign-off requests of current trainees, and how many of them
+    were made more than 14 days ago: one query grouped by cohort (a trainee has one current
+    enrolment, so no request is counted twice)."""
+    stale_before = start_of_day(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
+    return {
+        cohort_id: (open_requests, stale_requests)
+        for cohort_id, open_requests, stale_requests in SignOffRequest.objects.filter(
+            status=SignOffRequest.Status.OPEN,
+            record__enrolments__cohort__in=running,
+            record__enrolments__status__in=CURRENT_STATUSES,
+        )
+        .order_by()
+        .values_list("record__enrolments__cohort_id")
+        .annotate(
+            open_requests=Count("pk"),
+            stale_requests=Count("pk", filter=Q(created_at__lt=stale_before)),
+        )
+    }
 
 
 def _first_behind(behind: dict[int, tuple[int, int, str]]) -> list[BehindTrainee]:
@@ -818,9 +831,10 @@ def programme_overview(
     """Every running and planned cohort, and the finished ones (the `finished` most recently
     finished when given): running ones with the progress of their current trainees.
 
-    Four queries however many cohorts and trainees: the cohorts with their counts by status,
-    the current trainees of running cohorts with their numbers, the plans' milestones, and the
-    names of the first trainees behind (none when nobody is). The
+    Five queries however many cohorts and trainees: the cohorts with their counts by status,
+    the current trainees of running cohorts with their numbers, the plans' milestones, their
+    sign-off requests counted by cohort, and the names of the first trainees behind (none when
+    nobody is). The
     trainees' progress counts come from their records' summaries (ADR 0026), so the cost is a
     row per current trainee, not a row per competency of each.
     """
@@ -844,10 +858,12 @@ def programme_overview(
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
     rows_by_cohort: dict[int, list[tuple]] = defaultdict(list)
     milestones: dict[int, list[Point]] = {}
+    waiting: dict[int, tuple] = {}
     if running:
         for row in _overview_numbers(running, today=today):
             rows_by_cohort[row[0]].append(row)
         milestones = _milestones_by_programme(c.programme_id for c in running)
+        waiting = _waiting_by_cohort(running, today=today)
 
     behind: dict[int, tuple[int, int, str]] = {}
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
@@ -860,6 +876,7 @@ def programme_overview(
                 today=today,
                 behind=behind,
             )
+            summary.open_requests, summary.stale_requests = waiting.get(cohort.pk, (0, 0))
         else:
             summary = Summary(by_status={})
         # Counts by status come from the cohort query: they include people no longer current.
