@@ -210,20 +210,50 @@ def competency_grid(cohort_id: int, today: datetime.date) -> list[tuple[str, tup
     ]
 
 
+def _achieved_today(kind: str, is_core: str) -> str:
+    """A record's `kind` competencies achieved today from its summary (ADR 0026): the stored
+    count, less those expired when the earliest expiry has come."""
+    return f"""CASE WHEN s.{kind}_next_expiry <= %(today)s THEN s.{kind}_achieved - (
+           SELECT COUNT(*) FROM competencies_competencyprogress p
+           JOIN competencies_competency c ON c.id = p.competency_id
+           WHERE p.record_id = e.record_id AND {is_core} AND p.state = 'achieved'
+             AND p.expires_on <= %(today)s) ELSE s.{kind}_achieved END"""
+
+
 def programme_overview(today: datetime.date) -> list[tuple[str, dict]]:
-    where = (
-        "e.status IN ('active', 'on_break') AND e.cohort_id IN "
-        "(SELECT k.id FROM cohorts_cohort k WHERE k.status = 'running')"
-    )
+    """The cohorts shown (running and planned, the ten latest finished) with their counts by
+    status, and each current trainee of a running cohort with the overview's numbers, read from
+    their record's summary."""
     params = {"today": today, "stale": _stale(today)}
     return [
         (
             "SELECT k.id, k.name, k.status, e.status, COUNT(e.id) FROM cohorts_cohort k "
             "LEFT JOIN cohorts_enrolment e ON e.cohort_id = k.id "
+            "WHERE k.status <> 'finished' OR k.id IN (SELECT f.id FROM cohorts_cohort f "
+            "WHERE f.status = 'finished' ORDER BY f.planned_end_date DESC, f.id DESC LIMIT 10) "
             "GROUP BY k.id, k.name, k.status, e.status",
             {},
         ),
-        (_enrolment_numbers(where), params),
+        (
+            f"""
+SELECT e.id, e.cohort_id, e.start_date, u.full_name, ca.name,
+       s.core_required, s.specific_required,
+       {_achieved_today("core", "c.is_core")}, {_achieved_today("specific", "NOT c.is_core")},
+       (SELECT MAX(v.held_on) FROM cohorts_review v
+        JOIN cohorts_enrolment e2 ON e2.id = v.enrolment_id WHERE e2.record_id = e.record_id),
+       (SELECT COUNT(*) FROM competencies_signoffrequest q
+        WHERE q.record_id = e.record_id AND q.status = 'open'),
+       (SELECT COUNT(*) FROM competencies_signoffrequest q
+        WHERE q.record_id = e.record_id AND q.status = 'open' AND q.created_at < %(stale)s)
+FROM cohorts_enrolment e
+JOIN pathway_user u ON u.id = e.trainee_id
+JOIN competencies_trainingrecord r ON r.id = e.record_id
+JOIN pathway_clinicalarea ca ON ca.id = r.clinical_area_id
+LEFT JOIN competencies_recordsummary s ON s.record_id = e.record_id
+WHERE e.status IN ('active', 'on_break') AND e.cohort_id IN
+      (SELECT k.id FROM cohorts_cohort k WHERE k.status = 'running')""",
+            params,
+        ),
     ]
 
 
@@ -278,6 +308,14 @@ def sign_off(request_id: int, trainee_id: int, record_id: int, competency_id: in
             "UPDATE competencies_competencyprogress SET state = 'achieved', achieved_on = %s "
             "WHERE record_id = %s AND competency_id = %s",
             (now.date(), record_id, competency_id),
+        ),
+        # The record's summary recounted (ADR 0026).
+        (
+            "UPDATE competencies_recordsummary SET core_achieved = (SELECT COUNT(*) FROM "
+            "competencies_competencyprogress p JOIN competencies_competency c ON "
+            "c.id = p.competency_id WHERE p.record_id = %s AND c.is_core AND "
+            "p.state = 'achieved') WHERE record_id = %s",
+            (record_id, record_id),
         ),
     ]
 

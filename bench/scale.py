@@ -56,10 +56,12 @@ from competencies.models import (
     Framework,
     PracticeEntry,
     ProgressState,
+    RecordSummary,
     SignOffRequest,
     TrainingRecord,
 )
 from competencies.services.ledger import chain_heads_build
+from competencies.summaries import record_summaries_rebuild
 from pathway.models import Allocation, ClinicalArea, Organisation, Programme, Role, RoleCode, User
 
 PROGRAMME_NAME = "Assistant practitioner programme at scale"
@@ -292,6 +294,9 @@ class _Builder:
             )
         # Each chain's head, from its last record, as the sign-off service keeps them.
         self.counts.add(ChainHead._meta.label, chain_heads_build(actor=None))
+        # Each record's progress summary, as the services keep them (ADR 0026).
+        self.say("record summaries")
+        self.counts.add(RecordSummary._meta.label, record_summaries_rebuild())
         reset_sequences(
             [
                 User,

@@ -22,6 +22,7 @@ from competencies.models import (
     Ksb,
     LedgerCheckpoint,
     PracticeEntry,
+    RecordSummary,
     SignOffRequest,
     TrainingRecord,
 )
@@ -98,6 +99,23 @@ class CompetencyProgressAdmin(ReadOnlyAdmin):
     list_select_related = ["record__trainee", "record__framework", "competency"]
     list_filter = ["state"]
     search_fields = ["record__trainee__full_name", "competency__code"]
+
+
+@admin.register(RecordSummary)
+class RecordSummaryAdmin(ReadOnlyAdmin):
+    """Kept by the services (competencies/summaries.py); `rebuild_record_summaries` recounts."""
+
+    list_display = [
+        "record",
+        "core_achieved",
+        "core_required",
+        "specific_achieved",
+        "specific_required",
+        "core_next_expiry",
+        "specific_next_expiry",
+    ]
+    list_select_related = ["record__trainee", "record__framework"]
+    search_fields = ["record__trainee__full_name"]
 
 
 @admin.register(PracticeEntry)

@@ -341,6 +341,32 @@ class CompetencyProgress(models.Model):
         return self.state
 
 
+class RecordSummary(models.Model):
+    """A record's progress counts, kept by the services that change its progress rows in the
+    same transaction (competencies/summaries.py), so that a page over many trainees (the
+    programme overview) reads one row a record instead of its 130 or so progress rows (ADR 0026).
+
+    The counts do not depend on the day: "achieved" counts the rows stored as achieved, expired
+    or not, and `*_next_expiry` is the earliest expiry date among them. A reader wanting what is
+    achieved today takes the count as it is when that date is after today (nothing has expired
+    yet) and counts the record's rows again otherwise (summaries.achieved_today), so the number
+    is exact on any day with no nightly job. `manage.py rebuild_record_summaries` rebuilds them
+    all from the progress rows."""
+
+    record = models.OneToOneField(
+        TrainingRecord, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    core_required = models.PositiveIntegerField(default=0)
+    specific_required = models.PositiveIntegerField(default=0)
+    core_achieved = models.PositiveIntegerField(default=0)
+    specific_achieved = models.PositiveIntegerField(default=0)
+    core_next_expiry = models.DateField(null=True, blank=True)
+    specific_next_expiry = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Summary of record {self.record_id}"
+
+
 def evidence_upload_path(instance, filename):
     # A random-ish, non-guessable path; the original name is kept in the database only.
     stamp = timezone.now().strftime("%Y/%m")

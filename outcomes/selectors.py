@@ -13,7 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment, EnrolmentStatus, EnrolmentStatusChange
@@ -266,6 +266,20 @@ def _current_stage(trainee: calculations.Trainee, stages) -> str:
         steps.append((trainee.withdrawn_on, 1, StageCode.SUPPORT_WORKER))
     steps += [(move.on, 2, move.stage) for move in trainee.moves if move.on >= trainee.started_on]
     return stages[max(steps)[2]].name
+
+
+# The dashboard shows this many cohorts a page, the most recent intake first; the download has
+# every cohort. So the page costs the same however many cohorts the programme has run.
+COHORTS_PER_PAGE = 12
+
+
+def started_cohorts_newest_first(today: datetime.date) -> QuerySet[Cohort]:
+    """Every cohort that has started, the latest intake first: the dashboard's pages."""
+    return (
+        Cohort.objects.filter(intake_date__lte=today)
+        .select_related("programme")
+        .order_by("-intake_date", "name", "pk")
+    )
 
 
 def started_cohorts(today: datetime.date) -> list[Cohort]:

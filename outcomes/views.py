@@ -19,6 +19,7 @@ from outcomes.exports import outcomes_table
 from outcomes.models import BridgingEnrolment, BridgingModule
 from pathway import spreadsheets
 from pathway.formtools import ConfirmForm, add_service_errors, get_or_post, posted_data, submit
+from pathway.paging import page_of
 from pathway.permissions import require_perm
 
 # The dashboard ------------------------------------------------------------------------------
@@ -27,8 +28,19 @@ from pathway.permissions import require_perm
 @require_perm("outcomes.view_dashboard")
 @require_GET
 def dashboard(request):
-    board = selectors.dashboard(today=timezone.localdate())
-    return render(request, "outcomes/dashboard.html", {"dashboard": board})
+    today = timezone.localdate()
+    page, page_range = page_of(
+        request,
+        selectors.started_cohorts_newest_first(today),
+        per_page=selectors.COHORTS_PER_PAGE,
+    )
+    # The latest intakes on the first page; on each page, oldest first as the chart reads.
+    board = selectors.dashboard(today=today, cohorts=reversed(page.object_list))
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {"dashboard": board, "page": page, "page_range": page_range},
+    )
 
 
 @require_perm("outcomes.view_dashboard")

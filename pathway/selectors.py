@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from pathway.memo import remembered
@@ -18,7 +19,13 @@ from pathway.models import (
     RoleCode,
     User,
 )
-from pathway.preparation import PreparationStatus, preparation_status, update_due_on
+from pathway.preparation import (
+    DUE_SOON_DAYS,
+    UPDATE_EVERY_MONTHS,
+    PreparationStatus,
+    preparation_status,
+    update_due_on,
+)
 
 # Who supports whom ---------------------------------------------------------------------------
 # One definition of "supports a trainee today", used both by the rules (may this person open
@@ -121,7 +128,7 @@ def people_directory(text: str = "") -> QuerySet[User]:
         people_matching(text)
         .select_related("clinical_area")
         .prefetch_related("roles")
-        .order_by("full_name", "pk")
+        .order_by("full_name", "email")  # an index (User.Meta): a page without sorting all
     )
 
 
@@ -190,6 +197,16 @@ def mentors_needing_confirmation(
     return found
 
 
+def mentor_register_people() -> QuerySet[User]:
+    """Every active mentor with their preparation (a left join), by name: the register's
+    pages are read from this a page at a time, in the order of the name index."""
+    return (
+        people_with_role(role=RoleCode.MENTOR)
+        .select_related("mentor_preparation")
+        .order_by("full_name", "email")
+    )
+
+
 def mentor_register(
     *, today: datetime.date | None = None, mentors: QuerySet[User] | None = None
 ) -> list[MentorRegisterEntry]:
@@ -197,11 +214,42 @@ def mentor_register(
 
     One query: the preparation is a left join (select_related on the reverse one-to-one).
     """
-    today = today or timezone.localdate()
     if mentors is None:
-        mentors = people_with_role(role=RoleCode.MENTOR)
+        mentors = mentor_register_people()
+    else:
+        mentors = mentors.select_related("mentor_preparation").order_by("full_name", "email")
+    return register_entries(mentors, today=today)
+
+
+def mentor_updates_due_soon(*, today: datetime.date | None = None) -> list[MentorRegisterEntry]:
+    """The active mentors whose annual update falls due within 30 days, by name: one query,
+    which reads only the mentors whose latest preparation or update was about a year ago
+    (the exact test is preparation_status's)."""
+    today = today or timezone.localdate()
+    latest = Greatest(
+        "mentor_preparation__prepared_on",
+        Coalesce("mentor_preparation__last_update_on", "mentor_preparation__prepared_on"),
+    )
+    # The update falls due UPDATE_EVERY_MONTHS after `latest`: between 28 and 31 days a month.
+    near = (
+        mentor_register_people()
+        .alias(latest=latest)
+        .filter(
+            latest__gte=today - datetime.timedelta(days=31 * UPDATE_EVERY_MONTHS + 1),
+            latest__lte=today
+            + datetime.timedelta(days=DUE_SOON_DAYS - 28 * UPDATE_EVERY_MONTHS + 1),
+        )
+    )
+    return [e for e in register_entries(near, today=today) if e.due_within_30_days]
+
+
+def register_entries(
+    mentors: Iterable[User], *, today: datetime.date | None = None
+) -> list[MentorRegisterEntry]:
+    """The register's entries for these mentors (their preparation already joined)."""
+    today = today or timezone.localdate()
     entries = []
-    for mentor in mentors.select_related("mentor_preparation").order_by("full_name", "pk"):
+    for mentor in mentors:
         preparation = getattr(mentor, "mentor_preparation", None)
         prepared_on = preparation.prepared_on if preparation else None
         last_update_on = preparation.last_update_on if preparation else None

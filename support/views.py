@@ -127,18 +127,16 @@ def support_log_list(request, pk):
 @require_perm("pathway.view_mentor_register")
 @require_GET
 def mentor_register(request):
-    entries = pathway_selectors.mentor_register()
-    # The full register is read (the updates due soon come from all of it), but drawn fifty
-    # mentors a page.
-    page, page_range = page_of(request, entries)
+    # Fifty mentors a page, read a page at a time; the updates due soon are a query of their own.
+    page, page_range = page_of(request, pathway_selectors.mentor_register_people())
     return render(
         request,
         "support/mentor_register.html",
         {
-            "entries": page.object_list,
+            "entries": pathway_selectors.register_entries(page.object_list),
             "page": page,
             "page_range": page_range,
-            "due_soon": [e for e in entries if e.due_within_30_days],
+            "due_soon": pathway_selectors.mentor_updates_due_soon(),
             "can_record": request.user.has_perm("pathway.record_mentor_preparation"),
             "can_see_educators": request.user.has_perm("support.view_all_caseloads"),
         },

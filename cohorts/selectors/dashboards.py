@@ -54,6 +54,7 @@ from cohorts.models import (
     Review,
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
+from competencies import summaries
 from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
 from pathway.models import Allocation, RoleCode
 from pathway.selectors import supported_trainee_ids
@@ -668,14 +669,39 @@ class CohortOverview:
         return self.cohort.week_on(self.today) if self.today >= self.cohort.intake_date else None
 
 
+# The overview page names this many of the trainees behind, and shows the most recently
+# finished cohorts up to FINISHED_SHOWN (the cohort list has them all): what it draws stays the
+# same size however long the programme's history.
+BEHIND_SHOWN = 30
+FINISHED_SHOWN = 10
+
+
+@dataclass
+class BehindTrainee:
+    """A current trainee judged behind the plan, as the programme overview lists them."""
+
+    enrolment_pk: int
+    trainee_name: str
+    cohort_name: str
+    area_name: str
+    achieved: int
+    required: int
+
+
 @dataclass
 class ProgrammeOverview:
     today: datetime.date
     running: list[CohortOverview]
     planned: list[CohortOverview]
     finished: list[CohortOverview]
-    # The current trainees judged behind, by name (the lead nurse's first thing to do).
-    behind: list[TraineeRow] = field(default_factory=list)
+    # How many current trainees are judged behind, and the first BEHIND_SHOWN of them by cohort
+    # and name (the lead nurse's first thing to do; each cohort's dashboard lists all its own).
+    behind_count: int = 0
+    behind_shown: list[BehindTrainee] = field(default_factory=list)
+
+    @property
+    def behind_more(self) -> int:
+        return max(self.behind_count - len(self.behind_shown), 0)
 
     @property
     def totals(self) -> Summary:
@@ -697,49 +723,192 @@ class ProgrammeOverview:
         return total
 
 
-def programme_overview(*, today: datetime.date | None = None) -> ProgrammeOverview:
-    """Every cohort: running ones with their progress, planned and finished ones listed.
+# The overview's numbers for each current trainee of a running cohort, read from the record's
+# summary (competencies/summaries.py, ADR 0026) rather than from its progress rows.
+_OVERVIEW_VALUES = (
+    "cohort_id",
+    "start_date",
+    "pk",
+    "core_required",
+    "specific_required",
+    "core_achieved",
+    "specific_achieved",
+    "last_review",
+)
 
-    Four queries however many cohorts: the cohorts with their counts by status, the current
-    trainees of running cohorts with their numbers (two), and the plans' milestones.
+
+def _overview_numbers(running: list[Cohort], *, today: datetime.date):
+    """Each current trainee of the running cohorts as a tuple of _OVERVIEW_VALUES: one query."""
+    numbers = _numbers_any_day()
+    return (
+        Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES)
+        .order_by()
+        .annotate(
+            core_required=summaries.required("core"),
+            specific_required=summaries.required("specific"),
+            core_achieved=summaries.achieved_today("core", today=today),
+            specific_achieved=summaries.achieved_today("specific", today=today),
+            last_review=numbers["last_review"],
+        )
+        .values_list(*_OVERVIEW_VALUES)
+    )
+
+
+def _summarise_running(
+    cohort: Cohort, rows: list[tuple], *, milestones, today: datetime.date, behind: dict
+) -> Summary:
+    """The progress counts of a running cohort's current trainees (the same judgements as
+    _judge and summarise, on plain values); those behind are added to `behind`."""
+    summary = Summary(by_status={})
+    interval = datetime.timedelta(weeks=cohort.review_interval_weeks)
+    plans: dict[tuple[int, int], tuple[float, float]] = {}
+    for (
+        _,
+        start_date,
+        enrolment_pk,
+        core_required,
+        specific_required,
+        core_achieved,
+        specific_achieved,
+        last_review,
+    ) in rows:
+        key = (core_required, specific_required)
+        if key not in plans:
+            plans[key] = planned_by(
+                milestones=milestones,
+                start=cohort.intake_date,
+                planned_end=cohort.planned_end_date,
+                on=today,
+                core_required=core_required,
+                specific_required=specific_required,
+            )
+        core_planned, specific_planned = plans[key]
+        judged = worst(rag(core_achieved, core_planned), rag(specific_achieved, specific_planned))
+        setattr(summary, judged.value, getattr(summary, judged.value) + 1)
+        summary.overdue_reviews += (last_review or start_date) + interval < today
+        summary.achieved += core_achieved + specific_achieved
+        if judged == Rag.BEHIND:
+            behind[enrolment_pk] = (
+                core_achieved + specific_achieved,
+                core_required + specific_required,
+                cohort.name,
+            )
+    return summary
+
+
+def _waiting_by_cohort(running: list[Cohort], *, today: datetime.date) -> dict[int, tuple]:
+    """Each running cohort's open sign-off requests of current trainees, and how many of them
+    were made more than 14 days ago: one query grouped by cohort (a trainee has one current
+    enrolment, so no request is counted twice)."""
+    stale_before = start_of_day(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
+    return {
+        cohort_id: (open_requests, stale_requests)
+        for cohort_id, open_requests, stale_requests in SignOffRequest.objects.filter(
+            status=SignOffRequest.Status.OPEN,
+            record__enrolments__cohort__in=running,
+            record__enrolments__status__in=CURRENT_STATUSES,
+        )
+        .order_by()
+        .values_list("record__enrolments__cohort_id")
+        .annotate(
+            open_requests=Count("pk"),
+            stale_requests=Count("pk", filter=Q(created_at__lt=stale_before)),
+        )
+    }
+
+
+def _first_behind(behind: dict[int, tuple[int, int, str]]) -> list[BehindTrainee]:
+    """The first BEHIND_SHOWN of the trainees behind (enrolment pk -> achieved, required, cohort
+    name), by cohort and name, with their names: one query, none when nobody is behind. Only the
+    first cohorts by name, up to BEHIND_SHOWN trainees, are asked for their trainees' names."""
+    by_cohort: dict[str, list[int]] = defaultdict(list)
+    for pk, (_, _, cohort_name) in behind.items():
+        by_cohort[cohort_name].append(pk)
+    chosen: list[int] = []
+    for cohort_name in sorted(by_cohort):
+        if len(chosen) >= BEHIND_SHOWN:
+            break
+        chosen += by_cohort[cohort_name]
+    if not chosen:
+        return []
+    return [
+        BehindTrainee(
+            enrolment_pk=pk,
+            trainee_name=name,
+            cohort_name=cohort_name,
+            area_name=area,
+            achieved=behind[pk][0],
+            required=behind[pk][1],
+        )
+        for pk, name, cohort_name, area in Enrolment.objects.filter(pk__in=chosen)
+        .order_by("cohort__name", "trainee__full_name", "pk")
+        .values_list("pk", "trainee__full_name", "cohort__name", "record__clinical_area__name")[
+            :BEHIND_SHOWN
+        ]
+    ]
+
+
+def programme_overview(
+    *, today: datetime.date | None = None, finished: int | None = None
+) -> ProgrammeOverview:
+    """Every running and planned cohort, and the finished ones (the `finished` most recently
+    finished when given): running ones with the progress of their current trainees.
+
+    Five queries however many cohorts and trainees: the cohorts with their counts by status,
+    the current trainees of running cohorts with their numbers, the plans' milestones, their
+    sign-off requests counted by cohort, and the names of the first trainees behind (none when
+    nobody is). The
+    trainees' progress counts come from their records' summaries (ADR 0026), so the cost is a
+    row per current trainee, not a row per competency of each.
     """
     today = today or timezone.localdate()
+    cohorts = Cohort.objects.select_related("programme")
+    if finished is not None:
+        latest = Cohort.objects.filter(status=Cohort.Status.FINISHED).order_by(
+            "-planned_end_date", "-pk"
+        )
+        cohorts = cohorts.filter(
+            ~Q(status=Cohort.Status.FINISHED) | Q(pk__in=latest.values("pk")[:finished])
+        )
     cohorts = list(
-        Cohort.objects.select_related("programme")
-        .annotate(
+        cohorts.annotate(
             **{
                 f"n_{status.value}": Count("enrolments", filter=Q(enrolments__status=status))
                 for status in SHOWN_STATUSES
             }
-        )
-        .order_by("intake_date", "name")
+        ).order_by("intake_date", "name")
     )
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
-    rows_by_cohort: dict[int, list[TraineeRow]] = defaultdict(list)
+    rows_by_cohort: dict[int, list[tuple]] = defaultdict(list)
+    milestones: dict[int, list[Point]] = {}
+    waiting: dict[int, tuple] = {}
     if running:
-        for row in trainee_rows(
-            Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES),
-            today=today,
-            cohorts=running,
-            mentors=False,
-        ):
-            rows_by_cohort[row.cohort_pk].append(row)
+        for row in _overview_numbers(running, today=today):
+            rows_by_cohort[row[0]].append(row)
+        milestones = _milestones_by_programme(c.programme_id for c in running)
+        waiting = _waiting_by_cohort(running, today=today)
 
-    def overview(cohort: Cohort) -> CohortOverview:
-        summary = summarise(rows_by_cohort.get(cohort.pk, []))
-        # Counts by status come from the cohort query: they include people no longer current.
-        summary.by_status = {s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
-        return CohortOverview(cohort=cohort, summary=summary, today=today)
-
+    behind: dict[int, tuple[int, int, str]] = {}
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
     for cohort in cohorts:
-        grouped[cohort.status].append(overview(cohort))
+        if cohort.status == Cohort.Status.RUNNING:
+            summary = _summarise_running(
+                cohort,
+                rows_by_cohort.get(cohort.pk, []),
+                milestones=milestones.get(cohort.programme_id, []),
+                today=today,
+                behind=behind,
+            )
+            summary.open_requests, summary.stale_requests = waiting.get(cohort.pk, (0, 0))
+        else:
+            summary = Summary(by_status={})
+        # Counts by status come from the cohort query: they include people no longer current.
+        summary.by_status = {s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
+        grouped[cohort.status].append(CohortOverview(cohort=cohort, summary=summary, today=today))
     return ProgrammeOverview(
         today=today,
-        behind=sorted(
-            (row for rows in rows_by_cohort.values() for row in rows if row.rag == Rag.BEHIND),
-            key=lambda row: (row.cohort_name, row.trainee_name),
-        ),
+        behind_count=len(behind),
+        behind_shown=_first_behind(behind),
         running=grouped[Cohort.Status.RUNNING],
         planned=grouped[Cohort.Status.PLANNED],
         # The most recently finished first.

@@ -16,10 +16,12 @@ Rules:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import (
@@ -164,13 +166,59 @@ def enrolment_schedule(enrolment: Enrolment, *, today: datetime.date | None = No
 _STATUS_ORDER = {DueStatus.OVERDUE: 0, DueStatus.DUE_SOON: 1}
 
 
+class FlaggedRows(Sequence):
+    """Rows of the reviews due list, in order, whose enrolments are read only for the rows
+    asked for: a page of the list (or all of it, iterated) is one query, however long the list.
+    Built from the plain values that decided which rows are flagged and their order."""
+
+    def __init__(
+        self, keys: list[tuple[int, datetime.date | None, datetime.date, DueStatus]], today
+    ):
+        self._keys, self._today = keys, today
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : (index + 1) or None][0] if index < 0 else self[index : index + 1][0]
+        chosen = self._keys[index]
+        if not chosen:
+            return []
+        enrolments = Enrolment.objects.select_related("trainee", "cohort").in_bulk(
+            [pk for pk, *_ in chosen]
+        )
+        rows = []
+        for pk, last_review_on, next_due, status in chosen:
+            enrolment = enrolments[pk]
+            enrolment.last_review_on = last_review_on
+            rows.append(
+                ScheduleRow(
+                    enrolment=enrolment,
+                    last_review_on=last_review_on,
+                    next_due=next_due,
+                    status=status,
+                    today=self._today,
+                )
+            )
+        return rows
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 def reviews_due(
     *, supporter: User | None = None, today: datetime.date | None = None
-) -> list[ScheduleRow]:
+) -> FlaggedRows:
     """Overdue and due-soon reviews of active trainees in running cohorts, most urgent first.
 
     With a supporter: only the trainees they support today as mentor, tutor or practice
     educator. Without: everyone (the lead nurse's view).
+
+    Which are flagged and their order come from one query of plain values (no model
+    instances) that reads only those due within the window, after one for the review
+    intervals of the running cohorts; the rows' enrolments are read for the rows used
+    (FlaggedRows): the lead nurse's page of 50 costs the same however many are running.
     """
     today = today or timezone.localdate()
     enrolments = Enrolment.objects.filter(
@@ -182,14 +230,47 @@ def reviews_due(
             .filter(supporter=supporter, kind__in=REVIEWING_KINDS)
             .values("trainee_id")
         )
-    rows = [row for row in review_schedule(enrolments, today=today) if row.is_flagged]
-    return sorted(
-        rows,
-        key=lambda row: (
-            _STATUS_ORDER[row.status],
-            row.next_due,
-            row.enrolment.trainee.full_name,
-        ),
+    # Only those due by the end of the "due soon" window are read: next due = (last review or
+    # start) + the cohort's interval in whole weeks, so for each interval the running cohorts
+    # use, "due by then" is a bound on that date, which the database applies.
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    due_by_then = Q(pk__in=[])
+    for weeks in set(
+        Cohort.objects.filter(status=Cohort.Status.RUNNING).values_list(
+            "review_interval_weeks", flat=True
+        )
+    ):
+        due_by_then |= Q(
+            cohort__review_interval_weeks=weeks,
+            anchor__lte=soon - datetime.timedelta(weeks=weeks),
+        )
+    keys = []
+    for pk, start, interval, name, last_review_on in (
+        _with_last_review(enrolments)
+        .alias(anchor=Coalesce("last_review_on", "start_date"))
+        .filter(due_by_then)
+        .order_by()
+        .values_list(
+            "pk",
+            "start_date",
+            "cohort__review_interval_weeks",
+            "trainee__full_name",
+            "last_review_on",
+        )
+    ):
+        next_due = next_review_due(
+            last_review_on=last_review_on, start=start, interval_weeks=interval
+        )
+        status = review_due_status(next_due, today)
+        if status.is_flagged:
+            keys.append((_STATUS_ORDER[status], next_due, name, pk, last_review_on, status))
+    keys.sort(key=lambda key: key[:4])
+    return FlaggedRows(
+        [
+            (pk, last_review_on, next_due, status)
+            for _, next_due, _, pk, last_review_on, status in keys
+        ],
+        today,
     )
 
 

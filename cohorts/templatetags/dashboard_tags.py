@@ -407,3 +407,90 @@ def dashboard_filters(form) -> str:
         format_html("{}\n", form["order"].as_widget()),
         form.clear_url,
     )
+
+
+# The programme overview's two tables of running cohorts, drawn a row at a time with
+# format_html (ADR 0017): at national scale there are sixty running cohorts, and the template
+# loop cost a fifth of a millisecond a row. The markup is the template's.
+
+_CELL = '<td class="nhsuk-table__cell nhsuk-table__cell--numeric"{}>{}</td>'
+
+
+def _cohort_link(cohort, before: str, after: str) -> str:
+    return format_html('<a href="{}{}{}">{}</a>', before, cohort.pk, after, cohort.name)
+
+
+def _cohort_link_parts() -> tuple[str, str]:
+    link = reverse("cohorts:cohort_detail", args=[_LINK_PLACEHOLDER])
+    before, after = link.split(str(_LINK_PLACEHOLDER))
+    return before, after
+
+
+@register.simple_tag
+def overview_status_rows(running) -> str:
+    """The overview's "Trainees by status" rows, one per running cohort (CohortOverview)."""
+    before, after = _cohort_link_parts()
+    rows = []
+    for item in running:
+        counts = format_html_join(
+            "",
+            _CELL,
+            (
+                (format_html(' data-testid="count-{}"', status), count)
+                for status, _label, count in item.summary.status_counts
+            ),
+        )
+        week = item.week
+        rows.append(
+            format_html(
+                '<tr class="nhsuk-table__row" data-testid="running-cohort-status" '
+                'data-cohort="{}">\n      <th class="nhsuk-table__header app-row-header" '
+                'scope="row">{}\n        <span class="nhsuk-body-s nhsuk-u-display-block '
+                'nhsuk-u-margin-bottom-0">{}</span></th>\n      '
+                '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>\n      {}\n'
+                "    </tr>\n",
+                item.cohort.pk,
+                _cohort_link(item.cohort, before, after),
+                item.cohort.programme.name,
+                "" if week is None else week,
+                counts,
+            )
+        )
+    return format_html_join("", "{}", ((row,) for row in rows))
+
+
+_PROGRESS_CELLS = (
+    ("achieved", "achieved"),
+    ("on-track", "on_track"),
+    ("at-risk", "at_risk"),
+    ("behind", "behind"),
+    ("overdue", "overdue_reviews"),
+    ("stale", "stale_requests"),
+)
+
+
+@register.simple_tag
+def overview_progress_rows(running) -> str:
+    """The overview's "Progress of current trainees" rows, one per running cohort."""
+    before, after = _cohort_link_parts()
+    rows = []
+    for item in running:
+        cells = format_html_join(
+            "",
+            _CELL,
+            (
+                (format_html(' data-testid="{}"', testid), getattr(item.summary, name))
+                for testid, name in _PROGRESS_CELLS
+            ),
+        )
+        rows.append(
+            format_html(
+                '<tr class="nhsuk-table__row" data-testid="running-cohort" data-cohort="{}">\n'
+                '      <th class="nhsuk-table__header app-row-header" scope="row">{}</th>\n'
+                "      {}\n    </tr>\n",
+                item.cohort.pk,
+                _cohort_link(item.cohort, before, after),
+                cells,
+            )
+        )
+    return format_html_join("", "{}", ((row,) for row in rows))

@@ -42,7 +42,9 @@ def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
 
 @require_perm("cohorts.view_programme")
 def programme_overview(request):
-    overview = selectors.programme_overview(today=timezone.localdate())
+    overview = selectors.programme_overview(
+        today=timezone.localdate(), finished=selectors.FINISHED_SHOWN
+    )
     return render(request, "cohorts/programme_overview.html", {"overview": overview})
 
 

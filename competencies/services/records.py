@@ -29,6 +29,7 @@ from competencies.models import (
     TrainingRecord,
 )
 from competencies.selectors import evidence_gaps
+from competencies.summaries import record_summary_refresh
 from notifications.models import Kind as NotificationKind
 from notifications.services import notifications_settle, notify
 from pathway.events import sign_off_event
@@ -84,6 +85,7 @@ def record_create(
         CompetencyProgress(record=record, competency=competency)
         for competency in applicable_competencies(framework=framework, clinical_area=clinical_area)
     )
+    record_summary_refresh(record.pk)
     return record
 
 
@@ -348,6 +350,7 @@ def sign_off_request_create(
     )
     progress.state = ProgressState.AWAITING_SIGN_OFF
     progress.save(update_fields=["state", "updated_at"])
+    record_summary_refresh(progress.record_id)
     _notify_sign_off_requested(sign_off_request)
     return sign_off_request
 
@@ -414,6 +417,7 @@ def sign_off_request_withdraw(*, actor: User, sign_off_request):
     )
     progress.state = _state_before_request(progress)
     progress.save(update_fields=["state", "updated_at"])
+    record_summary_refresh(progress.record_id)
     notifications_settle(
         actor=actor,
         url=reverse("competencies:sign_off", args=[sign_off_request.pk]),
@@ -638,6 +642,7 @@ def _record_decision(
     CompetencyProgress.objects.filter(record=record, competency=competency).update(
         **changes, updated_at=timezone.now()
     )
+    record_summary_refresh(record.pk)
     _notify_sign_off_decided(assessment)
     notifications_settle(
         actor=signed.signer,
@@ -694,6 +699,7 @@ def sign_off_transcribe(
             expires_on=competency.expiry_after(assessed_on),
             updated_at=timezone.now(),
         )
+        record_summary_refresh(record.pk)
         sign_off_event(IntegrationEvent.Kind.SIGN_OFF_DECIDED, assessment)
     return assessment
 
@@ -784,4 +790,5 @@ def _recompute_progress(*, record: TrainingRecord, competency: Competency) -> Co
             ProgressState.IN_PROGRESS if progress.practice_count else ProgressState.NOT_STARTED
         )
     progress.save(update_fields=["state", "achieved_on", "expires_on", "updated_at"])
+    record_summary_refresh(record.pk)
     return progress

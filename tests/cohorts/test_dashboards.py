@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cohorts.models import (
+    CURRENT_STATUSES,
     Attendance,
     Enrolment,
     EnrolmentStatus,
@@ -31,6 +32,7 @@ from cohorts.services.cohorts import enrolment_change_status, enrolment_defer
 from cohorts.templatetags import dashboard_tags
 from competencies import services as competency_services
 from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
+from competencies.summaries import record_summaries_rebuild
 from pathway.models import Allocation
 from tests import factories
 
@@ -60,6 +62,8 @@ def _achieve(enrolment, *, core=0, specific=0, on=None, expired_core=0):
     CompetencyProgress.objects.filter(pk__in=core_ids[core : core + expired_core]).update(
         state=ProgressState.ACHIEVED, achieved_on=on - _days(400), expires_on=today
     )
+    # Written behind the services' back: the record's summary is recounted as a load would be.
+    record_summaries_rebuild([enrolment.record_id])
 
 
 def _mark(enrolment, days, statuses):
@@ -503,6 +507,71 @@ def test_programme_overview_page(client, lead_nurse, world):
     assert reverse("cohorts:programme_overview_export", args=["xlsx"]) in page
     assert reverse("cohorts:reviews_due") in page
     assert reverse("cohorts:cohort_list") in page
+
+
+def test_the_overview_from_summaries_matches_the_trainee_rows_on_any_day(world):
+    """The overview reads record summaries (ADR 0026); the cohort dashboard counts progress
+    rows. They agree today, and on later days when achievements have expired."""
+    today = timezone.localdate()
+    # Amy's achievements expire in ten days: counted today, not after.
+    amy = world.cohort.enrolments.get(trainee__full_name__startswith="Amy")
+    CompetencyProgress.objects.filter(
+        record=amy.record, state=ProgressState.ACHIEVED, expires_on__isnull=True
+    ).update(expires_on=today + _days(10))
+    record_summaries_rebuild([amy.record_id])
+    for day in (today, today + _days(10), today + _days(40)):
+        overview = dashboards.programme_overview(today=day)
+        behind = []
+        for item in overview.running:
+            rows = dashboards.trainee_rows(
+                Enrolment.objects.filter(cohort=item.cohort, status__in=CURRENT_STATUSES),
+                today=day,
+                cohorts=[item.cohort],
+            )
+            expected = dashboards.summarise(rows)
+            for name in (
+                "on_track",
+                "at_risk",
+                "behind",
+                "overdue_reviews",
+                "open_requests",
+                "stale_requests",
+                "achieved",
+            ):
+                assert getattr(item.summary, name) == getattr(expected, name), (day, name)
+            behind += [(r.cohort_name, r.trainee_name) for r in rows if r.rag == Rag.BEHIND]
+        assert overview.behind_count == len(behind)
+        shown = [(b.cohort_name, b.trainee_name) for b in overview.behind_shown]
+        assert shown == sorted(behind)[: dashboards.BEHIND_SHOWN]
+    later = dashboards.programme_overview(today=today + _days(10))
+    first = {item.cohort.pk: item for item in later.running}[world.cohort.pk]
+    now = {item.cohort.pk: item for item in dashboards.programme_overview(today=today).running}
+    assert first.summary.achieved < now[world.cohort.pk].summary.achieved
+
+
+def test_the_overview_page_names_a_few_behind_and_the_latest_finished(
+    client, lead_nurse, world, monkeypatch
+):
+    """What the page draws does not grow with the programme (issue #18): the first trainees
+    behind by name and the most recently finished cohorts; the download has every cohort."""
+    monkeypatch.setattr(dashboards, "BEHIND_SHOWN", 0)
+    monkeypatch.setattr(dashboards, "FINISHED_SHOWN", 2)
+    finished = [
+        factories.CohortFactory(
+            name=f"Finished {n}",
+            status="finished",
+            intake_date=datetime.date(2020 + n, 1, 1),
+            planned_end_date=datetime.date(2021 + n, 1, 1),
+        )
+        for n in range(3)
+    ]
+    client.force_login(lead_nurse)
+    page = client.get(reverse("cohorts:programme_overview")).content.decode()
+    assert "1 trainee behind the plan" in page
+    assert 'data-testid="trainees-behind-more">And 1 more.' in page
+    assert "Finished 2" in page and "Finished 1" in page and "Finished 0" not in page
+    download = client.get(reverse("cohorts:programme_overview_export", args=["csv"]))
+    assert all(cohort.name in download.content.decode() for cohort in finished)
 
 
 def test_lead_nurse_lands_on_the_programme_overview(client, lead_nurse):

@@ -115,6 +115,26 @@ def test_the_dashboard_takes_the_same_queries_for_more_cohorts_and_people(
         client.get(url)
 
 
+def test_the_dashboard_shows_a_page_of_the_latest_cohorts_and_the_download_has_all(
+    client, lead_nurse
+):
+    """National scale (issue #18): the page does not grow with the programme's history."""
+    from outcomes.selectors import COHORTS_PER_PAGE
+
+    cohorts = [_cohort(f"Cohort {n:02}", 200 - n) for n in range(COHORTS_PER_PAGE + 2)]
+    client.force_login(lead_nurse)
+    first = client.get(reverse("outcomes:dashboard"))
+    shown = [item.cohort for item in first.context["dashboard"].cohorts]
+    # The latest intakes, shown oldest first on the page.
+    assert shown == cohorts[2:]
+    assert f"{len(cohorts)} cohorts have started" in first.content.decode()
+    second = client.get(reverse("outcomes:dashboard") + "?page=2")
+    assert [item.cohort for item in second.context["dashboard"].cohorts] == cohorts[:2]
+    download = client.get(reverse("outcomes:dashboard_export", args=["csv"]))
+    text = download.content.decode()
+    assert all(cohort.name in text for cohort in cohorts)
+
+
 def test_the_dashboard_with_no_cohorts(client, lead_nurse):
     client.force_login(lead_nurse)
     response = client.get(reverse("outcomes:dashboard"))

@@ -199,3 +199,51 @@ def test_enrolment_import_page_shows_the_confirmation(client, lead_nurse, cohort
     )
     assert response.status_code == 302
     assert Allocation.objects.filter(supporter=people["mentor"]).exists()
+
+
+def test_updates_due_soon_are_those_the_full_register_finds(lead_nurse):
+    """National scale (issue #18): the register's "due within 30 days" list is a query of its
+    own, narrowed by date in SQL; it finds exactly the mentors the full register flags, on days
+    around each edge (a year after 29 February included)."""
+    today = timezone.localdate()
+    for days_ago in (300, 330, 334, 335, 336, 340, 360, 364, 365, 366, 367, 400):
+        mentor = factories.UnpreparedMentorFactory()
+        MentorPreparation.objects.create(
+            mentor=mentor, prepared_on=today - datetime.timedelta(days=days_ago)
+        )
+    leap = factories.UnpreparedMentorFactory()
+    MentorPreparation.objects.create(
+        mentor=leap,
+        prepared_on=datetime.date(2020, 1, 1),
+        last_update_on=datetime.date(2024, 2, 29),
+    )
+    factories.UnpreparedMentorFactory()  # never prepared
+    for day in (
+        today,
+        today + datetime.timedelta(days=20),
+        datetime.date(2025, 1, 29),
+        datetime.date(2025, 2, 28),
+        datetime.date(2025, 3, 1),
+    ):
+        expected = [e.mentor for e in selectors.mentor_register(today=day) if e.due_within_30_days]
+        found = [e.mentor for e in selectors.mentor_updates_due_soon(today=day)]
+        assert found == expected
+    assert selectors.mentor_updates_due_soon(today=datetime.date(2025, 2, 28))[0].mentor == leap
+
+
+def test_the_register_page_reads_the_same_queries_for_more_mentors(client, lead_nurse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lead_nurse)
+    url = reverse("support:mentor_register")
+    factories.MentorFactory()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(55):
+        factories.MentorFactory()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert len(response.context["entries"]) == 50
