@@ -23,7 +23,15 @@ class Table:
     def __init__(self, model: type[models.Model], fields: list[str]):
         self.model = model
         opts = model._meta
-        self.fields = [opts.pk] + [opts.get_field(name) for name in fields]
+        named = [opts.get_field(name) for name in fields]
+        # Columns the seeder does not name take the model's default, so that a field added
+        # later (with a default) does not break the seeding's inserts.
+        self.defaulted = [
+            f
+            for f in opts.concrete_fields
+            if f is not opts.pk and f not in named and f.has_default()
+        ]
+        self.fields = [opts.pk, *named, *self.defaulted]
         self.columns = [f.column for f in self.fields]
         self.rows: list[tuple] = []
         self.next_id = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -32,7 +40,7 @@ class Table:
     def add(self, *values) -> int:
         pk = self.next_id
         self.next_id += 1
-        self.rows.append((pk, *values))
+        self.rows.append((pk, *values, *(f.get_default() for f in self.defaulted)))
         return pk
 
     def __len__(self) -> int:
