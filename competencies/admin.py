@@ -23,6 +23,7 @@ from competencies.models import (
     LedgerCheckpoint,
     PracticeEntry,
     RecordSummary,
+    Redaction,
     SignOffRequest,
     TrainingRecord,
 )
@@ -184,3 +185,11 @@ class KsbAdmin(ReadOnlyAdmin):
     list_select_related = ["standard"]
     list_filter = ["kind"]
     search_fields = ["code", "text"]
+
+
+@admin.register(Redaction)
+class RedactionAdmin(ReadOnlyAdmin):
+    """Append-only: written by an erasure (governance), never here."""
+
+    list_display = ["assessment", "field", "rule", "redacted_at"]
+    list_filter = ["field"]

@@ -266,6 +266,8 @@ def test_assessments_and_other_records_have_no_history_of_their_own():
         "apprenticeships.HistoricalInspectionGrant",
         "apprenticeships.HistoricalInspectionGrant_cohorts",
         "apprenticeships.HistoricalGatewayEvidence",
+        # Who changed how long each kind of record is kept (the retention schedule).
+        "governance.HistoricalRetentionRule",
         # Prior learning decisions and the skills scan's reduction in off-the-job hours.
         "apprenticeships.HistoricalSkillsScan",
         "apprenticeships.HistoricalSkillsScanItem",
