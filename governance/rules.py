@@ -13,6 +13,7 @@ import rules
 
 from pathway.rules import is_administrator, is_lead_nurse, is_self, is_signed_in
 
+rules.add_perm("governance.view_index", is_lead_nurse | is_administrator)
 rules.add_perm("governance.view_hazard_log", is_lead_nurse | is_administrator)
 rules.add_perm("governance.produce_subject_access", is_administrator | (is_signed_in & is_self))
 rules.add_perm("governance.find_people_for_subject_access", is_administrator)

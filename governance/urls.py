@@ -5,6 +5,7 @@ from governance import views
 app_name = "governance"
 
 urlpatterns = [
+    path("governance/", views.index, name="index"),
     path("governance/hazard-log/", views.hazard_log_page, name="hazard_log"),
     path("governance/hazard-log/<str:hazard_id>/", views.hazard_detail, name="hazard_detail"),
     path("governance/subject-access/", views.subject_access, name="subject_access"),

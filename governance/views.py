@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +24,48 @@ from pathway.access import access_person, require
 from pathway.formtools import get_or_post, posted_data, submit
 from pathway.paging import search_text
 from pathway.permissions import require_perm
+
+# The governance areas, each shown to whoever may open it (checked by the rules, not by role).
+AREAS = (
+    (
+        "Clinical safety hazard log",
+        "governance:hazard_log",
+        "governance.view_hazard_log",
+        "What could harm patients through Pathway, how likely and how severe, and the tested "
+        "controls against each hazard (DCB0129).",
+    ),
+    (
+        "Who looked at records",
+        "pathway:record_access_log",
+        "pathway.search_record_accesses",
+        "Search who opened another person's record, evidence files or current competence, "
+        "and when.",
+    ),
+    (
+        "Retention schedule",
+        "governance:retention",
+        "governance.view_retention",
+        "How long each kind of record is kept, what the nightly job has disposed of, and "
+        "erasure on request.",
+    ),
+    (
+        "Subject access",
+        "governance:subject_access",
+        "governance.produce_subject_access",
+        "Everything Pathway holds about a person, as one archive to download.",
+    ),
+)
+
+
+@require_perm("governance.view_index")
+@require_GET
+def index(request):
+    areas = [
+        {"title": title, "url": reverse(url_name), "purpose": purpose}
+        for title, url_name, perm, purpose in AREAS
+        if request.user.has_perm(perm)
+    ]
+    return render(request, "governance/index.html", {"areas": areas})
 
 
 @require_perm("governance.view_hazard_log")

@@ -221,3 +221,17 @@ def open_from_header(page):
         link.click()
 
     return _open
+
+
+@pytest.fixture
+def open_governance(page, open_from_header, visit):
+    """Open one governance area as a person would: the header's Governance entry, then the
+    area's card on that page (checked with axe on the way)."""
+
+    def _open(area: str) -> None:
+        open_from_header("Governance")
+        expect(page.get_by_role("heading", name="Governance", level=1)).to_be_visible()
+        visit("governance")
+        page.get_by_test_id("governance-areas").get_by_role("link", name=area, exact=True).click()
+
+    return _open

@@ -123,7 +123,10 @@ def test_apprenticeship_hours_journey(
 
     # The lead nurse sees the funding at risk, the cohort's hours and the dashboard's tag.
     sign_in(world["lead"].email, factories.PASSWORD)
-    open_from_header("Apprenticeship funding")
+    open_from_header("Apprenticeships")
+    page.get_by_role(
+        "link", name="Off-the-job hours: who is behind, and the funding at risk per cohort"
+    ).click()
     expect(page.get_by_role("heading", name="Apprenticeship funding at risk")).to_be_visible()
     risks = page.get_by_role("table", name="By cohort")
     expect(risks.get_by_role("row", name="Cohort 2")).to_contain_text("£15,000")
@@ -139,7 +142,10 @@ def test_apprenticeship_hours_journey(
     expect(page.get_by_text("Break approved")).to_be_visible()
     expect(page.get_by_test_id("period")).to_contain_text("by 28 days of breaks in learning")
     expect(page.get_by_text("On a break")).to_be_visible()
-    open_from_header("Apprenticeship funding")
+    open_from_header("Apprenticeships")
+    page.get_by_role(
+        "link", name="Off-the-job hours: who is behind, and the funding at risk per cohort"
+    ).click()
     risks = page.get_by_role("table", name="By cohort")
     risks.get_by_role("link", name="Cohort 2").click()
     rows = page.get_by_test_id("cohort-hours")

@@ -43,13 +43,13 @@ def ward():
 
 
 def test_the_administrator_erases_a_person_and_the_ledger_still_verifies(
-    page, live_server, sign_in, sign_out, visit, open_from_header, ward
+    page, live_server, sign_in, sign_out, visit, open_from_header, ward, open_governance
 ):
     record, mentor, admin = ward
     trainee = record.trainee
 
     sign_in(admin.email, factories.PASSWORD)
-    open_from_header("Retention")
+    open_governance("Retention schedule")
     expect(page.get_by_role("heading", name="Retention schedule", exact=True)).to_be_visible()
     expect(page.get_by_test_id("retention-rules")).to_contain_text(
         "6 years after the person leaves"

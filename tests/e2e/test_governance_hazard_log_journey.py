@@ -12,13 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_lead_nurse_and_administrator_read_the_hazard_log(
-    page, live_server, sign_in, sign_out, visit, open_from_header, password
+    page, live_server, sign_in, sign_out, visit, open_from_header, password, open_governance
 ):
     lead = factories.LeadNurseFactory(full_name="Joanne Whitaker")
     admin = factories.AdministratorFactory(full_name="Alex Admin")
 
     sign_in(lead.email, password)
-    open_from_header("Hazard log")
+    open_governance("Clinical safety hazard log")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Clinical safety hazard log")
     table = page.get_by_role("table", name="Hazards, with their risk before and after the controls")
     expect(table.get_by_role("row")).to_have_count(14)  # the header and 13 hazards

@@ -48,13 +48,15 @@ def world():
     }
 
 
-def test_apply_support_offer_accept_enrol(page, live_server, sign_in, sign_out, visit, world):
+def test_apply_support_offer_accept_enrol(
+    page, live_server, sign_in, sign_out, visit, world, open_from_header
+):
     today = timezone.localdate()
     url = live_server.url
 
     # 1. The lead nurse opens the cohort for applications.
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Recruitment", exact=True).click()
+    open_from_header("Recruitment")
     visit("recruitment-index-empty")
     page.get_by_role("link", name="Open Cohort 3 for applications").click()
     _fill_date(page, "Applications open", today)
@@ -99,7 +101,7 @@ def test_apply_support_offer_accept_enrol(page, live_server, sign_in, sign_out, 
 
     # 4. The lead nurse shortlists, records the interview and makes an offer.
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Recruitment", exact=True).click()
+    open_from_header("Recruitment")
     page.get_by_role("link", name="Cohort 3").click()
     page.get_by_role("link", name="Shortlist for Zoe Fairbairn").click()
     for group in page.get_by_role("group").filter(has_text="criterion").all():
@@ -134,7 +136,7 @@ def test_apply_support_offer_accept_enrol(page, live_server, sign_in, sign_out, 
 
     # 6. The lead nurse enrols them: one step.
     sign_in(world["lead"].email, factories.PASSWORD)
-    page.get_by_role("link", name="Recruitment", exact=True).click()
+    open_from_header("Recruitment")
     page.get_by_role("link", name="Cohort 3").click()
     visit("recruitment-round-detail")
     page.get_by_role("link", name="Enrol for Zoe Fairbairn").click()

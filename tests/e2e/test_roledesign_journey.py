@@ -76,7 +76,7 @@ def world():
 
 
 def test_role_design_to_an_approved_job_description(
-    page, live_server, sign_in, sign_out, visit, world
+    page, live_server, sign_in, sign_out, visit, world, open_from_header
 ):
     # The lead nurse opens the project: the seven stages as a task list.
     sign_in(world["lead"].email, factories.PASSWORD)
@@ -131,7 +131,7 @@ def test_role_design_to_an_approved_job_description(
     visit("roledesign-provenance")
 
     # Opens the job description and approves it.
-    page.get_by_role("link", name="Job descriptions", exact=True).click()
+    open_from_header("Job descriptions")
     visit("roledesign-jd-list")
     page.get_by_role("link", name="Assistant practitioner").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Assistant practitioner")

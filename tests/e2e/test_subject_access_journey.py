@@ -32,13 +32,13 @@ def _evidence_is_whole(archive: zipfile.ZipFile, rich) -> None:
 
 
 def test_subject_access_journey(
-    page, live_server, settings, sign_in, sign_out, visit, open_from_header
+    page, live_server, settings, sign_in, sign_out, visit, open_from_header, open_governance
 ):
     rich = factories.rich_person()
 
     # 1. The administrator finds Rita by a search and downloads everything held about her.
     sign_in(rich.administrator.email, factories.PASSWORD)
-    open_from_header("Subject access")
+    open_governance("Subject access")
     expect(page.get_by_role("heading", name="Subject access", level=1)).to_be_visible()
     visit("subject-access-admin")
     page.get_by_label("Find the person").fill("rita")
@@ -86,7 +86,7 @@ def test_subject_access_journey(
 
     # 4. The lead nurse searches the access log for looks at Rita's record.
     sign_in(rich.lead_nurse.email, factories.PASSWORD)
-    open_from_header("Who looked")
+    open_governance("Who looked at records")
     page.get_by_label("Whose record").fill("Rita")
     page.get_by_role("button", name="Search").click()
     found = page.get_by_role("table", name=re.compile("^Looks matching your search"))

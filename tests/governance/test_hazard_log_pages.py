@@ -102,13 +102,16 @@ def test_the_pages_are_read_only(client):
         assert client.post(url).status_code == 405
 
 
-def test_the_lead_nurse_and_administrator_find_it_in_the_menu_with_its_purpose(client):
+def test_the_lead_nurse_and_administrator_find_it_under_governance_with_its_purpose(client):
+    """The header has one Governance entry; its page lists the hazard log with its purpose."""
     for person in (factories.LeadNurseFactory(), factories.AdministratorFactory()):
-        item = next(i for i in items_for(person) if i["label"] == "Hazard log")
-        assert item["href"] == LIST and "clinical safety hazard log" in item["purpose"]
+        item = next(i for i in items_for(person) if i["label"] == "Governance")
+        assert item["href"] == reverse("governance:index")
+        assert "clinical safety hazard log" in item["purpose"]
+        client.force_login(person)
+        page = client.get(item["href"]).content.decode()
+        areas = page.split('data-testid="governance-areas"', 1)[1].split("</ul>", 1)[0]
+        assert f'href="{LIST}">Clinical safety hazard log</a>' in areas
+        assert "tested controls against each hazard" in areas
     for person in (factories.TraineeFactory(), factories.MentorFactory()):
-        assert "Hazard log" not in [i["label"] for i in items_for(person)]
-    client.force_login(factories.AdministratorFactory())
-    page = client.get(reverse("home"), follow=True).content.decode()
-    areas = page.split('data-testid="areas"', 1)[1].split("</ul>", 1)[0]
-    assert f'href="{LIST}">Hazard log</a>' in areas and "controls against it" in areas
+        assert "Governance" not in [i["label"] for i in items_for(person)]

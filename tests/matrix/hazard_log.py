@@ -17,6 +17,8 @@ def _read(*people) -> dict:
 
 
 MATRIX = {
+    # The governance areas page: links to the hazard log, the access log, retention, subject access.
+    "governance:index": _read(LEAD, ADMIN),
     "governance:hazard_log": _read(LEAD, ADMIN),
     "governance:hazard_detail": _read(LEAD, ADMIN),
 }
