@@ -29,6 +29,8 @@ class ApprenticeshipProgramme(models.Model):
     standard = models.ForeignKey(
         ApprenticeshipStandard, on_delete=models.PROTECT, related_name="programmes"
     )
+    # Which standard a programme follows, and who changed it: the audit log.
+    history = AuditHistory()
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.standard}"
@@ -46,6 +48,8 @@ class Apprenticeship(models.Model):
     levy_funded = models.BooleanField("funded by the apprenticeship levy", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Each change to the terms (dates, planned hours, levy funding), by whom: the audit log.
+    history = AuditHistory(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["enrolment"]

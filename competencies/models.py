@@ -863,6 +863,8 @@ class ApprenticeshipStandard(models.Model):
         "funding band (£)", help_text="The most the levy pays for training and assessment."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed the standard's figures (minimum hours, funding band) and when: the audit log.
+    history = AuditHistory()
 
     class Meta:
         ordering = ["reference", "version"]

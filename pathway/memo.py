@@ -44,6 +44,26 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
         return value
 
 
+def remember_answers(answers: dict[Hashable, object]) -> bool:
+    """Keep answers worked out together (one query for a page of questions) for the rest of
+    the request; False, keeping nothing, outside a request."""
+    memory = _memory.get()
+    if memory is None:
+        return False
+    memory.update(answers)
+    return True
+
+
+def remembering() -> bool:
+    """True inside a request, where answers are kept."""
+    return _memory.get() is not None
+
+
+def is_remembered(key: Hashable) -> bool:
+    memory = _memory.get()
+    return memory is not None and key in memory
+
+
 def forget(namespace: str) -> None:
     """Drop the remembered answers of one kind, after a write that changes them."""
     memory = _memory.get()

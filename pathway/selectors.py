@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from pathway.memo import remembered
+from pathway.memo import is_remembered, remember_answers, remembered, remembering
 from pathway.models import (
     Allocation,
     BackgroundJob,
@@ -62,6 +62,35 @@ def allocation_kinds(supporter: User, trainee_id: int) -> frozenset[str]:
         )
 
     return remembered(("allocations", supporter.pk, trainee_id, today), ask)
+
+
+def allocation_kinds_preload(supporter: User, trainee_ids: Iterable[int]) -> None:
+    """Ask in one query how this person supports each of these trainees today, so that the
+    rules (allocation_kinds) answer from memory for the rest of the request: a page checking
+    the same rules for many trainees asks no query per trainee. Nothing outside a request."""
+    if not remembering():
+        return
+    today = timezone.localdate()
+    wanted = {
+        trainee_id
+        for trainee_id in trainee_ids
+        if not is_remembered(("allocations", supporter.pk, trainee_id, today))
+    }
+    if not wanted:
+        return
+    kinds: dict[int, set[str]] = {trainee_id: set() for trainee_id in wanted}
+    for trainee_id, kind in (
+        counting_allocations(supporter, on=today)
+        .filter(trainee_id__in=wanted)
+        .values_list("trainee_id", "kind")
+    ):
+        kinds[trainee_id].add(kind)
+    remember_answers(
+        {
+            ("allocations", supporter.pk, trainee_id, today): frozenset(found)
+            for trainee_id, found in kinds.items()
+        }
+    )
 
 
 def people_supported_by(

@@ -115,6 +115,9 @@ class TraineeRow:
     # Short notes other apps add to a trainee's row (see dashboard_addition_register), each
     # shown as a tag in the status cell: "Behind on off-the-job hours".
     notes: list[str] = field(default_factory=list)
+    # Links to the trainee's pages in other apps that the viewer may open (trainee_links.py),
+    # set for the rows shown: TraineeLinkGroup each.
+    link_groups: list = field(default_factory=list)
 
     @property
     def status_label(self) -> str:

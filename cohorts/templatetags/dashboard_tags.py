@@ -186,7 +186,7 @@ def sort_header(context, label, key, sort, descending, numeric=False):
 _ROW = (
     '\n    <tr class="nhsuk-table__row" data-testid="trainee-row" data-enrolment="{}">\n'
     '      <th class="nhsuk-table__header app-row-header" scope="row">{}\n'
-    '        <span class="app-secondary" data-testid="mentors">{}</span></th>\n'
+    '        <span class="app-secondary" data-testid="mentors">{}</span>{}</th>\n'
     '      <td class="nhsuk-table__cell">{}</td>\n'
     '      <td class="nhsuk-table__cell" data-testid="status">{}{}</td>\n'
     '      <td class="nhsuk-table__cell app-nowrap" data-testid="core">'
@@ -232,6 +232,27 @@ def _notes(row) -> str:
         '<span class="app-tag-block"><strong class="nhsuk-tag nhsuk-tag--orange"'
         ' data-testid="row-note">{}</strong></span>',
         ((note,) for note in row.notes),
+    )
+
+
+def _link_groups(row) -> str:
+    """Links to the trainee's pages in other apps (selectors.trainee_links), each group on a
+    line of its own: "Apprenticeship: terms and KSBs, hours, ..." with the trainee's name in
+    each link for screen readers."""
+    return format_html_join(
+        "",
+        '<span class="app-secondary nhsuk-u-display-block" data-testid="row-links">{}: {}</span>',
+        (
+            (
+                group.title,
+                format_html_join(
+                    ", ",
+                    '<a href="{}">{}<span class="nhsuk-u-visually-hidden"> of {}</span></a>',
+                    ((url, label, row.trainee_name) for label, url in group.links),
+                ),
+            )
+            for group in row.link_groups
+        ),
     )
 
 
@@ -309,6 +330,7 @@ def trainee_rows(rows, all_rows, openable=None) -> str:
                 row.enrolment_pk,
                 name(row),
                 _mentors(row),
+                _link_groups(row),
                 row.area_name,
                 row.status_label,
                 _notes(row),

@@ -19,6 +19,7 @@ from cohorts.access import access_cohort, access_enrolment
 from cohorts.jobs import grid_export_in_background, grid_export_start
 from cohorts.selectors import charts as selectors
 from cohorts.selectors.dashboards import trainees_openable_by
+from cohorts.selectors.trainee_links import trainee_links
 from pathway.models import RecordAccess
 from pathway.permissions import require_perm
 from pathway.services import record_access_log
@@ -164,6 +165,8 @@ def trainee_overview(request, pk):
             "overview": overview,
             "can_record_result": request.user.has_perm("cohorts.record_module_result", enrolment),
             "can_record_review": request.user.has_perm("cohorts.record_review", enrolment),
+            # Pages of other apps about this trainee that the viewer may open (apprenticeships).
+            "link_groups": trainee_links(request.user, [enrolment.pk]).get(enrolment.pk, []),
         },
     )
 

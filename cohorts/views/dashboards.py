@@ -12,6 +12,7 @@ from cohorts import exports
 from cohorts.forms.dashboards import DashboardFilterForm
 from cohorts.models import Cohort
 from cohorts.selectors import dashboards as selectors
+from cohorts.selectors.trainee_links import add_row_links
 from pathway.permissions import require_perm
 
 
@@ -75,6 +76,7 @@ def _cohort_page(request, cohort):
 def cohort_detail(request, pk):
     cohort = _cohort(request, pk)
     dashboard, form, rows, sort, descending = _cohort_page(request, cohort)
+    add_row_links(request.user, rows)
     return render(
         request,
         "cohorts/cohort_dashboard.html",

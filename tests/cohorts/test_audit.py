@@ -271,6 +271,10 @@ def test_assessments_and_other_records_have_no_history_of_their_own():
         # Prior learning decisions and the skills scan's reduction in off-the-job hours.
         "apprenticeships.HistoricalSkillsScan",
         "apprenticeships.HistoricalSkillsScanItem",
+        # Apprenticeship standards, the standard a programme follows, and apprentices' terms.
+        "competencies.HistoricalApprenticeshipStandard",
+        "apprenticeships.HistoricalApprenticeshipProgramme",
+        "apprenticeships.HistoricalApprenticeship",
     } | {label for label in audited if label.startswith("roledesign.")}
     assert not hasattr(Assessment, "history")
 
