@@ -42,6 +42,7 @@ from pathway.models import IntegrationEvent, User
 from recruitment.models import Application, ApplicationEvent
 from support.models import SupportLog
 from tests import factories
+from tests.evaluation.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -473,3 +474,30 @@ def test_the_subject_access_archive_of_an_erased_person_holds_nothing_personal(t
         assert [w for w in RICH_WORDS if w.lower() in content.lower()] == []
     data = json.loads(archive.read("data.json"))
     assert data["person"]["name"] == f"Erased person {rich.trainee.pk}"
+    verified()
+
+
+def test_anonymous_answers_stay_and_a_supporters_name_goes_from_other_peoples_notes():
+    issue, (trainee,), _mentor = factories.issued_questionnaire(trainees=1, anonymous=True)
+    answer(issue, trainee, likert=2, single=1, text="An anonymous view")
+    educator = factories.PracticeEducatorFactory(full_name="Petra Quill")
+    log = SupportLog.objects.create(
+        educator=educator,
+        kind="mentors",
+        person=factories.MentorFactory(),
+        on=timezone.localdate(),
+        minutes=20,
+        notes="Met with petra quill's mentors",
+    )
+    leave(educator)
+    services.person_erase(
+        actor=factories.AdministratorFactory(),
+        person=educator,
+        basis=ErasureBasis.RETENTION_ENDED,
+        today=LATER,
+    )
+    # Linked to no one: the erasure cannot find it, and leaves it be.
+    assert Answer.objects.filter(text="An anonymous view", response__respondent=None).exists()
+    log.refresh_from_db()
+    assert log.notes == f"Met with Erased person {educator.pk}'s mentors"
+    assert log.minutes == 20
