@@ -25,7 +25,7 @@ from django.utils import timezone
 from competencies.models import TOMBSTONE, Assessment, Evidence, PracticeEntry
 from competencies.services.ledger import sign_off_records_redact
 from evaluation.models import Draft, Response
-from governance import retention, selectors, subject_access
+from governance import erasure, retention, selectors, subject_access
 from governance.models import (
     MAX_DAYS,
     MAX_YEARS,
@@ -268,7 +268,7 @@ def person_erase(
     sign_off_records_redact(actor=actor, person=person, rule=rule)
     _erase_training_content(person)
     _erase_messages(person, name)
-    Draft.objects.filter(person=person).delete()
+    erasure.erase_everywhere(person, name)
     _anonymise(person)
     entry = DisposalEntry(
         at=timezone.now(),

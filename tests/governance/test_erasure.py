@@ -6,22 +6,44 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import os
+import re
+import zipfile
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
+from apprenticeships.models import (
+    BreakInLearning,
+    GatewayEvidence,
+    GatewaySignature,
+    OtjEntry,
+    SkillsScan,
+    SkillsScanItem,
+    TrainingPlan,
+    TrainingPlanSignature,
+)
+from cohorts.models import EnrolmentStatusChange, Review, ReviewAction
 from competencies import services as competency_services
 from competencies.models import TOMBSTONE, Assessment, Evidence, Redaction
+from evaluation.models import Answer, Response
 from governance import selectors, services
 from governance.models import DisposalEntry
 from governance.retention import ErasureBasis
 from notifications.models import Notification
+from outcomes.models import PathwayMove
 from pathway.models import IntegrationEvent, User
+from recruitment.models import Application, ApplicationEvent
+from support.models import SupportLog
 from tests import factories
+from tests.evaluation.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +260,249 @@ def test_a_reason_that_only_contains_a_part_of_a_name_inside_a_word_is_accepted(
         override_reason="Tribunal order tomorrow, flash case 12",
     )
     assert entry.override_reason == "Tribunal order tomorrow, flash case 12"
+
+
+# Every app (issue 20, part 4): a person with a record in each, erased ---------------------------
+
+# Her full name, not "Rita" alone: other people's names are random and may be Rita.
+RICH_WORDS = (
+    "Rita Rich",
+    "E1001",
+    "07700 900123",
+    "Good start.",
+    "On track.",
+    "Book a shared shift",
+    "More time with my mentor",
+    "Struggling after a bereavement",
+    "Moved to the day surgery unit",
+    "Learned aseptic technique",
+    "Care for her mother",
+    "Certificate C-77812",
+    "Level 2 maths at college",
+    "Extended for her sick leave",
+    "Anxious about the assessment",
+    "Strong answer on dignity",
+)
+
+
+def _apprenticeship_for(rich, tmp_path):
+    """An apprenticeship with a record of each kind, two of them with files."""
+    trainee, tutor = rich.trainee, rich.tutor
+    enrolment = trainee.enrolments.get()
+    apprenticeship = factories.plan_apprenticeship(enrolment)
+    today = timezone.localdate()
+    OtjEntry.objects.create(
+        apprenticeship=apprenticeship,
+        on=today,
+        hours=3,
+        activity="theory",
+        description="Learned aseptic technique",
+        logged_by=trainee,
+    )
+    BreakInLearning.objects.create(
+        apprenticeship=apprenticeship,
+        starts_on=today,
+        reason="Care for her mother",
+        recorded_by=tutor,
+    )
+    plan = TrainingPlan.objects.create(
+        apprenticeship=apprenticeship,
+        version=1,
+        programme_name="AP programme",
+        standard_name="ST0215",
+        practical_period_start=today,
+        planned_end_date=today + datetime.timedelta(days=700),
+        planned_otj_hours=400,
+        provider_responsibilities="Teach Rita Rich the modules",
+        employer_responsibilities="Protect time",
+        apprentice_responsibilities="Attend",
+        change_reason="Extended for her sick leave",
+        content_hash="a" * 64,
+        created_by=tutor,
+    )
+    TrainingPlanSignature.objects.create(
+        plan=plan, party="apprentice", person=trainee, person_name="Rita Rich", content_hash="a"
+    )
+    GatewaySignature.objects.create(
+        apprenticeship=apprenticeship,
+        party="apprentice",
+        person=trainee,
+        person_name="Rita Rich",
+        content_hash="b",
+    )
+    scan = SkillsScan.objects.create(
+        apprenticeship=apprenticeship, started_by=tutor, reduction_reason="Level 2 maths at college"
+    )
+    competency = enrolment.record.progress.first().competency
+    item = SkillsScanItem(
+        scan=scan,
+        competency=competency,
+        outcome="accepted",
+        evidence="Level 2 maths at college",
+        reason="Certificate C-77812",
+        evidence_filename="rita-maths.pdf",
+    )
+    item.evidence_file.save("x", ContentFile(b"%PDF-1.4 maths"), save=False)
+    item.save()
+    gateway = GatewayEvidence(
+        apprenticeship=apprenticeship,
+        requirement="english",
+        reference="Certificate C-77812",
+        file_name="rita-english.pdf",
+        confirmed_by=tutor,
+    )
+    gateway.file.save("rita-english.pdf", ContentFile(b"%PDF-1.4 english"), save=False)
+    gateway.save()
+    return [item.evidence_file.path, gateway.file.path]
+
+
+def _more_about(rich):
+    """Free text about the trainee in cohorts, support, recruitment and outcomes, and her
+    name in another trainee's review and a funding note."""
+    trainee = rich.trainee
+    enrolment = trainee.enrolments.get()
+    enrolment.status_reason = "Struggling after a bereavement"
+    enrolment.save()
+    EnrolmentStatusChange.objects.create(
+        enrolment=enrolment,
+        to_status="active",
+        on=timezone.localdate(),
+        reason="Struggling after a bereavement",
+    )
+    Review.objects.filter(enrolment=enrolment).update(concerns="Anxious about the assessment")
+    SupportLog.objects.filter(person=trainee).update(notes="Anxious about the assessment")
+    application = Application.objects.get(applicant=trainee)
+    Application.objects.filter(pk=application.pk).update(
+        phone="07700 900123", employee_number="E1001", shortlist_notes="Strong answer on dignity"
+    )
+    ApplicationEvent.objects.create(
+        application=application, to_status="withdrawn", comment="Strong answer on dignity"
+    )
+    PathwayMove.objects.filter(person=trainee).update(reason="Moved to the day surgery unit")
+    other = factories.enrol(enrolment.cohort)
+    Review.objects.create(
+        enrolment=other,
+        held_on=timezone.localdate(),
+        progress_summary="Shadowed Rita Rich on nights",
+        rag="green",
+        rag_reason="Fine",
+        recorded_by=rich.tutor,
+    )
+    factories.FundingSourceFactory(notes="Backfill while rita rich is away")
+
+
+def _holds(text: str, word: str) -> bool:
+    """Whether the text holds the word as a whole word (random names may hold "rita" inside)."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _text_left(words):
+    """Every text value in every table that still holds one of `words`, as (table, word, value)."""
+    found = []
+    for model in apps.get_models():
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        for row in model._default_manager.values_list(*fields) if fields else ():
+            for value in row:
+                text = str(value)
+                found += [(model._meta.db_table, w, text) for w in words if _holds(text, w)]
+    return found
+
+
+def test_erasing_a_rich_person_leaves_none_of_their_words_names_or_files_anywhere(
+    tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    rich = factories.rich_person()
+    files = _apprenticeship_for(rich, tmp_path)
+    _more_about(rich)
+    assert all(os.path.exists(path) for path in files)
+    # The scan finds every one of them before.
+    assert {word for _table, word, _value in _text_left(RICH_WORDS)} == set(RICH_WORDS)
+
+    services.person_erase(
+        actor=rich.administrator,
+        person=rich.trainee,
+        basis=ErasureBasis.OBJECTION,
+        override_reason="Tribunal order, case IG-2026-18",
+    )
+
+    assert _text_left(RICH_WORDS) == []
+    assert not any(os.path.exists(path) for path in files)
+    trainee = rich.trainee
+    # The structural rows stay, pointing at the anonymised account, their words tombstoned.
+    review = Review.objects.get(enrolment__trainee=trainee)
+    assert (review.progress_summary, review.concerns, review.rag) == (TOMBSTONE, TOMBSTONE, "green")
+    assert set(
+        ReviewAction.objects.filter(review=review).values_list("description", flat=True)
+    ) == {TOMBSTONE}
+    assert SupportLog.objects.get(person=trainee).minutes == 30
+    application = Application.objects.get(applicant=trainee)
+    assert (application.statement, application.phone) == (TOMBSTONE, "")
+    assert PathwayMove.objects.filter(person=trainee).exists()
+    plan = TrainingPlan.objects.get(apprenticeship__enrolment__trainee=trainee)
+    assert (plan.change_reason, plan.content_hash) == (TOMBSTONE, "a" * 64)
+    assert SkillsScanItem.objects.get().evidence_file.name == ""
+    assert GatewayEvidence.objects.get().file.name == ""
+    assert not SkillsScanItem.history.exclude(evidence_file="").exists()
+    assert not GatewayEvidence.history.exclude(file="").exists()
+    # Named answers are deleted; the other trainee's review keeps its words but not her name.
+    assert not Response.objects.filter(respondent=trainee).exists()
+    assert not Answer.objects.filter(text="More time with my mentor").exists()
+    assert Review.objects.filter(
+        progress_summary=f"Shadowed Erased person {trainee.pk} on nights"
+    ).exists()
+    verified()
+
+
+def test_the_subject_access_archive_of_an_erased_person_holds_nothing_personal(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    rich = factories.rich_person()
+    _apprenticeship_for(rich, tmp_path)
+    _more_about(rich)
+    services.person_erase(
+        actor=rich.administrator,
+        person=rich.trainee,
+        basis=ErasureBasis.OBJECTION,
+        override_reason="Tribunal order, case IG-2026-18",
+    )
+    rich.trainee.refresh_from_db()
+    result = services.subject_access_request(actor=rich.administrator, person=rich.trainee)
+    archive = zipfile.ZipFile(io.BytesIO(result.archive.content))
+    assert archive.namelist() == ["data.json", "summary.html", "README.txt"]
+    assert result.archive.files == 0
+    for name in ("data.json", "summary.html"):
+        content = archive.read(name).decode()
+        assert [w for w in RICH_WORDS if _holds(content, w)] == []
+    data = json.loads(archive.read("data.json"))
+    assert data["person"]["name"] == f"Erased person {rich.trainee.pk}"
+    verified()
+
+
+def test_anonymous_answers_stay_and_a_supporters_name_goes_from_other_peoples_notes():
+    issue, (trainee,), _mentor = factories.issued_questionnaire(trainees=1, anonymous=True)
+    answer(issue, trainee, likert=2, single=1, text="An anonymous view")
+    educator = factories.PracticeEducatorFactory(full_name="Petra Quill")
+    log = SupportLog.objects.create(
+        educator=educator,
+        kind="mentors",
+        person=factories.MentorFactory(),
+        on=timezone.localdate(),
+        minutes=20,
+        notes="Met with petra quill's mentors",
+    )
+    leave(educator)
+    services.person_erase(
+        actor=factories.AdministratorFactory(),
+        person=educator,
+        basis=ErasureBasis.RETENTION_ENDED,
+        today=LATER,
+    )
+    # Linked to no one: the erasure cannot find it, and leaves it be.
+    assert Answer.objects.filter(text="An anonymous view", response__respondent=None).exists()
+    log.refresh_from_db()
+    assert log.notes == f"Met with Erased person {educator.pk}'s mentors"
+    assert log.minutes == 20
