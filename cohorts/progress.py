@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 AT_RISK_SHARE = 0.75
+PLANNED_MARGIN = 1e-9
 
 
 class Rag(StrEnum):
@@ -46,6 +47,49 @@ def weeks_between(start: datetime.date, day: datetime.date) -> float:
     return max((day - start).days, 0) / 7
 
 
+@dataclass(frozen=True)
+class PlanLine:
+    """What the plan asks of any trainee of a cohort on one day, whatever they must achieve:
+    min(cap, share * required) for core and for specific. With milestones the cap is the
+    milestones' figure and the share 1; without, no cap and the share of the course gone by.
+    The dashboards judge with it in Python and, for a whole programme at once, in SQL."""
+
+    core_cap: float
+    specific_cap: float
+    share: float
+
+    def planned(self, *, core_required: int, specific_required: int) -> tuple[float, float]:
+        return (
+            min(self.core_cap, self.share * core_required),
+            min(self.specific_cap, self.share * specific_required),
+        )
+
+
+def plan_line(
+    *,
+    milestones: Sequence[Point],
+    start: datetime.date,
+    planned_end: datetime.date,
+    on: datetime.date,
+) -> PlanLine:
+    """With milestones: a straight line between them (from nothing at week 0), held level after
+    the last. Without: a straight line from nothing at the start to everything at the planned
+    end."""
+    week = weeks_between(start, on)
+    if not milestones:
+        total_weeks = max(weeks_between(start, planned_end), 1 / 7)
+        return PlanLine(math.inf, math.inf, min(week / total_weeks, 1.0))
+    points = [Point(0, 0, 0), *sorted(milestones, key=lambda p: p.week)]
+    core, specific = points[-1].core, points[-1].specific
+    for before, after in zip(points, points[1:], strict=False):
+        if week <= after.week:
+            share = (week - before.week) / (after.week - before.week)
+            core = before.core + share * (after.core - before.core)
+            specific = before.specific + share * (after.specific - before.specific)
+            break
+    return PlanLine(core, specific, 1.0)
+
+
 def planned_by(
     *,
     milestones: Sequence[Point],
@@ -55,36 +99,24 @@ def planned_by(
     core_required: int,
     specific_required: int,
 ) -> tuple[float, float]:
-    """Planned core and specific achievements on a day.
+    """Planned core and specific achievements on a day (plan_line), never more than the
+    trainee actually has to achieve."""
+    line = plan_line(milestones=milestones, start=start, planned_end=planned_end, on=on)
+    return line.planned(core_required=core_required, specific_required=specific_required)
 
-    With milestones: a straight line between them (from nothing at week 0), held level after
-    the last. Without: a straight line from nothing at the start to everything at the planned
-    end. Never more than the trainee actually has to achieve.
-    """
-    week = weeks_between(start, on)
-    if milestones:
-        points = [Point(0, 0, 0), *sorted(milestones, key=lambda p: p.week)]
-        core, specific = points[-1].core, points[-1].specific
-        for before, after in zip(points, points[1:], strict=False):
-            if week <= after.week:
-                share = (week - before.week) / (after.week - before.week)
-                core = before.core + share * (after.core - before.core)
-                specific = before.specific + share * (after.specific - before.specific)
-                break
-    else:
-        total_weeks = max(weeks_between(start, planned_end), 1 / 7)
-        share = min(week / total_weeks, 1.0)
-        core, specific = share * core_required, share * specific_required
-    return min(core, core_required), min(specific, specific_required)
+
+def planned_whole(planned: float) -> int:
+    # A competency is achieved whole or not at all; the margin absorbs floating-point error.
+    return math.floor(planned + PLANNED_MARGIN)
 
 
 def rag(achieved: int, planned: float) -> Rag:
     """On track, at risk or behind, for one measure. Boundaries are inclusive of the better
     status: exactly the planned number is on track; exactly 75% of it is at risk."""
-    planned_whole = math.floor(planned + 1e-9)  # a competency is achieved whole or not at all
-    if planned_whole <= 0 or achieved >= planned_whole:
+    whole = planned_whole(planned)
+    if whole <= 0 or achieved >= whole:
         return Rag.ON_TRACK
-    if achieved >= AT_RISK_SHARE * planned_whole:
+    if achieved >= AT_RISK_SHARE * whole:
         return Rag.AT_RISK
     return Rag.BEHIND
 

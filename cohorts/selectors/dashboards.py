@@ -54,6 +54,8 @@ from cohorts.models import (
     Review,
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
+from cohorts.selectors import programme_counts
+from cohorts.selectors.programme_counts import RunningCounts
 from competencies import summaries
 from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
 from pathway.models import Allocation, RoleCode
@@ -677,6 +679,9 @@ class CohortOverview:
 # same size however long the programme's history.
 BEHIND_SHOWN = 30
 FINISHED_SHOWN = 10
+# The running cohorts' tables show this many a page, in order of intake; the totals above them
+# count every running cohort.
+RUNNING_PER_PAGE = 10
 
 
 @dataclass
@@ -740,8 +745,10 @@ _OVERVIEW_VALUES = (
 )
 
 
-def _overview_numbers(running: list[Cohort], *, today: datetime.date):
-    """Each current trainee of the running cohorts as a tuple of _OVERVIEW_VALUES: one query."""
+def _overview_numbers(running: list[Cohort], *, today: datetime.date) -> tuple[str, tuple]:
+    """The SQL and parameters of a query of each current trainee of these cohorts, columns as
+    _OVERVIEW_VALUES (the fields, then the annotations in the order annotated), for
+    programme_counts to judge."""
     numbers = _numbers_any_day()
     return (
         Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES)
@@ -754,49 +761,8 @@ def _overview_numbers(running: list[Cohort], *, today: datetime.date):
             last_review=numbers["last_review"],
         )
         .values_list(*_OVERVIEW_VALUES)
+        .query.sql_with_params()
     )
-
-
-def _summarise_running(
-    cohort: Cohort, rows: list[tuple], *, milestones, today: datetime.date, behind: dict
-) -> Summary:
-    """The progress counts of a running cohort's current trainees (the same judgements as
-    _judge and summarise, on plain values); those behind are added to `behind`."""
-    summary = Summary(by_status={})
-    interval = datetime.timedelta(weeks=cohort.review_interval_weeks)
-    plans: dict[tuple[int, int], tuple[float, float]] = {}
-    for (
-        _,
-        start_date,
-        enrolment_pk,
-        core_required,
-        specific_required,
-        core_achieved,
-        specific_achieved,
-        last_review,
-    ) in rows:
-        key = (core_required, specific_required)
-        if key not in plans:
-            plans[key] = planned_by(
-                milestones=milestones,
-                start=cohort.intake_date,
-                planned_end=cohort.planned_end_date,
-                on=today,
-                core_required=core_required,
-                specific_required=specific_required,
-            )
-        core_planned, specific_planned = plans[key]
-        judged = worst(rag(core_achieved, core_planned), rag(specific_achieved, specific_planned))
-        setattr(summary, judged.value, getattr(summary, judged.value) + 1)
-        summary.overdue_reviews += (last_review or start_date) + interval < today
-        summary.achieved += core_achieved + specific_achieved
-        if judged == Rag.BEHIND:
-            behind[enrolment_pk] = (
-                core_achieved + specific_achieved,
-                core_required + specific_required,
-                cohort.name,
-            )
-    return summary
 
 
 def _waiting_by_cohort(running: list[Cohort], *, today: datetime.date) -> dict[int, tuple]:
@@ -820,34 +786,31 @@ def _waiting_by_cohort(running: list[Cohort], *, today: datetime.date) -> dict[i
     }
 
 
-def _first_behind(behind: dict[int, tuple[int, int, str]]) -> list[BehindTrainee]:
-    """The first BEHIND_SHOWN of the trainees behind (enrolment pk -> achieved, required, cohort
-    name), by cohort and name, with their names: one query, none when nobody is behind. Only the
-    first cohorts by name, up to BEHIND_SHOWN trainees, are asked for their trainees' names."""
-    by_cohort: dict[str, list[int]] = defaultdict(list)
-    for pk, (_, _, cohort_name) in behind.items():
-        by_cohort[cohort_name].append(pk)
-    chosen: list[int] = []
-    for cohort_name in sorted(by_cohort):
-        if len(chosen) >= BEHIND_SHOWN:
+def _first_behind(
+    running: list[CohortOverview], *, numbers, milestones, today: datetime.date
+) -> list[BehindTrainee]:
+    """The first BEHIND_SHOWN of the trainees behind, by cohort and name, with their names: one
+    query, none when nobody is behind. Only the first cohorts by name holding BEHIND_SHOWN of
+    them are read again."""
+    chosen: list[Cohort] = []
+    found = 0
+    for item in sorted(running, key=lambda item: item.cohort.name):
+        if found >= BEHIND_SHOWN:
             break
-        chosen += by_cohort[cohort_name]
+        if item.summary.behind:
+            chosen.append(item.cohort)
+            found += item.summary.behind
     if not chosen:
         return []
     return [
-        BehindTrainee(
-            enrolment_pk=pk,
-            trainee_name=name,
-            cohort_name=cohort_name,
-            area_name=area,
-            achieved=behind[pk][0],
-            required=behind[pk][1],
+        BehindTrainee(**vars(row))
+        for row in programme_counts.behind_first(
+            chosen,
+            numbers(chosen),
+            milestones=milestones,
+            today=today,
+            limit=BEHIND_SHOWN,
         )
-        for pk, name, cohort_name, area in Enrolment.objects.filter(pk__in=chosen)
-        .order_by("cohort__name", "trainee__full_name", "pk")
-        .values_list("pk", "trainee__full_name", "cohort__name", "record__clinical_area__name")[
-            :BEHIND_SHOWN
-        ]
     ]
 
 
@@ -882,37 +845,42 @@ def programme_overview(
         ).order_by("intake_date", "name")
     )
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
-    rows_by_cohort: dict[int, list[tuple]] = defaultdict(list)
     milestones: dict[int, list[Point]] = {}
+    counts: dict[int, programme_counts.RunningCounts] = {}
     waiting: dict[int, tuple] = {}
     if running:
-        for row in _overview_numbers(running, today=today):
-            rows_by_cohort[row[0]].append(row)
         milestones = _milestones_by_programme(c.programme_id for c in running)
+        counts = programme_counts.running_counts(
+            running,
+            _overview_numbers(running, today=today),
+            milestones=milestones,
+            today=today,
+        )
         waiting = _waiting_by_cohort(running, today=today)
 
-    behind: dict[int, tuple[int, int, str]] = {}
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
     for cohort in cohorts:
+        summary = Summary(by_status={})
         if cohort.status == Cohort.Status.RUNNING:
-            summary = _summarise_running(
-                cohort,
-                rows_by_cohort.get(cohort.pk, []),
-                milestones=milestones.get(cohort.programme_id, []),
-                today=today,
-                behind=behind,
-            )
+            summary = Summary(by_status={}, **vars(counts.get(cohort.pk, RunningCounts())))
             summary.open_requests, summary.stale_requests = waiting.get(cohort.pk, (0, 0))
-        else:
-            summary = Summary(by_status={})
         # Counts by status come from the cohort query: they include people no longer current.
         summary.by_status = {s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
         grouped[cohort.status].append(CohortOverview(cohort=cohort, summary=summary, today=today))
+    running_overviews = grouped[Cohort.Status.RUNNING]
+    behind_count = sum(item.summary.behind for item in running_overviews)
     return ProgrammeOverview(
         today=today,
-        behind_count=len(behind),
-        behind_shown=_first_behind(behind),
-        running=grouped[Cohort.Status.RUNNING],
+        behind_count=behind_count,
+        behind_shown=_first_behind(
+            running_overviews,
+            numbers=functools.partial(_overview_numbers, today=today),
+            milestones=milestones,
+            today=today,
+        )
+        if behind_count
+        else [],
+        running=running_overviews,
         planned=grouped[Cohort.Status.PLANNED],
         # The most recently finished first.
         finished=sorted(

@@ -13,6 +13,7 @@ from cohorts.forms.dashboards import DashboardFilterForm
 from cohorts.models import Cohort
 from cohorts.selectors import dashboards as selectors
 from cohorts.selectors.trainee_links import add_row_links
+from pathway.paging import page_of
 from pathway.permissions import require_perm
 
 
@@ -46,7 +47,13 @@ def programme_overview(request):
     overview = selectors.programme_overview(
         today=timezone.localdate(), finished=selectors.FINISHED_SHOWN
     )
-    return render(request, "cohorts/programme_overview.html", {"overview": overview})
+    # The totals count every running cohort; the tables show a page of them.
+    page, page_range = page_of(request, overview.running, per_page=selectors.RUNNING_PER_PAGE)
+    return render(
+        request,
+        "cohorts/programme_overview.html",
+        {"overview": overview, "page": page, "page_range": page_range},
+    )
 
 
 @require_perm("cohorts.view_programme")

@@ -953,3 +953,31 @@ def test_programme_overview_queries_do_not_grow_with_cohorts(client, lead_nurse)
     four = _count_queries(client, url)
     assert one == four
     assert four <= 11  # the progress counts are grouped in a query of their own
+
+
+def test_the_overview_shows_running_cohorts_a_page_at_a_time_and_counts_them_all(
+    client, lead_nurse, monkeypatch
+):
+    """At national scale a programme runs dozens of cohorts: the tables show a page of them in
+    order of intake, while the totals and the trainees behind count every running cohort."""
+    monkeypatch.setattr(dashboards, "RUNNING_PER_PAGE", 2)
+    busy = [_busy_cohort(size) for size in (2, 3, 1)]
+    client.force_login(lead_nurse)
+    url = reverse("cohorts:programme_overview")
+    first = client.get(url).content.decode()
+    last = client.get(url + "?page=2").content.decode()
+    overview = dashboards.programme_overview()
+    in_order = [item.cohort for item in overview.running]
+    assert len(in_order) == len(busy)
+
+    def shown(page):
+        return [c.name for c in in_order if f'data-cohort="{c.pk}"' in page]
+
+    assert shown(first) == [c.name for c in in_order[:2]]
+    assert shown(last) == [in_order[2].name]
+    assert "Cohorts 1 to 2 of 3, by intake date." in first
+    assert 'aria-label="Page 2"' in first
+    totals = overview.totals
+    for page in (first, last):
+        assert f"Across running cohorts: {totals.current} current trainees" in page
+        assert "Running cohorts (3)" in page

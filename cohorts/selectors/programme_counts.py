@@ -1,0 +1,187 @@
+"""The programme overview's progress numbers for every running cohort, counted by the database.
+
+The overview judges every current trainee of every running cohort (on track, at risk or behind,
+a review overdue) by the rules of cohorts/progress.py. Fetching a row per trainee to judge it in
+Python made the page grow with the programme: at 20,000 trainees, 2,240 rows fetched and judged
+for a page that shows a few numbers per cohort (docs/performance.md). Here the same rules are
+SQL: each running cohort's plan for today is worked out once in Python (progress.plan_line) and
+handed to the database as a row of a VALUES list; the trainees' numbers are the overview's own
+query (their records' summaries, ADR 0026); the database returns a few counts per cohort, and
+the first trainees behind with their names. tests/cohorts/test_programme_counts.py holds the SQL
+to the Python judgement on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from cohorts.models import Cohort, Enrolment
+from cohorts.progress import AT_RISK_SHARE, ORDER, PLANNED_MARGIN, Point, Rag, plan_line
+from competencies.models import TrainingRecord
+from pathway.models import ClinicalArea, User
+
+# Stands for "no cap" (math.inf in progress.PlanLine), which SQL cannot be given: no plan asks
+# for anywhere near this many competencies.
+NO_CAP = 1e9
+
+_RAG_CODE = {rag: ORDER[rag] for rag in Rag}
+
+
+@dataclass
+class RunningCounts:
+    on_track: int = 0
+    at_risk: int = 0
+    behind: int = 0
+    overdue_reviews: int = 0
+    achieved: int = 0
+
+
+@dataclass
+class BehindRow:
+    enrolment_pk: int
+    trainee_name: str
+    cohort_name: str
+    area_name: str
+    achieved: int
+    required: int
+
+
+def _plan_rows(
+    running: Iterable[Cohort], milestones: dict[int, list[Point]], today: datetime.date
+) -> list[tuple]:
+    """Each running cohort's plan on the day and the day before which a last review (or a
+    start, with none) makes a review overdue."""
+    rows = []
+    for cohort in running:
+        line = plan_line(
+            milestones=milestones.get(cohort.programme_id, []),
+            start=cohort.intake_date,
+            planned_end=cohort.planned_end_date,
+            on=today,
+        )
+        due_before = today - datetime.timedelta(weeks=cohort.review_interval_weeks)
+        rows.append(
+            (
+                cohort.pk,
+                min(line.core_cap, NO_CAP),
+                min(line.specific_cap, NO_CAP),
+                line.share,
+                due_before,
+            )
+        )
+    return rows
+
+
+def _vendor(postgresql: str, sqlite: str) -> str:
+    return postgresql if connection.vendor == "postgresql" else sqlite
+
+
+def _rag_sql(achieved: str, whole: str) -> str:
+    """progress.rag on a measure: behind below AT_RISK_SHARE of the planned whole number, at
+    risk below it, else on track (a plan asking for nothing is always met)."""
+    return (
+        f"CASE WHEN {achieved} < {whole} THEN (CASE WHEN {achieved} < %s * {whole} "
+        f"THEN {_RAG_CODE[Rag.BEHIND]} ELSE {_RAG_CODE[Rag.AT_RISK]} END) "
+        f"ELSE {_RAG_CODE[Rag.ON_TRACK]} END"
+    )
+
+
+def _judged(trainees_sql: str, trainees_params: tuple, plans: list[tuple]) -> tuple[str, list]:
+    """WITH clauses ending in `judged`: one row per current trainee of the planned cohorts
+    with their cohort, enrolment, achieved, required, RAG code and whether a review is
+    overdue. `trainees_sql` gives (cohort_id, start_date, enrolment_id, core_required,
+    specific_required, core_achieved, specific_achieved, last_review)."""
+    real = "CAST(%s AS DOUBLE PRECISION)"
+    values = ", ".join(f"(%s, {real}, {real}, {real}, %s)" for _ in plans)
+    least, greatest = _vendor("LEAST", "MIN"), _vendor("GREATEST", "MAX")
+    whole = f"FLOOR({least}(p.{{kind}}_cap, p.share * t.{{kind}}_required) + {real})"
+    sql = f"""
+WITH plan (cohort_id, core_cap, specific_cap, share, reviews_due_before) AS (VALUES {values}),
+trainee (cohort_id, start_date, enrolment_id, core_required, specific_required, core_achieved,
+         specific_achieved, last_review) AS ({trainees_sql}),
+planned AS (
+  SELECT t.cohort_id, t.enrolment_id, t.core_achieved, t.specific_achieved,
+         t.core_required + t.specific_required AS required,
+         {whole.format(kind="core")} AS core_whole,
+         {whole.format(kind="specific")} AS specific_whole,
+         CASE WHEN COALESCE(t.last_review, t.start_date) < p.reviews_due_before THEN 1 ELSE 0 END
+           AS overdue
+  FROM trainee t JOIN plan p ON p.cohort_id = t.cohort_id
+),
+judged AS (
+  SELECT cohort_id, enrolment_id, core_achieved + specific_achieved AS achieved, required,
+         overdue, {greatest}({_rag_sql("core_achieved", "core_whole")},
+                             {_rag_sql("specific_achieved", "specific_whole")}) AS rag
+  FROM planned
+)"""
+    params = [value for row in plans for value in row]
+    params += [*trainees_params, PLANNED_MARGIN, PLANNED_MARGIN, AT_RISK_SHARE, AT_RISK_SHARE]
+    return sql, params
+
+
+def running_counts(
+    running: list[Cohort],
+    trainees: tuple[str, tuple],
+    *,
+    milestones: dict[int, list[Point]],
+    today: datetime.date,
+) -> dict[int, RunningCounts]:
+    """Each running cohort's current trainees on track, at risk and behind, reviews overdue and
+    competencies achieved: one query. `trainees` is the SQL and parameters of the overview's
+    query of their numbers (see _judged)."""
+    if not running:
+        return {}
+    plans = _plan_rows(running, milestones, today)
+    with_sql, params = _judged(*trainees, plans)
+    codes = {rag: _RAG_CODE[rag] for rag in Rag}
+    sql = f"""{with_sql}
+SELECT cohort_id,
+       SUM(CASE WHEN rag = {codes[Rag.ON_TRACK]} THEN 1 ELSE 0 END),
+       SUM(CASE WHEN rag = {codes[Rag.AT_RISK]} THEN 1 ELSE 0 END),
+       SUM(CASE WHEN rag = {codes[Rag.BEHIND]} THEN 1 ELSE 0 END),
+       SUM(overdue), SUM(achieved)
+FROM judged GROUP BY cohort_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: RunningCounts(*(int(n or 0) for n in row[1:])) for row in cursor}
+
+
+def behind_first(
+    cohorts: list[Cohort],
+    trainees: tuple[str, tuple],
+    *,
+    milestones: dict[int, list[Point]],
+    today: datetime.date,
+    limit: int,
+) -> list[BehindRow]:
+    """The first `limit` current trainees judged behind in these cohorts, by cohort name,
+    trainee name and enrolment, with their names: one query."""
+    if not cohorts:
+        return []
+    plans = _plan_rows(cohorts, milestones, today)
+    with_sql, params = _judged(*trainees, plans)
+    tables = {
+        "enrolment": Enrolment._meta.db_table,
+        "user": User._meta.db_table,
+        "cohort": Cohort._meta.db_table,
+        "record": TrainingRecord._meta.db_table,
+        "area": ClinicalArea._meta.db_table,
+    }
+    sql = f"""{with_sql}
+SELECT j.enrolment_id, u.full_name, k.name, COALESCE(a.name, ''), j.achieved, j.required
+FROM judged j
+JOIN {tables["enrolment"]} e ON e.id = j.enrolment_id
+JOIN {tables["user"]} u ON u.id = e.trainee_id
+JOIN {tables["cohort"]} k ON k.id = j.cohort_id
+JOIN {tables["record"]} r ON r.id = e.record_id
+LEFT JOIN {tables["area"]} a ON a.id = r.clinical_area_id
+WHERE j.rag = %s
+ORDER BY k.name, u.full_name, e.id
+LIMIT %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, _RAG_CODE[Rag.BEHIND], limit])
+        return [BehindRow(*row) for row in cursor]
