@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from competencies.models import Framework, TrainingRecord
+from competencies.models import Framework, RecordSummary, TrainingRecord
 from pathway.history import AuditHistory
 from pathway.models import ClinicalArea, Module, Programme
 
@@ -117,6 +117,16 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
     )
     record = models.ForeignKey(TrainingRecord, on_delete=models.PROTECT, related_name="enrolments")
+    # The record's progress summary, joined on the record's id directly (through the record,
+    # a page over every running trainee would read the whole table of records): no column.
+    summary = models.ForeignObject(
+        RecordSummary,
+        on_delete=models.DO_NOTHING,
+        from_fields=["record"],
+        to_fields=["record"],
+        related_name="+",
+        null=True,
+    )
     status = models.CharField(
         max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
     )
@@ -127,7 +137,7 @@ class Enrolment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
 
-    history = AuditHistory(event="enrolment.changed")
+    history = AuditHistory(event="enrolment.changed", excluded_fields=["summary"])
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]

@@ -22,6 +22,7 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from competencies.summaries import record_summary_refresh
 from pathway.demo import DEMO_PASSWORD
 from pathway.signatures import Signature
 
@@ -544,6 +545,8 @@ def _demo_trainee_story(context, framework):
             SignOffRequest.objects.filter(pk=request.pk).update(
                 created_at=timezone.now() - datetime.timedelta(days=next(waiting_days, 0))
             )
+            # Made earlier than it was: the summary keeps when the oldest waiting was made.
+            record_summary_refresh(other_record.pk)
     # One decision of "not yet competent", with feedback, for the demo trainee.
     row = (
         record.progress.filter(state=ProgressState.NOT_STARTED).select_related("competency").first()

@@ -362,6 +362,12 @@ class RecordSummary(models.Model):
     specific_achieved = models.PositiveIntegerField(default=0)
     core_next_expiry = models.DateField(null=True, blank=True)
     specific_next_expiry = models.DateField(null=True, blank=True)
+    # The record's sign-off requests still waiting, and when the oldest and the newest of them
+    # were made: how many were made before a time is none or all of them unless that time falls
+    # between the two, when they are counted again (summaries.waiting_since).
+    open_requests = models.PositiveIntegerField(default=0)
+    oldest_open_request_at = models.DateTimeField(null=True, blank=True)
+    newest_open_request_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Summary of record {self.record_id}"

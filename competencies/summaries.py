@@ -1,9 +1,10 @@
 """Each record's progress counts (RecordSummary, ADR 0026): kept, rebuilt and read.
 
-Kept: every service that changes a progress row's state calls `record_summary_refresh` in its
-own transaction, which recounts that record's rows in one UPDATE (about 130 rows, on the
-record's index): a recount rather than an increment, so a summary is never off by a change a
-service made without knowing the row's earlier state.
+Kept: every service that changes a progress row's state or a sign-off request's (made,
+withdrawn, decided) calls `record_summary_refresh` in its own transaction, which recounts that
+record's rows in one UPDATE (about 130 rows, on the record's index): a recount rather than an
+increment, so a summary is never off by a change a service made without knowing the row's
+earlier state.
 
 Read: `achieved_today` gives an expression for what a record has achieved on a day, exact
 whatever the day: the stored count when nothing achieved has expired by then (the earliest
@@ -26,6 +27,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -36,7 +38,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from competencies.models import CompetencyProgress, ProgressState, RecordSummary, TrainingRecord
+from competencies.models import (
+    CompetencyProgress,
+    ProgressState,
+    RecordSummary,
+    SignOffRequest,
+    TrainingRecord,
+)
 
 KINDS = (("core", True), ("specific", False))
 BATCH = 2000
@@ -62,6 +70,14 @@ def _fresh_numbers() -> dict:
         numbers[f"{kind}_achieved"] = _count(achieved)
         numbers[f"{kind}_next_expiry"] = Subquery(
             achieved.order_by().annotate(v=Func("expires_on", function="MIN")).values("v")
+        )
+    waiting = SignOffRequest.objects.filter(
+        record_id=OuterRef("record_id"), status=SignOffRequest.Status.OPEN
+    )
+    numbers["open_requests"] = _count(waiting)
+    for name, function in (("oldest", "MIN"), ("newest", "MAX")):
+        numbers[f"{name}_open_request_at"] = Subquery(
+            waiting.order_by().annotate(v=Func("created_at", function=function)).values("v")
         )
     return numbers
 
@@ -102,6 +118,19 @@ def record_summaries_rebuild(record_ids: Iterable[int] | None = None) -> int:
         setattr(summary, f"{kind}_required", required)
         setattr(summary, f"{kind}_achieved", achieved_n)
         setattr(summary, f"{kind}_next_expiry", next_expiry)
+    waiting = (
+        SignOffRequest.objects.filter(status=SignOffRequest.Status.OPEN)
+        .order_by()
+        .values_list("record_id")
+        .annotate(n=Count("pk"), oldest=Min("created_at"), newest=Max("created_at"))
+    )
+    if record_ids is not None:
+        waiting = waiting.filter(record_id__in=ids)
+    for record_id, count, oldest, newest in waiting.iterator(chunk_size=BATCH):
+        if record_id in summaries:
+            summary = summaries[record_id]
+            summary.open_requests = count
+            summary.oldest_open_request_at, summary.newest_open_request_at = oldest, newest
     stale = RecordSummary.objects.all()
     if record_ids is not None:
         stale = stale.filter(record_id__in=ids)
@@ -134,3 +163,28 @@ def achieved_today(kind: str, *, today, path: str = "record__summary", record: s
 def required(kind: str, *, path: str = "record__summary"):
     """An expression for the record's `kind` competencies (0 for a record with no summary)."""
     return Coalesce(F(f"{path}__{kind}_required"), Value(0))
+
+
+def waiting_since(before, *, path: str = "record__summary", record: str = "record"):
+    """An expression for the record's sign-off requests still waiting that were made before
+    `before`, from a query reaching the summary by `path` and the record's id by `record`:
+    none when the oldest waiting was made since, all when the newest was made before, else a
+    count of the record's requests."""
+    made_before = _count(
+        SignOffRequest.objects.filter(
+            record_id=OuterRef(record),
+            status=SignOffRequest.Status.OPEN,
+            created_at__lt=before,
+        )
+    )
+    return Case(
+        When(**{f"{path}__newest_open_request_at__lt": before}, then=F(f"{path}__open_requests")),
+        When(**{f"{path}__oldest_open_request_at__lt": before}, then=made_before),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def waiting(*, path: str = "record__summary"):
+    """An expression for the record's sign-off requests still waiting (0 with no summary)."""
+    return Coalesce(F(f"{path}__open_requests"), Value(0))

@@ -32,7 +32,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     FilteredRelation,
     Func,
     IntegerField,
@@ -41,6 +43,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -55,7 +59,6 @@ from cohorts.models import (
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
 from cohorts.selectors import programme_counts
-from cohorts.selectors.programme_counts import RunningCounts
 from competencies import summaries
 from competencies.models import CompetencyProgress, ProgressState, SignOffRequest
 from pathway.models import Allocation, RoleCode
@@ -731,10 +734,13 @@ class ProgrammeOverview:
         return total
 
 
-# The overview's numbers for each current trainee of a running cohort, read from the record's
-# summary (competencies/summaries.py, ADR 0026) rather than from its progress rows.
+# The overview's numbers for each trainee of a running cohort, read from the record's summary
+# (competencies/summaries.py, ADR 0026) joined on the enrolment: the model fields, then the
+# annotations in the order annotated (the order of the SQL's columns; programme_counts reads
+# them by position).
 _OVERVIEW_VALUES = (
     "cohort_id",
+    "status",
     "start_date",
     "pk",
     "core_required",
@@ -742,48 +748,46 @@ _OVERVIEW_VALUES = (
     "core_achieved",
     "specific_achieved",
     "last_review",
+    "open_requests",
+    "stale_requests",
 )
 
 
-def _overview_numbers(running: list[Cohort], *, today: datetime.date) -> tuple[str, tuple]:
-    """The SQL and parameters of a query of each current trainee of these cohorts, columns as
-    _OVERVIEW_VALUES (the fields, then the annotations in the order annotated), for
-    programme_counts to judge."""
-    numbers = _numbers_any_day()
+def _overview_numbers(cohorts: list[Cohort], *, today: datetime.date) -> tuple[str, tuple]:
+    """The SQL and parameters of a query of every trainee of these cohorts (those moved to a
+    later cohort excluded) with _OVERVIEW_VALUES, for programme_counts to judge and count. The
+    last review is looked up for current trainees only, the requests waiting more than 14 days
+    only where the oldest has."""
+    stale_before = start_of_day(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
     return (
-        Enrolment.objects.filter(cohort__in=running, status__in=CURRENT_STATUSES)
+        Enrolment.objects.filter(cohort__in=cohorts, status__in=SHOWN_STATUSES)
         .order_by()
         .annotate(
-            core_required=summaries.required("core"),
-            specific_required=summaries.required("specific"),
-            core_achieved=summaries.achieved_today("core", today=today),
-            specific_achieved=summaries.achieved_today("specific", today=today),
-            last_review=numbers["last_review"],
+            core_required=summaries.required("core", path="summary"),
+            specific_required=summaries.required("specific", path="summary"),
+            core_achieved=summaries.achieved_today("core", today=today, path="summary"),
+            specific_achieved=summaries.achieved_today("specific", today=today, path="summary"),
+            last_review=Case(
+                When(status__in=CURRENT_STATUSES, then=_numbers_any_day()["last_review"]),
+                default=None,
+                output_field=DateField(),
+            ),
+            open_requests=summaries.waiting(path="summary"),
+            stale_requests=summaries.waiting_since(stale_before, path="summary"),
         )
         .values_list(*_OVERVIEW_VALUES)
         .query.sql_with_params()
     )
 
 
-def _waiting_by_cohort(running: list[Cohort], *, today: datetime.date) -> dict[int, tuple]:
-    """Each running cohort's open sign-off requests of current trainees, and how many of them
-    were made more than 14 days ago: one query grouped by cohort (a trainee has one current
-    enrolment, so no request is counted twice)."""
-    stale_before = start_of_day(today - datetime.timedelta(days=STALE_REQUEST_DAYS))
-    return {
-        cohort_id: (open_requests, stale_requests)
-        for cohort_id, open_requests, stale_requests in SignOffRequest.objects.filter(
-            status=SignOffRequest.Status.OPEN,
-            record__enrolments__cohort__in=running,
-            record__enrolments__status__in=CURRENT_STATUSES,
-        )
-        .order_by()
-        .values_list("record__enrolments__cohort_id")
-        .annotate(
-            open_requests=Count("pk"),
-            stale_requests=Count("pk", filter=Q(created_at__lt=stale_before)),
-        )
-    }
+def _status_counts_outside(status: str):
+    """Each status's count for a cohort not running (a running cohort's come with its other
+    numbers from programme_counts): a subquery per shown cohort, on the cohort's index."""
+    return Case(
+        When(status=Cohort.Status.RUNNING, then=Value(None)),
+        default=_count(Enrolment.objects.filter(cohort=OuterRef("pk"), status=status)),
+        output_field=IntegerField(),
+    )
 
 
 def _first_behind(
@@ -838,34 +842,26 @@ def programme_overview(
         )
     cohorts = list(
         cohorts.annotate(
-            **{
-                f"n_{status.value}": Count("enrolments", filter=Q(enrolments__status=status))
-                for status in SHOWN_STATUSES
-            }
+            **{f"n_{status.value}": _status_counts_outside(status) for status in SHOWN_STATUSES}
         ).order_by("intake_date", "name")
     )
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
-    milestones: dict[int, list[Point]] = {}
-    counts: dict[int, programme_counts.RunningCounts] = {}
-    waiting: dict[int, tuple] = {}
-    if running:
-        milestones = _milestones_by_programme(c.programme_id for c in running)
-        counts = programme_counts.running_counts(
-            running,
-            _overview_numbers(running, today=today),
-            milestones=milestones,
-            today=today,
-        )
-        waiting = _waiting_by_cohort(running, today=today)
-
+    milestones = _milestones_by_programme(c.programme_id for c in running) if running else {}
+    counts = programme_counts.running_counts(
+        running,
+        _overview_numbers(running, today=today) if running else ("", ()),
+        milestones=milestones,
+        today=today,
+    )
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
     for cohort in cohorts:
-        summary = Summary(by_status={})
         if cohort.status == Cohort.Status.RUNNING:
-            summary = Summary(by_status={}, **vars(counts.get(cohort.pk, RunningCounts())))
-            summary.open_requests, summary.stale_requests = waiting.get(cohort.pk, (0, 0))
-        # Counts by status come from the cohort query: they include people no longer current.
-        summary.by_status = {s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
+            numbers = counts.get(cohort.pk) or programme_counts.RunningCounts()
+            summary = Summary(by_status=numbers.by_status, **numbers.progress())
+        else:
+            summary = Summary(
+                by_status={s.value: getattr(cohort, f"n_{s.value}") for s in SHOWN_STATUSES}
+            )
         grouped[cohort.status].append(CohortOverview(cohort=cohort, summary=summary, today=today))
     running_overviews = grouped[Cohort.Status.RUNNING]
     behind_count = sum(item.summary.behind for item in running_overviews)

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, EnrolmentStatus
 from cohorts.progress import AT_RISK_SHARE, ORDER, PLANNED_MARGIN, Point, Rag, plan_line
 from competencies.models import TrainingRecord
 from pathway.models import ClinicalArea, User
@@ -31,13 +31,35 @@ NO_CAP = 1e9
 _RAG_CODE = {rag: ORDER[rag] for rag in Rag}
 
 
+# The statuses counted, in the trainee query's `status` column (those moved to a later cohort
+# are not shown: they are counted there).
+COUNTED_STATUSES = [s.value for s in EnrolmentStatus if s != EnrolmentStatus.DEFERRED]
+_PROGRESS = (
+    "on_track",
+    "at_risk",
+    "behind",
+    "overdue_reviews",
+    "open_requests",
+    "stale_requests",
+    "achieved",
+)
+
+
 @dataclass
 class RunningCounts:
+    """A running cohort's trainees by status, and its current trainees' progress numbers."""
+
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED_STATUSES, 0))
     on_track: int = 0
     at_risk: int = 0
     behind: int = 0
     overdue_reviews: int = 0
+    open_requests: int = 0
+    stale_requests: int = 0
     achieved: int = 0
+
+    def progress(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in _PROGRESS}
 
 
 @dataclass
@@ -91,20 +113,27 @@ def _rag_sql(achieved: str, whole: str) -> str:
 
 
 def _judged(trainees_sql: str, trainees_params: tuple, plans: list[tuple]) -> tuple[str, list]:
-    """WITH clauses ending in `judged`: one row per current trainee of the planned cohorts
-    with their cohort, enrolment, achieved, required, RAG code and whether a review is
-    overdue. `trainees_sql` gives (cohort_id, start_date, enrolment_id, core_required,
-    specific_required, core_achieved, specific_achieved, last_review)."""
+    """WITH clauses ending in `judged`: one row per trainee of the planned cohorts with their
+    cohort, status, whether current, enrolment, achieved, required, RAG code, whether a review
+    is overdue and their requests waiting (all and those waiting more than 14 days).
+    `trainees_sql` gives the columns of the `trainee` clause below (dashboards._OVERVIEW_VALUES).
+    """
     real = "CAST(%s AS DOUBLE PRECISION)"
+    current = ", ".join("%s" for _ in CURRENT_STATUSES)
     values = ", ".join(f"(%s, {real}, {real}, {real}, %s)" for _ in plans)
     least, greatest = _vendor("LEAST", "MIN"), _vendor("GREATEST", "MAX")
+    # Computed once: inlined, PostgreSQL would run each trainee's subqueries once per use.
+    materialized = _vendor("MATERIALIZED", "")
     whole = f"FLOOR({least}(p.{{kind}}_cap, p.share * t.{{kind}}_required) + {real})"
     sql = f"""
 WITH plan (cohort_id, core_cap, specific_cap, share, reviews_due_before) AS (VALUES {values}),
-trainee (cohort_id, start_date, enrolment_id, core_required, specific_required, core_achieved,
-         specific_achieved, last_review) AS ({trainees_sql}),
+trainee (cohort_id, status, start_date, enrolment_id, core_required, specific_required,
+         core_achieved, specific_achieved, last_review, open_requests, stale_requests)
+  AS {materialized} ({trainees_sql}),
 planned AS (
-  SELECT t.cohort_id, t.enrolment_id, t.core_achieved, t.specific_achieved,
+  SELECT t.cohort_id, t.status, t.enrolment_id, t.core_achieved, t.specific_achieved,
+         t.open_requests, t.stale_requests,
+         CASE WHEN t.status IN ({current}) THEN 1 ELSE 0 END AS is_current,
          t.core_required + t.specific_required AS required,
          {whole.format(kind="core")} AS core_whole,
          {whole.format(kind="specific")} AS specific_whole,
@@ -113,13 +142,15 @@ planned AS (
   FROM trainee t JOIN plan p ON p.cohort_id = t.cohort_id
 ),
 judged AS (
-  SELECT cohort_id, enrolment_id, core_achieved + specific_achieved AS achieved, required,
+  SELECT cohort_id, status, is_current, enrolment_id,
+         core_achieved + specific_achieved AS achieved, required, open_requests, stale_requests,
          overdue, {greatest}({_rag_sql("core_achieved", "core_whole")},
                              {_rag_sql("specific_achieved", "specific_whole")}) AS rag
   FROM planned
 )"""
     params = [value for row in plans for value in row]
-    params += [*trainees_params, PLANNED_MARGIN, PLANNED_MARGIN, AT_RISK_SHARE, AT_RISK_SHARE]
+    params += [*trainees_params, *(s.value for s in CURRENT_STATUSES)]
+    params += [PLANNED_MARGIN, PLANNED_MARGIN, AT_RISK_SHARE, AT_RISK_SHARE]
     return sql, params
 
 
@@ -137,17 +168,29 @@ def running_counts(
         return {}
     plans = _plan_rows(running, milestones, today)
     with_sql, params = _judged(*trainees, plans)
-    codes = {rag: _RAG_CODE[rag] for rag in Rag}
+    by_status = ", ".join("SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _ in COUNTED_STATUSES)
+    rag_sums = ", ".join(
+        f"SUM(CASE WHEN is_current = 1 AND rag = {_RAG_CODE[rag]} THEN 1 ELSE 0 END)"
+        for rag in (Rag.ON_TRACK, Rag.AT_RISK, Rag.BEHIND)
+    )
+    current_sums = ", ".join(
+        f"SUM(is_current * {column})"
+        for column in ("overdue", "open_requests", "stale_requests", "achieved")
+    )
     sql = f"""{with_sql}
-SELECT cohort_id,
-       SUM(CASE WHEN rag = {codes[Rag.ON_TRACK]} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN rag = {codes[Rag.AT_RISK]} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN rag = {codes[Rag.BEHIND]} THEN 1 ELSE 0 END),
-       SUM(overdue), SUM(achieved)
+SELECT cohort_id, {by_status}, {rag_sums}, {current_sums}
 FROM judged GROUP BY cohort_id"""
+    counts = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: RunningCounts(*(int(n or 0) for n in row[1:])) for row in cursor}
+        cursor.execute(sql, [*params, *COUNTED_STATUSES])
+        for cohort_id, *numbers in cursor:
+            numbers = [int(n or 0) for n in numbers]
+            statuses = len(COUNTED_STATUSES)
+            counts[cohort_id] = RunningCounts(
+                dict(zip(COUNTED_STATUSES, numbers[:statuses], strict=True)),
+                *numbers[statuses:],
+            )
+    return counts
 
 
 def behind_first(
@@ -179,7 +222,7 @@ JOIN {tables["user"]} u ON u.id = e.trainee_id
 JOIN {tables["cohort"]} k ON k.id = j.cohort_id
 JOIN {tables["record"]} r ON r.id = e.record_id
 LEFT JOIN {tables["area"]} a ON a.id = r.clinical_area_id
-WHERE j.rag = %s
+WHERE j.is_current = 1 AND j.rag = %s
 ORDER BY k.name, u.full_name, e.id
 LIMIT %s"""
     with connection.cursor() as cursor:

@@ -96,6 +96,8 @@ def _request(enrolment, mentor, *, days_ago, status=SignOffRequest.Status.OPEN):
         record=enrolment.record, competency=progress.competency, mentor=mentor, status=status
     )
     SignOffRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - _days(days_ago))
+    # Made behind the services' back: the summary is recounted as a load would be.
+    record_summaries_rebuild([enrolment.record_id])
     return request
 
 

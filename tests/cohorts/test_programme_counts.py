@@ -15,9 +15,9 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohorts.models import Cohort
+from cohorts.models import CURRENT_STATUSES, Cohort
 from cohorts.progress import Point, Rag, planned_by, rag, worst
-from cohorts.selectors.programme_counts import RunningCounts, running_counts
+from cohorts.selectors.programme_counts import COUNTED_STATUSES, RunningCounts, running_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,11 @@ def trainees(draw):
     specific_required = draw(st.integers(min_value=0, max_value=30))
     start_offset = draw(st.integers(min_value=0, max_value=60))
     reviewed = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=800)))
+    open_requests = draw(st.integers(min_value=0, max_value=4))
     return {
+        "status": draw(st.sampled_from(COUNTED_STATUSES)),
+        "open_requests": open_requests,
+        "stale_requests": draw(st.integers(min_value=0, max_value=open_requests)),
         "core_required": core_required,
         "specific_required": specific_required,
         "core_achieved": draw(st.integers(min_value=0, max_value=core_required)),
@@ -70,11 +74,14 @@ def cohorts(draw, pk: int):
 def _trainees_sql(rows: list[tuple[int, dict]]) -> tuple[str, list]:
     """The overview's trainee numbers as a VALUES list, in the columns programme_counts reads."""
     date = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
-    sql = " UNION ALL ".join(f"SELECT %s, {date}, %s, %s, %s, %s, %s, {date}" for _ in rows)
+    sql = " UNION ALL ".join(
+        f"SELECT %s, %s, {date}, %s, %s, %s, %s, %s, {date}, %s, %s" for _ in rows
+    )
     params = []
     for number, (cohort_pk, t) in enumerate(rows):
         params += [
             cohort_pk,
+            t["status"],
             t["start"],
             number + 1,
             t["core_required"],
@@ -82,6 +89,8 @@ def _trainees_sql(rows: list[tuple[int, dict]]) -> tuple[str, list]:
             t["core_achieved"],
             t["specific_achieved"],
             t["last_review"],
+            t["open_requests"],
+            t["stale_requests"],
         ]
     return sql, params
 
@@ -125,10 +134,15 @@ def test_the_database_judges_as_the_python_rules_do(
     by_pk = {1: first, 2: second}
     expected: dict[int, RunningCounts] = {}
     for cohort_pk, t in people:
-        judged, overdue = _judged_in_python(by_pk[cohort_pk], milestones[cohort_pk], t, today)
         counts = expected.setdefault(cohort_pk, RunningCounts())
+        counts.by_status[t["status"]] += 1
+        if t["status"] not in CURRENT_STATUSES:
+            continue
+        judged, overdue = _judged_in_python(by_pk[cohort_pk], milestones[cohort_pk], t, today)
         setattr(counts, judged.value, getattr(counts, judged.value) + 1)
         counts.overdue_reviews += overdue
+        counts.open_requests += t["open_requests"]
+        counts.stale_requests += t["stale_requests"]
         counts.achieved += t["core_achieved"] + t["specific_achieved"]
 
     counted = running_counts(

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from competencies import services
@@ -14,9 +14,16 @@ from competencies.models import (
     CompetencyProgress,
     ProgressState,
     RecordSummary,
+    SignOffRequest,
     TrainingRecord,
 )
-from competencies.summaries import achieved_today, record_summaries_rebuild, required
+from competencies.summaries import (
+    achieved_today,
+    record_summaries_rebuild,
+    record_summary_refresh,
+    required,
+    waiting_since,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +60,10 @@ def _recount(record) -> dict:
                 f"{kind}_next_expiry": next_expiry,
             }
         )
+    waiting = SignOffRequest.objects.filter(record=record, status=SignOffRequest.Status.OPEN)
+    numbers["open_requests"] = waiting.count()
+    numbers["oldest_open_request_at"] = waiting.aggregate(oldest=Min("created_at"))["oldest"]
+    numbers["newest_open_request_at"] = waiting.aggregate(newest=Max("created_at"))["newest"]
     return numbers
 
 
@@ -83,10 +94,23 @@ def _truly_achieved_on(record, day) -> tuple[int, int]:
     )
 
 
+def _waiting_before_on_summary(record, before) -> int:
+    return (
+        TrainingRecord.objects.filter(pk=record.pk)
+        .annotate(n=waiting_since(before, path="summary", record="pk"))
+        .values_list("n", flat=True)
+        .get()
+    )
+
+
 def _assert_exact(record):
     assert _stored(record) == _recount(record)
     for day in (TODAY() - _days(800), TODAY() - _days(1), TODAY(), TODAY() + _days(400)):
         assert _achieved_on(record, day) == _truly_achieved_on(record, day)
+    waiting = SignOffRequest.objects.filter(record=record, status=SignOffRequest.Status.OPEN)
+    for before in (timezone.now() - _days(days) for days in (40, 25, 15, 5, -1)):
+        expected = waiting.filter(created_at__lt=before).count()
+        assert _waiting_before_on_summary(record, before) == expected
 
 
 def _decide(request, mentor, outcome="achieved", day=None):
@@ -238,3 +262,24 @@ def test_the_command_and_the_rebuild_recount_every_record():
     assert record_summaries_rebuild([second.pk]) == 1
     assert _stored(second)["core_achieved"] == 0
     assert _stored(first) == _recount(first)
+
+
+def test_the_summary_counts_requests_waiting_longer_than_a_time_exactly(lead_nurse):
+    """The overview counts requests waiting more than 14 days from the summaries: none when the
+    oldest waiting is newer, a recount of the record's requests otherwise."""
+    record, mentor, (first, second, third) = factories.enrolled_trainee(competencies=3)
+    requests = [_ask(record, competency, mentor) for competency in (first, second, third)]
+    for request, days in zip(requests, (30, 20, 2), strict=True):
+        SignOffRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - _days(days))
+    record_summary_refresh(record.pk)
+    _assert_exact(record)
+    assert _waiting_before_on_summary(record, timezone.now() - _days(14)) == 2
+    assert _waiting_before_on_summary(record, timezone.now() - _days(25)) == 1
+    assert _waiting_before_on_summary(record, timezone.now() - _days(40)) == 0
+    services.sign_off_request_withdraw(actor=record.trainee, sign_off_request=requests[0])
+    _assert_exact(record)
+    assert _stored(record)["open_requests"] == 2
+    assert _waiting_before_on_summary(record, timezone.now() - _days(14)) == 1
+    RecordSummary.objects.filter(record=record).delete()
+    record_summaries_rebuild([record.pk])
+    _assert_exact(record)
