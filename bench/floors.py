@@ -210,49 +210,29 @@ def competency_grid(cohort_id: int, today: datetime.date) -> list[tuple[str, tup
     ]
 
 
-def _achieved_today(kind: str, is_core: str) -> str:
-    """A record's `kind` competencies achieved today from its summary (ADR 0026): the stored
-    count, less those expired when the earliest expiry has come."""
-    return f"""CASE WHEN s.{kind}_next_expiry <= %(today)s THEN s.{kind}_achieved - (
-           SELECT COUNT(*) FROM competencies_competencyprogress p
-           JOIN competencies_competency c ON c.id = p.competency_id
-           WHERE p.record_id = e.record_id AND {is_core} AND p.state = 'achieved'
-             AND p.expires_on <= %(today)s) ELSE s.{kind}_achieved END"""
-
-
 def programme_overview(today: datetime.date) -> list[tuple[str, dict]]:
-    """The cohorts shown (running and planned, the ten latest finished) with their counts by
-    status, and each current trainee of a running cohort with the overview's numbers, read from
-    their record's summary."""
-    params = {"today": today, "stale": _stale(today)}
+    """The cohorts shown (running and planned, the ten latest finished) with, for those not
+    running, their counts by status; and the page's own count of every running cohort's
+    trainees by status and progress, which is already bare SQL over the records' summaries
+    (cohorts/selectors/programme_counts.py)."""
+    from cohorts.models import Cohort
+    from cohorts.selectors import dashboards, programme_counts
+
+    running = list(Cohort.objects.filter(status=Cohort.Status.RUNNING))
     return [
         (
             "SELECT k.id, k.name, k.status, e.status, COUNT(e.id) FROM cohorts_cohort k "
-            "LEFT JOIN cohorts_enrolment e ON e.cohort_id = k.id "
+            "LEFT JOIN cohorts_enrolment e ON e.cohort_id = k.id AND k.status <> 'running' "
             "WHERE k.status <> 'finished' OR k.id IN (SELECT f.id FROM cohorts_cohort f "
             "WHERE f.status = 'finished' ORDER BY f.planned_end_date DESC, f.id DESC LIMIT 10) "
             "GROUP BY k.id, k.name, k.status, e.status",
             {},
         ),
-        (
-            f"""
-SELECT e.id, e.cohort_id, e.start_date, u.full_name, ca.name,
-       s.core_required, s.specific_required,
-       {_achieved_today("core", "c.is_core")}, {_achieved_today("specific", "NOT c.is_core")},
-       (SELECT MAX(v.held_on) FROM cohorts_review v
-        JOIN cohorts_enrolment e2 ON e2.id = v.enrolment_id WHERE e2.record_id = e.record_id),
-       (SELECT COUNT(*) FROM competencies_signoffrequest q
-        WHERE q.record_id = e.record_id AND q.status = 'open'),
-       (SELECT COUNT(*) FROM competencies_signoffrequest q
-        WHERE q.record_id = e.record_id AND q.status = 'open' AND q.created_at < %(stale)s)
-FROM cohorts_enrolment e
-JOIN pathway_user u ON u.id = e.trainee_id
-JOIN competencies_trainingrecord r ON r.id = e.record_id
-JOIN pathway_clinicalarea ca ON ca.id = r.clinical_area_id
-LEFT JOIN competencies_recordsummary s ON s.record_id = e.record_id
-WHERE e.status IN ('active', 'on_break') AND e.cohort_id IN
-      (SELECT k.id FROM cohorts_cohort k WHERE k.status = 'running')""",
-            params,
+        programme_counts.running_counts_sql(
+            running,
+            dashboards.overview_numbers_sql(running, today=today),
+            milestones=dashboards.milestones_by_programme(c.programme_id for c in running),
+            today=today,
         ),
     ]
 

@@ -287,7 +287,7 @@ def _progress_numbers(record_ids: set[int], *, today) -> dict[int, dict]:
     return numbers
 
 
-def _milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Point]]:
+def milestones_by_programme(programme_ids: Iterable[int]) -> dict[int, list[Point]]:
     """Each programme's plan milestones (none when it has no plan), in one query."""
     points: dict[int, list[Point]] = defaultdict(list)
     for programme_id, week, core, specific in Milestone.objects.filter(
@@ -448,7 +448,7 @@ def trainee_rows(
     if cohorts is None:
         cohorts = Cohort.objects.filter(pk__in={v["cohort_id"] for v in values})
     by_pk = {cohort.pk: cohort for cohort in cohorts}
-    milestones = _milestones_by_programme(cohort.programme_id for cohort in by_pk.values())
+    milestones = milestones_by_programme(cohort.programme_id for cohort in by_pk.values())
     return [
         _row_from_values(
             v,
@@ -753,7 +753,7 @@ _OVERVIEW_VALUES = (
 )
 
 
-def _overview_numbers(cohorts: list[Cohort], *, today: datetime.date) -> tuple[str, tuple]:
+def overview_numbers_sql(cohorts: list[Cohort], *, today: datetime.date) -> tuple[str, tuple]:
     """The SQL and parameters of a query of every trainee of these cohorts (those moved to a
     later cohort excluded) with _OVERVIEW_VALUES, for programme_counts to judge and count. The
     last review is looked up for current trainees only, the requests waiting more than 14 days
@@ -846,10 +846,10 @@ def programme_overview(
         ).order_by("intake_date", "name")
     )
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
-    milestones = _milestones_by_programme(c.programme_id for c in running) if running else {}
+    milestones = milestones_by_programme(c.programme_id for c in running) if running else {}
     counts = programme_counts.running_counts(
         running,
-        _overview_numbers(running, today=today) if running else ("", ()),
+        overview_numbers_sql(running, today=today) if running else ("", ()),
         milestones=milestones,
         today=today,
     )
@@ -870,7 +870,7 @@ def programme_overview(
         behind_count=behind_count,
         behind_shown=_first_behind(
             running_overviews,
-            numbers=functools.partial(_overview_numbers, today=today),
+            numbers=functools.partial(overview_numbers_sql, today=today),
             milestones=milestones,
             today=today,
         )

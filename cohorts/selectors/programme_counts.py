@@ -154,18 +154,14 @@ judged AS (
     return sql, params
 
 
-def running_counts(
+def running_counts_sql(
     running: list[Cohort],
     trainees: tuple[str, tuple],
     *,
     milestones: dict[int, list[Point]],
     today: datetime.date,
-) -> dict[int, RunningCounts]:
-    """Each running cohort's current trainees on track, at risk and behind, reviews overdue and
-    competencies achieved: one query. `trainees` is the SQL and parameters of the overview's
-    query of their numbers (see _judged)."""
-    if not running:
-        return {}
+) -> tuple[str, list]:
+    """The SQL and parameters of running_counts (the benchmark times it as the page's floor)."""
     plans = _plan_rows(running, milestones, today)
     with_sql, params = _judged(*trainees, plans)
     by_status = ", ".join("SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _ in COUNTED_STATUSES)
@@ -180,12 +176,27 @@ def running_counts(
     sql = f"""{with_sql}
 SELECT cohort_id, {by_status}, {rag_sums}, {current_sums}
 FROM judged GROUP BY cohort_id"""
+    return sql, [*params, *COUNTED_STATUSES]
+
+
+def running_counts(
+    running: list[Cohort],
+    trainees: tuple[str, tuple],
+    *,
+    milestones: dict[int, list[Point]],
+    today: datetime.date,
+) -> dict[int, RunningCounts]:
+    """Each running cohort's trainees by status, and its current trainees on track, at risk and
+    behind, reviews overdue, requests waiting and competencies achieved: one query. `trainees`
+    is the SQL and parameters of the overview's query of their numbers (see _judged)."""
+    if not running:
+        return {}
     counts = {}
+    statuses = len(COUNTED_STATUSES)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *COUNTED_STATUSES])
+        cursor.execute(*running_counts_sql(running, trainees, milestones=milestones, today=today))
         for cohort_id, *numbers in cursor:
             numbers = [int(n or 0) for n in numbers]
-            statuses = len(COUNTED_STATUSES)
             counts[cohort_id] = RunningCounts(
                 dict(zip(COUNTED_STATUSES, numbers[:statuses], strict=True)),
                 *numbers[statuses:],

@@ -123,6 +123,19 @@ def test_the_dashboard_floor_fetches_the_numbers_the_dashboard_shows(scale):
         assert row.open_requests == (f[15] or 0)
 
 
+def test_the_overview_floor_counts_what_the_overview_shows(scale):
+    today = scale
+    overview = dashboards.programme_overview(today=today)
+    _cohorts, (sql, params) = floors.programme_overview(today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        floor = {row[0]: row for row in cursor.fetchall()}
+    assert overview.running and set(floor) == {item.cohort.pk for item in overview.running}
+    for item in overview.running:
+        behind, overdue = floor[item.cohort.pk][8], floor[item.cohort.pk][9]
+        assert (item.summary.behind, item.summary.overdue_reviews) == (behind, overdue)
+
+
 LISTS = [
     "people list",
     "people search",
