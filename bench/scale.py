@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.bulk import Table, reset_sequences
+from cohorts.review_due import review_due_refresh
 from cohorts.models import (
     Attendance,
     Cohort,
@@ -297,6 +298,9 @@ class _Builder:
         # Each record's progress summary, as the services keep them (ADR 0026).
         self.say("record summaries")
         self.counts.add(RecordSummary._meta.label, record_summaries_rebuild())
+        # Each enrolment's next review date, as the services keep them (cohorts/review_due.py).
+        self.say("review due dates")
+        review_due_refresh()
         reset_sequences(
             [
                 User,

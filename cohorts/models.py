@@ -126,8 +126,12 @@ class Enrolment(models.Model):
     moved_to = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
+    # When the next progress review is due, while the trainee is active in a running cohort
+    # (empty otherwise): the reviews due list reads it on its index, a page at a time. Derived,
+    # kept by the services in their transaction (cohorts/review_due.py), so not audited.
+    review_due_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = AuditHistory(event="enrolment.changed")
+    history = AuditHistory(event="enrolment.changed", excluded_fields=["review_due_on"])
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]
@@ -139,7 +143,14 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(fields=["cohort", "trainee"], name="unique_enrolment"),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            models.Index(
+                fields=["review_due_on"],
+                name="enrolment_review_due",
+                condition=Q(review_due_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trainee} in {self.cohort}"
