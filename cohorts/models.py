@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from competencies.models import Framework, TrainingRecord
 from pathway.history import AuditHistory
@@ -52,6 +52,18 @@ class Milestone(models.Model):
         return f"Week {self.week}: {self.core_target} core, {self.specific_target} specific"
 
 
+# The cohort list's order: what is running, then what is planned, then what has finished.
+COHORT_LIST_ORDER = ("running", "planned", "finished")
+
+
+def cohort_list_rank() -> Case:
+    """Where a cohort's status puts it in the cohort list: the list's order and its index."""
+    return Case(
+        *(When(status=status, then=Value(n)) for n, status in enumerate(COHORT_LIST_ORDER)),
+        default=Value(len(COHORT_LIST_ORDER)),
+    )
+
+
 class Cohort(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -73,6 +85,15 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["-intake_date", "name"]
+        indexes = [
+            # A page of the cohort list is read in this order, not sorted from every cohort.
+            models.Index(
+                cohort_list_rank(),
+                F("intake_date").desc(),
+                F("name"),
+                name="cohort_list_order",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="unique_cohort_name"),
             models.CheckConstraint(
