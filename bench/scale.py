@@ -32,7 +32,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.bulk import Table, reset_sequences
-from cohorts.review_due import review_due_refresh
 from cohorts.models import (
     Attendance,
     Cohort,
@@ -44,6 +43,7 @@ from cohorts.models import (
     Review,
     TrainingDay,
 )
+from cohorts.review_due import review_due_refresh
 from competencies.ledger import current_key_id
 from competencies.models import (
     KEYED_HASH_VERSION,
