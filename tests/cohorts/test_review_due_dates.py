@@ -236,3 +236,80 @@ def test_the_list_is_most_urgent_first_then_by_name_and_a_slice_is_one_query(coh
     assert [row.enrolment.trainee.full_name for row in page] == ["Abel", "Bea", "Cara"]
     assert [row.status for row in page] == [DueStatus.OVERDUE] * 2 + [DueStatus.DUE_SOON]
     assert page[0].days_overdue == 56 and page[2].last_review_on == TODAY() - 11 * WEEK
+
+
+# The Django admin, where a cohort and reviews can be changed too ------------------------------
+
+
+def _cohort_form(cohort, **changes) -> dict:
+    data = {
+        "programme": cohort.programme_id,
+        "name": cohort.name,
+        "intake_date": cohort.intake_date.isoformat(),
+        "planned_end_date": cohort.planned_end_date.isoformat(),
+        "status": cohort.status,
+        "framework": cohort.framework_id,
+        "review_interval_weeks": cohort.review_interval_weeks,
+        "_save": "Save",
+    }
+    return {**data, **changes}
+
+
+def test_a_cohort_changed_in_the_admin_moves_its_trainees_dates(client, cohort):
+    from django.urls import reverse
+
+    enrolment = factories.enrol(cohort)
+    client.force_login(factories.AdministratorFactory())
+    url = reverse("admin:cohorts_cohort_change", args=[cohort.pk])
+    response = client.post(url, _cohort_form(cohort, review_interval_weeks=6))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored(enrolment) == cohort.intake_date + 6 * WEEK
+    client.post(url, _cohort_form(cohort, review_interval_weeks=6, status="finished"))
+    assert stored(enrolment) is None
+
+
+def test_reviews_added_moved_and_deleted_in_the_admin_move_the_dates(client, cohort, lead):
+    from django.urls import reverse
+
+    from cohorts.models import Review
+
+    first, second = factories.enrol(cohort), factories.enrol(cohort)
+    client.force_login(factories.AdministratorFactory())
+    form = {
+        "enrolment": first.pk,
+        "held_on": (TODAY() - WEEK).isoformat(),
+        "progress_summary": "Progress",
+        "concerns": "",
+        "rag": "green",
+        "rag_reason": "Fine",
+        "recorded_by": lead.pk,
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    added = client.post(reverse("admin:cohorts_review_add"), form)
+    assert added.status_code == 302, added.content.decode()[:2000]
+    review = Review.objects.get()
+    assert stored(first) == TODAY() + 11 * WEEK
+    client.post(reverse("admin:cohorts_review_change", args=[review.pk]), {
+        **form, "enrolment": second.pk})  # fmt: skip
+    assert (stored(first), stored(second)) == (truth(first), TODAY() + 11 * WEEK)
+    assert stored(first) == cohort.intake_date + 12 * WEEK
+    client.post(reverse("admin:cohorts_review_delete", args=[review.pk]), {"post": "yes"})
+    assert not Review.objects.exists()
+    assert stored(second) == cohort.intake_date + 12 * WEEK
+    assert_all_right()
+
+
+def test_reviews_deleted_together_in_the_admin_move_the_dates(client, cohort, lead):
+    from django.urls import reverse
+
+    enrolment = factories.enrol(cohort)
+    reviews = [review(enrolment, TODAY() - days * DAY, lead) for days in (3, 30)]
+    client.force_login(factories.AdministratorFactory())
+    response = client.post(
+        reverse("admin:cohorts_review_changelist"),
+        {"action": "delete_selected", "_selected_action": [r.pk for r in reviews], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert stored(enrolment) == cohort.intake_date + 12 * WEEK
