@@ -43,6 +43,7 @@ from cohorts.models import (
     Review,
     TrainingDay,
 )
+from cohorts.review_due import review_due_refresh
 from competencies.ledger import current_key_id
 from competencies.models import (
     KEYED_HASH_VERSION,
@@ -297,6 +298,9 @@ class _Builder:
         # Each record's progress summary, as the services keep them (ADR 0026).
         self.say("record summaries")
         self.counts.add(RecordSummary._meta.label, record_summaries_rebuild())
+        # Each enrolment's next review date, as the services keep them (cohorts/review_due.py).
+        self.say("review due dates")
+        review_due_refresh()
         reset_sequences(
             [
                 User,

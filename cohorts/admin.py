@@ -3,6 +3,9 @@
 Enrolments keep their history (the History button) and are read-only here: a change of status
 goes through the enrolment status page, which also writes the status log. The status log and
 review confirmations are records of what happened, so they are read-only too.
+
+A cohort's status and review interval, and reviews, can be changed here: each save or delete
+recounts the review due dates it moves, as the services do (cohorts/review_due.py).
 """
 
 from django.contrib import admin
@@ -21,6 +24,7 @@ from cohorts.models import (
     ReviewConfirmation,
     TrainingDay,
 )
+from cohorts.review_due import review_due_refresh
 
 
 class ReadOnlyMixin:
@@ -59,6 +63,10 @@ class CohortAdmin(admin.ModelAdmin):
     list_filter = ["status", "programme"]
     search_fields = ["name"]
     filter_horizontal = ["clinical_areas"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        review_due_refresh(obj.enrolments.all())
 
 
 @admin.register(Enrolment)
@@ -117,6 +125,20 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["enrolment__trainee__full_name"]
     raw_id_fields = ["enrolment", "recorded_by"]
     inlines = [ReviewActionInline]
+
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("enrolment") if change else None
+        super().save_model(request, obj, form, change)
+        review_due_refresh(Enrolment.objects.filter(pk__in=[obj.enrolment_id, moved_from]))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        review_due_refresh(Enrolment.objects.filter(pk=obj.enrolment_id))
+
+    def delete_queryset(self, request, queryset):
+        enrolment_ids = list(queryset.values_list("enrolment_id", flat=True))
+        super().delete_queryset(request, queryset)
+        review_due_refresh(Enrolment.objects.filter(pk__in=enrolment_ids))
 
 
 @admin.register(ReviewAction)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from competencies.models import Framework, RecordSummary, TrainingRecord
 from pathway.history import AuditHistory
@@ -52,6 +52,18 @@ class Milestone(models.Model):
         return f"Week {self.week}: {self.core_target} core, {self.specific_target} specific"
 
 
+# The cohort list's order: what is running, then what is planned, then what has finished.
+COHORT_LIST_ORDER = ("running", "planned", "finished")
+
+
+def cohort_list_rank() -> Case:
+    """Where a cohort's status puts it in the cohort list: the list's order and its index."""
+    return Case(
+        *(When(status=status, then=Value(n)) for n, status in enumerate(COHORT_LIST_ORDER)),
+        default=Value(len(COHORT_LIST_ORDER)),
+    )
+
+
 class Cohort(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -73,6 +85,15 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["-intake_date", "name"]
+        indexes = [
+            # A page of the cohort list is read in this order, not sorted from every cohort.
+            models.Index(
+                cohort_list_rank(),
+                F("intake_date").desc(),
+                F("name"),
+                name="cohort_list_order",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="unique_cohort_name"),
             models.CheckConstraint(
@@ -136,8 +157,12 @@ class Enrolment(models.Model):
     moved_to = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_from"
     )
+    # When the next progress review is due, while the trainee is active in a running cohort
+    # (empty otherwise): the reviews due list reads it on its index, a page at a time. Derived,
+    # kept by the services in their transaction (cohorts/review_due.py), so not audited.
+    review_due_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = AuditHistory(event="enrolment.changed", excluded_fields=["summary"])
+    history = AuditHistory(event="enrolment.changed", excluded_fields=["summary", "review_due_on"])
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]
@@ -149,7 +174,14 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(fields=["cohort", "trainee"], name="unique_enrolment"),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            models.Index(
+                fields=["review_due_on"],
+                name="enrolment_review_due",
+                condition=Q(review_due_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trainee} in {self.cohort}"

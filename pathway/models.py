@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -175,7 +176,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name", "email"]
         # The people list and every "choose a person" list read a page in this order.
-        indexes = [models.Index(fields=["full_name", "email"], name="user_by_name")]
+        indexes = [
+            models.Index(fields=["full_name", "email"], name="user_by_name"),
+            # The few who have left: counting the active holders of a role (the mentor
+            # register's pages) is its holders less these, without reading every person.
+            models.Index(fields=["id"], condition=Q(is_active=False), name="user_inactive"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["employee_number"],
@@ -453,6 +459,13 @@ class MentorPreparation(models.Model):
 
     class Meta:
         ordering = ["mentor__full_name"]
+        indexes = [
+            # The latest of preparation and update (an update is never before the
+            # preparation): the updates falling due soon are a range of it.
+            models.Index(
+                Coalesce("last_update_on", "prepared_on"), name="mentor_preparation_latest"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_update_on__isnull=True)

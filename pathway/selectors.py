@@ -6,8 +6,18 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pathway.memo import is_remembered, remember_answers, remembered, remembering
@@ -16,13 +26,16 @@ from pathway.models import (
     BackgroundJob,
     MentorPreparation,
     RecordAccess,
+    Role,
     RoleCode,
     User,
 )
+from pathway.paging import Counted
 from pathway.preparation import (
     DUE_SOON_DAYS,
     UPDATE_EVERY_MONTHS,
     PreparationStatus,
+    add_months,
     preparation_status,
     update_due_on,
 )
@@ -236,6 +249,33 @@ def mentor_register_people() -> QuerySet[User]:
     )
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    return Subquery(
+        queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def active_holders_count(role: str) -> int:
+    """How many active people hold a role, in one query that never reads every person: the
+    role's memberships (on the role's index) less those of people who have left (on the small
+    index of the inactive)."""
+    memberships = User.roles.through.objects.filter(role_id=OuterRef("pk"))
+    counts = (
+        Role.objects.filter(code=role)
+        .annotate(held=_count(memberships), left=_count(memberships.filter(user__is_active=False)))
+        .values_list("held", "left")
+        .first()
+    )
+    return counts[0] - counts[1] if counts else 0
+
+
+def mentor_register_pages() -> Counted:
+    """The register for page_of: a page is read in name order, and the mentors are counted
+    by active_holders_count."""
+    return Counted(mentor_register_people(), lambda: active_holders_count(RoleCode.MENTOR))
+
+
 def mentor_register(
     *, today: datetime.date | None = None, mentors: QuerySet[User] | None = None
 ) -> list[MentorRegisterEntry]:
@@ -250,26 +290,70 @@ def mentor_register(
     return register_entries(mentors, today=today)
 
 
-def mentor_updates_due_soon(*, today: datetime.date | None = None) -> list[MentorRegisterEntry]:
-    """The active mentors whose annual update falls due within 30 days, by name: one query,
-    which reads only the mentors whose latest preparation or update was about a year ago
-    (the exact test is preparation_status's)."""
+# How many mentors due an update the register names before "and N more" (a link to them all).
+DUE_SOON_SHOWN = 10
+
+
+def _latest_between(
+    first_due: datetime.date, last_due: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The latest dates (of preparation or update) whose annual update falls due between two
+    days, both included. The update falls due UPDATE_EVERY_MONTHS later (a 29 February's on the
+    28th), so a later date never brings it earlier: the dates are one range, found from a
+    guess a year back, a day at a time."""
+
+    def due(latest: datetime.date) -> datetime.date:
+        return update_due_on(latest, None)
+
+    low = add_months(first_due, -UPDATE_EVERY_MONTHS) - datetime.timedelta(days=3)
+    while due(low) < first_due:
+        low += datetime.timedelta(days=1)
+    high = add_months(last_due, -UPDATE_EVERY_MONTHS) + datetime.timedelta(days=3)
+    while due(high) > last_due:
+        high -= datetime.timedelta(days=1)
+    return low, high
+
+
+def mentors_due_soon(*, today: datetime.date | None = None) -> QuerySet[User]:
+    """The active mentors whose annual update falls due within 30 days (today included), the
+    soonest first: a range of the index on each preparation's latest date, exactly the
+    mentors preparation_status finds due soon."""
     today = today or timezone.localdate()
-    latest = Greatest(
-        "mentor_preparation__prepared_on",
-        Coalesce("mentor_preparation__last_update_on", "mentor_preparation__prepared_on"),
-    )
-    # The update falls due UPDATE_EVERY_MONTHS after `latest`: between 28 and 31 days a month.
-    near = (
+    low, high = _latest_between(today, today + datetime.timedelta(days=DUE_SOON_DAYS))
+    # An update is never before the preparation (a constraint): the later of the two is the
+    # update when there is one, which is the index's expression.
+    latest = Coalesce("mentor_preparation__last_update_on", "mentor_preparation__prepared_on")
+    return (
         mentor_register_people()
+        .filter(mentor_preparation__isnull=False)
         .alias(latest=latest)
-        .filter(
-            latest__gte=today - datetime.timedelta(days=31 * UPDATE_EVERY_MONTHS + 1),
-            latest__lte=today
-            + datetime.timedelta(days=DUE_SOON_DAYS - 28 * UPDATE_EVERY_MONTHS + 1),
-        )
+        .filter(latest__range=(low, high))
+        .order_by("latest", "full_name", "email")
     )
-    return [e for e in register_entries(near, today=today) if e.due_within_30_days]
+
+
+@dataclass(frozen=True)
+class UpdatesDueSoon:
+    """The first mentors due an update within 30 days, and how many there are."""
+
+    entries: list[MentorRegisterEntry]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+def mentor_updates_due_soon(
+    *, today: datetime.date | None = None, first: int = DUE_SOON_SHOWN
+) -> UpdatesDueSoon:
+    """The first mentors due an update within 30 days, the soonest first, with how many are
+    due: one query (the number is a window over the same rows), reading only those due."""
+    today = today or timezone.localdate()
+    people = list(mentors_due_soon(today=today).annotate(total=Window(Count("pk")))[:first])
+    return UpdatesDueSoon(
+        entries=register_entries(people, today=today), total=people[0].total if people else 0
+    )
 
 
 def register_entries(

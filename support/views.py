@@ -127,8 +127,16 @@ def support_log_list(request, pk):
 @require_perm("pathway.view_mentor_register")
 @require_GET
 def mentor_register(request):
-    # Fifty mentors a page, read a page at a time; the updates due soon are a query of their own.
-    page, page_range = page_of(request, pathway_selectors.mentor_register_people())
+    # Fifty mentors a page, read a page at a time: every mentor by name, or (?due=soon) those
+    # due an update within 30 days, the soonest first. The full register names the first few
+    # of those in a query of its own, with how many there are.
+    due_only = request.GET.get("due") == "soon"
+    mentors = (
+        pathway_selectors.mentors_due_soon()
+        if due_only
+        else pathway_selectors.mentor_register_pages()
+    )
+    page, page_range = page_of(request, mentors)
     return render(
         request,
         "support/mentor_register.html",
@@ -136,7 +144,8 @@ def mentor_register(request):
             "entries": pathway_selectors.register_entries(page.object_list),
             "page": page,
             "page_range": page_range,
-            "due_soon": pathway_selectors.mentor_updates_due_soon(),
+            "due_only": due_only,
+            "due_soon": None if due_only else pathway_selectors.mentor_updates_due_soon(),
             "can_record": request.user.has_perm("pathway.record_mentor_preparation"),
             "can_see_educators": request.user.has_perm("support.view_all_caseloads"),
         },

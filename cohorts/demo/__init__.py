@@ -2,6 +2,8 @@
 (running today), with training days, attendance, module results and reviews."""
 
 from cohorts.demo import core
+from cohorts.models import Enrolment
+from cohorts.review_due import review_due_refresh
 
 
 def seed(context) -> None:
@@ -14,3 +16,5 @@ def seed(context) -> None:
         except ModuleNotFoundError:
             continue
         module.seed(context, cohorts)
+    # The cohorts, enrolments and reviews above were written directly, not by the services.
+    review_due_refresh(Enrolment.objects.filter(cohort__programme=context.programme))

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
-from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment
+from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, cohort_list_rank
 from pathway.models import Allocation, ClinicalArea, Programme, RoleCode, User
 
 
@@ -20,23 +27,50 @@ def _enrolments_counted(*conditions, **filters):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def cohorts_for(user) -> QuerySet[Cohort]:
+def _visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may see listed: all for the lead nurse, supported ones for educators."""
-    # Counted per cohort shown (a subquery on the enrolments' cohort index), not grouped over
-    # every enrolment: the list shows a page of finished cohorts, and years of them pile up.
-    cohorts = Cohort.objects.select_related("programme", "framework").annotate(
-        current_count=_enrolments_counted(status__in=CURRENT_STATUSES),
-        total_count=_enrolments_counted(~Q(status="deferred")),
-    )
     if user.has_role(RoleCode.LEAD_NURSE):
-        return cohorts.order_by("-intake_date")
+        return Cohort.objects.all()
     # Chosen by a subquery, not by filtering through the enrolments: a join there would count
     # each enrolment once per supported trainee (16 trainees, 6 supported: "96").
     supported = Allocation.objects.current().filter(
         supporter=user, kind=Allocation.Kind.PRACTICE_EDUCATOR
     )
     in_supported = Enrolment.objects.filter(trainee__in=supported.values("trainee"))
-    return cohorts.filter(pk__in=in_supported.values("cohort")).order_by("-intake_date")
+    return Cohort.objects.filter(pk__in=in_supported.values("cohort"))
+
+
+def cohorts_for(user) -> QuerySet[Cohort]:
+    """Cohorts a person may see listed, the latest intake first, with their trainees counted."""
+    # Counted per cohort shown (a subquery on the enrolments' cohort index), not grouped over
+    # every enrolment: a list shows a page of cohorts, and years of them pile up.
+    return (
+        _visible_to(user)
+        .select_related("programme", "framework")
+        .annotate(
+            current_count=_enrolments_counted(status__in=CURRENT_STATUSES),
+            total_count=_enrolments_counted(~Q(status="deferred")),
+        )
+        .order_by("-intake_date")
+    )
+
+
+def cohort_list(user) -> QuerySet[Cohort]:
+    """The cohort list, read a page at a time: running cohorts, then planned, then finished,
+    each the latest intake first, in the order of an index (so a page reads its own rows, not
+    every cohort); the trainees are counted only for the rows read."""
+    return cohorts_for(user).order_by(cohort_list_rank(), "-intake_date", "name")
+
+
+def cohort_status_counts(user) -> dict[str, int]:
+    """How many cohorts of each status a person may see listed (one grouped query)."""
+    return dict(
+        _visible_to(user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
 
 
 def cohort_by_pk(pk) -> Cohort:

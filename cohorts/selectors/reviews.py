@@ -11,17 +11,19 @@ Rules:
   not due: later than that;
 - only active enrolments are flagged: a trainee on a break keeps a next due date but is not
   flagged; a withdrawn, completed, qualified or deferred enrolment has no next review.
+
+The reviews due list (everyone's, or a supporter's) reads the same date kept on each enrolment
+by the services (Enrolment.review_due_on, cohorts/review_due.py), set only while the trainee is
+active in a running cohort: a page of it costs the same however many trainees are running.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import DateField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import (
@@ -116,17 +118,20 @@ class ScheduleRow:
         return 0 if days is None else max(-days, 0)
 
 
-def _with_last_review(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    last_review = (
+def _last_review() -> Subquery:
+    """The date of the enrolment's latest review (None before the first), on its index."""
+    return Subquery(
         Review.objects.filter(enrolment=OuterRef("pk"))
         .order_by()
         .values("enrolment")
         .annotate(latest=Max("held_on"))
-        .values("latest")
+        .values("latest"),
+        output_field=DateField(),
     )
-    return enrolments.select_related("trainee", "cohort").annotate(
-        last_review_on=Subquery(last_review, output_field=DateField())
-    )
+
+
+def _with_last_review(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return enrolments.select_related("trainee", "cohort").annotate(last_review_on=_last_review())
 
 
 def _row(enrolment: Enrolment, today: datetime.date) -> ScheduleRow:
@@ -163,66 +168,69 @@ def enrolment_schedule(enrolment: Enrolment, *, today: datetime.date | None = No
     return review_schedule(Enrolment.objects.filter(pk=enrolment.pk), today=today)[0]
 
 
-_STATUS_ORDER = {DueStatus.OVERDUE: 0, DueStatus.DUE_SOON: 1}
+class DueRows:
+    """Rows of the reviews due list, most urgent first, read from each enrolment's stored
+    review due date (Enrolment.review_due_on, on its own index): its count is one query, a
+    page (a slice) another, and iterating reads them all once. Nothing reads the trainees who
+    are not due, however many are running."""
 
+    def __init__(self, enrolments: QuerySet[Enrolment], today: datetime.date):
+        self._enrolments, self._today = enrolments, today
+        self._count: int | None = None
+        self._all: list[ScheduleRow] | None = None
 
-class FlaggedRows(Sequence):
-    """Rows of the reviews due list, in order, whose enrolments are read only for the rows
-    asked for: a page of the list (or all of it, iterated) is one query, however long the list.
-    Built from the plain values that decided which rows are flagged and their order."""
-
-    def __init__(
-        self, keys: list[tuple[int, datetime.date | None, datetime.date, DueStatus]], today
-    ):
-        self._keys, self._today = keys, today
+    def count(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        if self._count is None:
+            self._count = self._enrolments.order_by().count()
+        return self._count
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self.count()
 
     def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : (index + 1) or None][0] if index < 0 else self[index : index + 1][0]
-        chosen = self._keys[index]
-        if not chosen:
-            return []
-        enrolments = Enrolment.objects.select_related("trainee", "cohort").in_bulk(
-            [pk for pk, *_ in chosen]
-        )
-        rows = []
-        for pk, last_review_on, next_due, status in chosen:
-            enrolment = enrolments[pk]
-            enrolment.last_review_on = last_review_on
-            rows.append(
-                ScheduleRow(
-                    enrolment=enrolment,
-                    last_review_on=last_review_on,
-                    next_due=next_due,
-                    status=status,
-                    today=self._today,
-                )
-            )
-        return rows
+        if self._all is not None or not isinstance(index, slice):
+            return list(self)[index]
+        return [self._row(enrolment) for enrolment in self._rows()[index]]
 
     def __iter__(self):
-        return iter(self[:])
+        if self._all is None:
+            self._all = [self._row(enrolment) for enrolment in self._rows()]
+        return iter(self._all)
+
+    def _rows(self) -> QuerySet[Enrolment]:
+        # Overdue before due soon is the date's own order; the last review is read only for
+        # the rows drawn.
+        return (
+            self._enrolments.select_related("trainee", "cohort")
+            .annotate(last_review_on=_last_review())
+            .order_by("review_due_on", "trainee__full_name", "pk")
+        )
+
+    def _row(self, enrolment: Enrolment) -> ScheduleRow:
+        return ScheduleRow(
+            enrolment=enrolment,
+            last_review_on=enrolment.last_review_on,
+            next_due=enrolment.review_due_on,
+            status=review_due_status(enrolment.review_due_on, self._today),
+            today=self._today,
+        )
 
 
-def reviews_due(
-    *, supporter: User | None = None, today: datetime.date | None = None
-) -> FlaggedRows:
+def reviews_due(*, supporter: User | None = None, today: datetime.date | None = None) -> DueRows:
     """Overdue and due-soon reviews of active trainees in running cohorts, most urgent first.
 
     With a supporter: only the trainees they support today as mentor, tutor or practice
     educator. Without: everyone (the lead nurse's view).
 
-    Which are flagged and their order come from one query of plain values (no model
-    instances) that reads only those due within the window, after one for the review
-    intervals of the running cohorts; the rows' enrolments are read for the rows used
-    (FlaggedRows): the lead nurse's page of 50 costs the same however many are running.
+    Judged from each enrolment's stored next review date (cohorts/review_due.py keeps it, as
+    next_review_due counts it, and only for active trainees of running cohorts): those due by
+    the end of the "due soon" window are a range of its index, in the order drawn.
     """
     today = today or timezone.localdate()
     enrolments = Enrolment.objects.filter(
-        cohort__status=Cohort.Status.RUNNING, status=EnrolmentStatus.ACTIVE
+        review_due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
     )
     if supporter is not None:
         enrolments = enrolments.filter(
@@ -230,48 +238,7 @@ def reviews_due(
             .filter(supporter=supporter, kind__in=REVIEWING_KINDS)
             .values("trainee_id")
         )
-    # Only those due by the end of the "due soon" window are read: next due = (last review or
-    # start) + the cohort's interval in whole weeks, so for each interval the running cohorts
-    # use, "due by then" is a bound on that date, which the database applies.
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    due_by_then = Q(pk__in=[])
-    for weeks in set(
-        Cohort.objects.filter(status=Cohort.Status.RUNNING).values_list(
-            "review_interval_weeks", flat=True
-        )
-    ):
-        due_by_then |= Q(
-            cohort__review_interval_weeks=weeks,
-            anchor__lte=soon - datetime.timedelta(weeks=weeks),
-        )
-    keys = []
-    for pk, start, interval, name, last_review_on in (
-        _with_last_review(enrolments)
-        .alias(anchor=Coalesce("last_review_on", "start_date"))
-        .filter(due_by_then)
-        .order_by()
-        .values_list(
-            "pk",
-            "start_date",
-            "cohort__review_interval_weeks",
-            "trainee__full_name",
-            "last_review_on",
-        )
-    ):
-        next_due = next_review_due(
-            last_review_on=last_review_on, start=start, interval_weeks=interval
-        )
-        status = review_due_status(next_due, today)
-        if status.is_flagged:
-            keys.append((_STATUS_ORDER[status], next_due, name, pk, last_review_on, status))
-    keys.sort(key=lambda key: key[:4])
-    return FlaggedRows(
-        [
-            (pk, last_review_on, next_due, status)
-            for _, next_due, _, pk, last_review_on, status in keys
-        ],
-        today,
-    )
+    return DueRows(enrolments, today)
 
 
 PARTIES = [

@@ -16,6 +16,7 @@ from cohorts.models import (
     EnrolmentStatus,
     EnrolmentStatusChange,
 )
+from cohorts.review_due import review_due_keep, review_due_refresh
 from competencies import services as competency_services
 from competencies.models import Framework, TrainingRecord
 from pathway.concurrency import locked, version_check
@@ -94,6 +95,8 @@ def cohort_update(
     cohort.save()
     if clinical_areas is not None:
         cohort.clinical_areas.set(list(clinical_areas))
+    # Its status and review interval decide when (and whether) its trainees' reviews are due.
+    review_due_refresh(cohort.enrolments.all())
     return cohort
 
 
@@ -140,6 +143,7 @@ def enrolment_create(
         cohort=cohort, trainee=trainee, record=record, start_date=start_date
     )
     _log(enrolment, "", EnrolmentStatus.ACTIVE, start_date, "Enrolled", actor)
+    review_due_keep(enrolment)
     return enrolment
 
 
@@ -197,6 +201,7 @@ def enrolment_change_status(
     if status == EnrolmentStatus.QUALIFIED:
         roles_on_qualifying(enrolment.trainee)
     _log(enrolment, current, status, on, reason, actor)
+    review_due_keep(enrolment)
     return enrolment
 
 
@@ -252,6 +257,7 @@ def enrolment_defer(
     _log(
         moved, "", EnrolmentStatus.ACTIVE, moved.start_date, f"Moved from {enrolment.cohort}", actor
     )
+    review_due_keep(enrolment, moved)
     return moved
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Enrolment, Review, ReviewAction, ReviewConfirmation
+from cohorts.review_due import review_due_keep
 from cohorts.selectors.reviews import confirming_party
 from notifications.services import notifications_settle
 from pathway.models import Allocation, RoleCode, User
@@ -140,6 +141,7 @@ def review_record(
         )
         for action in actions
     )
+    review_due_keep(enrolment)
     # The reminders that this review was due (or overdue) are dealt with.
     notifications_settle(
         actor=recorder,

@@ -11,37 +11,39 @@ from django.views.decorators.http import require_http_methods
 
 from cohorts.access import access_cohort, access_programme
 from cohorts.forms import cohorts as forms
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import COHORT_LIST_ORDER, Cohort, Enrolment
 from cohorts.selectors import cohorts as selectors
 from cohorts.services import cohorts as services
 from pathway.formtools import add_service_errors, posted_data, submit
-from pathway.paging import page_of
+from pathway.paging import Counted, page_of
 from pathway.permissions import require_perm
 
-FINISHED_PAGE_SIZE = 20
+# A page of the cohort list: running cohorts first, then planned, then finished.
+PAGE_SIZE = 25
+LABELS = {
+    Cohort.Status.RUNNING: "Running",
+    Cohort.Status.PLANNED: "Planned",
+    Cohort.Status.FINISHED: "Finished",
+}
 
 
 @require_perm("cohorts.view_cohort_list")
 def cohort_list(request):
-    cohorts = selectors.cohorts_for(request.user)
-    current = list(cohorts.exclude(status=Cohort.Status.FINISHED))
-    # Finished cohorts pile up year after year: the newest a page at a time.
-    finished, page_range = page_of(
-        request, cohorts.filter(status=Cohort.Status.FINISHED), FINISHED_PAGE_SIZE
-    )
+    # One list a page at a time, however many cohorts run at once or finished over the years;
+    # the page's rows are shown under their status, with how many there are of each.
+    counts = selectors.cohort_status_counts(request.user)
+    cohorts = Counted(selectors.cohort_list(request.user), lambda: sum(counts.values()))
+    page, page_range = page_of(request, cohorts, PAGE_SIZE)
     groups = [
-        (label, [c for c in current if c.status == status])
-        for status, label in (
-            (Cohort.Status.RUNNING, "Running"),
-            (Cohort.Status.PLANNED, "Planned"),
-        )
+        (LABELS[status], [c for c in page.object_list if c.status == status], counts.get(status, 0))
+        for status in COHORT_LIST_ORDER
     ]
     return render(
         request,
         "cohorts/cohort_list.html",
         {
             "groups": groups,
-            "page": finished,
+            "page": page,
             "page_range": page_range,
             "can_manage": request.user.has_perm("cohorts.manage_cohorts"),
             "programmes": selectors.programmes(),

@@ -26,6 +26,7 @@ from cohorts.models import (
     TrainingDay,
 )
 from cohorts.progress import Rag
+from cohorts.review_due import review_due_refresh
 from cohorts.selectors import dashboards
 from cohorts.selectors.dashboards import Filters
 from cohorts.services.cohorts import enrolment_change_status, enrolment_defer
@@ -72,7 +73,7 @@ def _mark(enrolment, days, statuses):
 
 
 def _review(enrolment, held_on, recorder):
-    return Review.objects.create(
+    review = Review.objects.create(
         enrolment=enrolment,
         held_on=held_on,
         progress_summary="Steady progress",
@@ -80,6 +81,9 @@ def _review(enrolment, held_on, recorder):
         rag_reason="On plan",
         recorded_by=recorder,
     )
+    # Written behind the services' back: the enrolment's review due date is recounted.
+    review_due_refresh(Enrolment.objects.filter(pk=enrolment.pk))
+    return review
 
 
 def _request(enrolment, mentor, *, days_ago, status=SignOffRequest.Status.OPEN):

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from cohorts.models import (
     Cohort,
+    Enrolment,
     EnrolmentStatus,
     Review,
     ReviewAction,
     ReviewConfirmation,
 )
+from cohorts.review_due import review_due_refresh
 from cohorts.selectors.reviews import (
     DueStatus,
     review_due_status,
@@ -292,7 +294,7 @@ def test_due_status_boundaries(days_ahead, status):
 
 
 def _review_on(enrolment, held_on, by):
-    return Review.objects.create(
+    review = Review.objects.create(
         enrolment=enrolment,
         held_on=held_on,
         progress_summary="Progress",
@@ -300,6 +302,9 @@ def _review_on(enrolment, held_on, by):
         rag_reason="Fine",
         recorded_by=by,
     )
+    # Written behind the services' back: the enrolment's review due date is recounted.
+    review_due_refresh(Enrolment.objects.filter(pk=enrolment.pk))
+    return review
 
 
 def test_schedule_flags_overdue_and_due_soon_but_not_a_break_or_an_ended_enrolment(world):

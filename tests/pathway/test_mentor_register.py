@@ -225,10 +225,30 @@ def test_updates_due_soon_are_those_the_full_register_finds(lead_nurse):
         datetime.date(2025, 2, 28),
         datetime.date(2025, 3, 1),
     ):
-        expected = [e.mentor for e in selectors.mentor_register(today=day) if e.due_within_30_days]
-        found = [e.mentor for e in selectors.mentor_updates_due_soon(today=day)]
-        assert found == expected
-    assert selectors.mentor_updates_due_soon(today=datetime.date(2025, 2, 28))[0].mentor == leap
+        due = [e for e in selectors.mentor_register(today=day) if e.due_within_30_days]
+        expected = [e.mentor for e in sorted(due, key=lambda e: e.update_due_on)]  # stable: names
+        assert list(selectors.mentors_due_soon(today=day)) == expected
+        first = selectors.mentor_updates_due_soon(today=day, first=2)
+        assert [e.mentor for e in first.entries] == expected[:2]
+        assert (first.total, first.more) == (len(expected), max(len(expected) - 2, 0))
+    leap_day = selectors.mentor_updates_due_soon(today=datetime.date(2025, 2, 28))
+    assert leap_day.entries[0].mentor == leap
+
+
+def test_the_dates_due_soon_are_one_range_of_latest_dates_on_every_day():
+    """The range the due-soon query reads, against the status itself, for each day of three
+    years (a leap year's 28 and 29 February included) and every latest date near it."""
+    day = datetime.date(2023, 1, 1)
+    while day < datetime.date(2026, 1, 1):
+        low, high = selectors._latest_between(day, day + datetime.timedelta(days=30))
+        near = [day - datetime.timedelta(days=n) for n in range(300, 400)]
+        due_soon = [
+            latest
+            for latest in near
+            if preparation_status(latest, None, day) == PreparationStatus.DUE_SOON
+        ]
+        assert [latest for latest in near if low <= latest <= high] == due_soon, day
+        day += datetime.timedelta(days=1)
 
 
 def test_the_register_page_reads_the_same_queries_for_more_mentors(client, lead_nurse):

@@ -67,6 +67,96 @@ def test_the_register_draws_fifty_mentors_a_page_and_lists_every_update_due(clie
     assert table.count("Record dates<") == 6 and "Zed Duesoon" in table
 
 
+def _due_soon(name, days):
+    """A mentor whose annual update falls due in `days` days."""
+    today = timezone.localdate()
+    return factories.MentorPreparationFactory(
+        mentor__full_name=name, prepared_on=add_months(today, -12) + datetime.timedelta(days=days)
+    ).mentor
+
+
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def test_the_register_names_the_first_ten_due_soonest_first_and_links_to_them_all(client):
+    """National scale (issue #18): the register names the first few due an update, with how
+    many more there are, and its filtered pages list them all, the soonest first."""
+    for n in range(12):
+        _due_soon(f"Due {n:02}", days=29 - n)  # "Due 11" is due soonest
+    factories.MentorPreparationFactory(mentor__full_name="Otto Overdue", prepared_on=add_months(
+        timezone.localdate(), -14))  # fmt: skip
+    factories.MentorFactory(full_name="Pat Prepared")
+    client.force_login(factories.LeadNurseFactory())
+    url = reverse("support:mentor_register")
+    html = client.get(url).content.decode()
+    due = html.split('data-testid="due-soon"')[1].split("</ul>")[0]
+    named = re.findall(r"<li>(Due \d\d):", due)
+    assert named == [f"Due {n:02}" for n in range(11, 1, -1)]
+    assert "And 2 more." in html
+    assert '<a href="?due=soon">All 12 mentors due an update within 30 days</a>' in html
+    only = client.get(url, {"due": "soon"}).content.decode()
+    table = only.split('data-testid="mentor-register"')[1].split("</table>")[0]
+    assert re.findall(r">(Due \d\d)</a>", table) == [f"Due {n:02}" for n in range(11, -1, -1)]
+    assert "Otto Overdue" not in table and "Pat Prepared" not in table
+    assert f'<a href="{url}">All mentors</a>' in only
+    assert 'data-testid="due-soon"' not in only
+
+
+def test_the_mentors_due_soon_come_fifty_a_page(client):
+    for n in range(52):
+        _due_soon(f"Due {n:02}", days=n % 30)
+    client.force_login(factories.LeadNurseFactory())
+    url = reverse("support:mentor_register")
+    first = client.get(url, {"due": "soon"}).content.decode()
+    assert first.count("Record dates<") == 50
+    assert "Showing mentors 1 to 50 of 52" in first and 'href="?due=soon&amp;page=2"' in first
+    second = client.get(url, {"due": "soon", "page": 2}).content.decode()
+    assert second.count("Record dates<") == 2
+
+
+def test_nobody_due_soon_is_said_on_both_views(client):
+    factories.MentorFactory(full_name="Pat Prepared")
+    client.force_login(factories.LeadNurseFactory())
+    url = reverse("support:mentor_register")
+    for params in ({}, {"due": "soon"}):
+        html = client.get(url, params).content.decode()
+        assert "No mentor is due an update in the next 30 days." in html
+
+
+def test_the_register_counts_only_active_mentors(client):
+    for n in range(51):
+        factories.MentorFactory(full_name=f"Mentor {n:02}")
+    factories.MentorFactory(full_name="Lou Left", is_active=False)
+    factories.TraineeFactory()
+    client.force_login(factories.LeadNurseFactory())
+    html = client.get(reverse("support:mentor_register")).content.decode()
+    assert "Showing mentors 1 to 50 of 51" in html and "Lou Left" not in html
+    from pathway.models import RoleCode
+    from pathway.selectors import active_holders_count
+
+    assert active_holders_count(RoleCode.MENTOR) == 51
+    assert active_holders_count("no-such-role") == 0
+
+
+def test_both_views_cost_the_same_for_few_or_many_due_soon(client):
+    client.force_login(factories.LeadNurseFactory())
+    url = reverse("support:mentor_register")
+    _due_soon("First due", days=3)
+    client.get(url)  # the first page after signing in marks the session as in use
+    few = _queries(client, url), _queries(client, url, {"due": "soon"})
+    for n in range(60):
+        _due_soon(f"Due {n:02}", days=n % 30)
+        factories.MentorFactory(full_name=f"Mentor {n:02}")
+    assert (_queries(client, url), _queries(client, url, {"due": "soon"})) == few
+    assert few[0] <= 6  # session, person, roles; mentors counted, a page, the first due
+
+
 def test_a_mentor_reads_their_own_entry_only(client):
     mentor, other = factories.MentorFactory(), factories.MentorFactory()
     client.force_login(mentor)
@@ -91,6 +181,7 @@ def test_others_are_refused_the_register_and_workload(client, factory):
     client.force_login(factory())
     for url in (
         reverse("support:mentor_register"),
+        reverse("support:mentor_register") + "?due=soon",
         reverse("support:mentor_workload"),
         reverse("support:mentor_entry", args=[mentor.pk]),
         reverse("support:mentor_preparation_edit", args=[mentor.pk]),

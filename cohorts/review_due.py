@@ -1,0 +1,105 @@
+"""Each enrolment's next review date, kept for the reviews due list (Enrolment.review_due_on).
+
+The list judges a review due exactly as the schedule does (cohorts/selectors/reviews.py): the
+last review, or the start when there is none, plus the cohort's interval, for a trainee active
+in a running cohort. Kept on the enrolment, the list is a range of one index, however many
+trainees are running. The date does not depend on the day, only on what the services change:
+
+- a review recorded (review_record);
+- the enrolment made, its status changed, or moved to a later cohort (enrolment_create,
+  enrolment_change_status, enrolment_defer);
+- the cohort's status or review interval (cohort_update).
+
+Each of them calls `review_due_refresh` in its own transaction: a recount from the truth (the
+reviews, the enrolment, its cohort), never an increment. `manage.py rebuild_review_due_dates`
+recounts every enrolment after data was loaded other than through the services (the scale seed
+and the demo call it themselves); the migration that added the field filled it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import DateField, Max, OuterRef, QuerySet, Subquery
+
+from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
+from cohorts.selectors.reviews import next_review_due
+
+BATCH = 1000
+
+
+def review_due_on(
+    *,
+    status: str,
+    cohort_status: str,
+    start: datetime.date,
+    interval_weeks: int,
+    last_review_on: datetime.date | None,
+) -> datetime.date | None:
+    """The date the reviews due list judges an enrolment by; None when it is never listed."""
+    if status != EnrolmentStatus.ACTIVE or cohort_status != Cohort.Status.RUNNING:
+        return None
+    return next_review_due(
+        last_review_on=last_review_on, start=start, interval_weeks=interval_weeks
+    )
+
+
+def _last_review():
+    return Subquery(
+        Review.objects.filter(enrolment=OuterRef("pk"))
+        .order_by()
+        .values("enrolment")
+        .annotate(latest=Max("held_on"))
+        .values("latest"),
+        output_field=DateField(),
+    )
+
+
+@transaction.atomic
+def review_due_refresh(
+    enrolments: QuerySet[Enrolment] | None = None,
+) -> dict[int, datetime.date | None]:
+    """Recount the review due date of these enrolments (every one when None), writing those
+    that changed; returns each one's date by pk. Locks them first, so that what it then reads
+    includes a change committed meanwhile by a transaction that held one of them (a review
+    recorded while the cohort's interval changes: whichever comes second counts both)."""
+    enrolments = Enrolment.objects.all() if enrolments is None else enrolments
+    ids = list(
+        enrolments.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+    )
+    dues, changed = {}, []
+    for start in range(0, len(ids), BATCH):
+        rows = (
+            Enrolment.objects.filter(pk__in=ids[start : start + BATCH])
+            .annotate(last_review_on=_last_review())
+            .values_list(
+                "pk",
+                "status",
+                "start_date",
+                "cohort__status",
+                "cohort__review_interval_weeks",
+                "last_review_on",
+                "review_due_on",
+            )
+        )
+        for pk, status, start_date, cohort_status, weeks, last, stored in rows:
+            due = review_due_on(
+                status=status,
+                cohort_status=cohort_status,
+                start=start_date,
+                interval_weeks=weeks,
+                last_review_on=last,
+            )
+            dues[pk] = due
+            if due != stored:
+                changed.append(Enrolment(pk=pk, review_due_on=due))
+    Enrolment.objects.bulk_update(changed, ["review_due_on"], batch_size=BATCH)
+    return dues
+
+
+def review_due_keep(*enrolments: Enrolment) -> None:
+    """Refresh these enrolments' dates, and the instances too: the caller may save them again."""
+    dues = review_due_refresh(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
+    for enrolment in enrolments:
+        enrolment.review_due_on = dues[enrolment.pk]
