@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cohorts", "0006_trainingday_duration_hours"),
+        ("cohorts", "0008_cohort_list_order"),
         ("competencies", "0021_record_summary_requests"),
     ]
 
