@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, cohort_list_rank
