@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
+from pathway.links import url_or_none
 from pathway.models import RoleCode
 
 AP = RoleCode.ASSISTANT_PRACTITIONER
@@ -214,9 +213,8 @@ def items_for(user, current_path: str = "") -> list[dict]:
         allowed = user.has_role(*item.roles) or bool(item.perm and user.has_perm(item.perm))
         if not allowed or (item.staff_only and not user.is_staff):
             continue
-        try:
-            href = reverse(item.url_name)
-        except NoReverseMatch:
+        href = url_or_none(item.url_name)
+        if href is None:
             continue
         current = current_path == href or (href != "/" and current_path.startswith(href))
         items.append(
