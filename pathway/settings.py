@@ -433,6 +433,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 PATHWAY_BASE_URL = os.environ.get("PATHWAY_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pathway <pathway@localhost>")
 
+# Sessions in the database (Django's), read each request in plain SQL (pathway/sessions.py).
+# Not `cached_db`: without a shared cache each worker would keep its own copy, and a session
+# signed out on one could go on being served by another (ADR 0027).
+SESSION_ENGINE = "pathway.sessions"
+
 # Security. Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=true.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("PATHWAY_SESSION_IDLE_MINUTES", "30")) * 60
