@@ -245,6 +245,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             cached = self._role_codes = frozenset(role.code for role in self.held_roles)
         return cached
 
+    def remember_roles(self, roles: list[Role]) -> None:
+        """Take the roles read with the person (pathway.selectors.signed_in_person)."""
+        self._held_roles = sorted(roles, key=str)
+        self._role_codes = None
+
     def forget_roles(self) -> None:
         """Read the roles afresh next time (after they were changed through another object)."""
         self._role_codes = self._held_roles = None

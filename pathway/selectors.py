@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -16,6 +19,7 @@ from pathway.models import (
     BackgroundJob,
     MentorPreparation,
     RecordAccess,
+    Role,
     RoleCode,
     User,
 )
@@ -131,6 +135,45 @@ def trainees_with_supporters(*, on: datetime.date | None = None) -> QuerySet[Use
             )
         )
     )
+
+
+@functools.cache
+def _roles_held_sql(alias: str) -> str:
+    """A person's roles as one text, "id:code" for each, comma-separated (codes are
+    identifiers): a subquery on the person's row, the same for every request."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    aggregate = "GROUP_CONCAT" if connection.vendor == "sqlite" else "STRING_AGG"
+    link = User.roles.through._meta
+    role, role_pk = quote(Role._meta.db_table), quote(Role._meta.pk.column)
+    held = quote(link.db_table)
+    return (
+        f"SELECT {aggregate}({role}.{role_pk} || ':' || {role}.{quote('code')}, ',')"
+        f" FROM {held} INNER JOIN {role}"
+        f" ON ({role}.{role_pk} = {held}.{quote(link.get_field('role').column)})"
+        f" WHERE {held}.{quote(link.get_field('user').column)}"
+        f" = {quote(User._meta.db_table)}.{quote(User._meta.pk.column)}"
+    )
+
+
+def signed_in_person(pk) -> User | None:
+    """The person a session is signed in as (pathway.identity.backends.PersonBackend), read
+    afresh for every request with their clinical area and roles in one query: the page's
+    menu, permission checks and text then ask nothing more about them. None when there is no
+    such person (whether they may sign in is for the backend to say)."""
+    alias = User.objects.db
+    roles_held = RawSQL(_roles_held_sql(alias), (), output_field=CharField())
+    try:
+        person = (
+            User.objects.select_related("clinical_area").annotate(roles_held=roles_held).get(pk=pk)
+        )
+    except User.DoesNotExist:
+        return None
+    pairs = (held.split(":", 1) for held in (person.roles_held or "").split(",") if held)
+    person.remember_roles(
+        [Role.from_db(alias, ["id", "code"], [int(role_pk), code]) for role_pk, code in pairs]
+    )
+    return person
 
 
 def person_by_pk(pk) -> User:

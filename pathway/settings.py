@@ -223,7 +223,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     # Refuses password sign-in, before any check, when local passwords are off (ADR 0022).
     "pathway.identity.backends.LocalPasswordsGate",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's person with their roles in one query.
+    "pathway.identity.backends.PersonBackend",
 ]
 # Argon2id first (pathway/hashers.py, ADR 0018); PBKDF2 only to read the hashes stored before
 # it, each replaced at its owner's next sign-in.
