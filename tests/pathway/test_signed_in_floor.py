@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
-from pathway import links, selectors
+from pathway import inline_assets, links, selectors
 from pathway.identity.backends import PersonBackend
 from pathway.models import Role, RoleCode, User
 from pathway.sessions import SessionStore
@@ -94,7 +94,11 @@ def test_the_signed_in_person_is_the_orms_person_field_for_field(db):
     for field in User._meta.concrete_fields:
         mine, theirs = getattr(loaded, field.attname), getattr(expected, field.attname)
         assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+    assert (loaded._state.db, loaded._state.adding) == (expected._state.db, False)
     assert loaded.get_session_auth_hash() == expected.get_session_auth_hash()
+    for field in area._meta.concrete_fields:
+        assert getattr(loaded.clinical_area, field.attname) == getattr(area, field.attname)
+    assert not loaded.clinical_area._state.adding
     assert loaded.held_roles == sorted(expected.roles.all(), key=str)
     assert loaded.role_codes == {RoleCode.MENTOR, RoleCode.PRACTICE_EDUCATOR}
     with CaptureQueriesContext(connection) as captured:
@@ -103,10 +107,11 @@ def test_the_signed_in_person_is_the_orms_person_field_for_field(db):
 
 
 def test_a_person_without_roles_or_area_and_one_who_is_not_there(db):
-    person = factories.UserFactory(clinical_area=None)
+    person = factories.UserFactory(clinical_area=None, last_login=None)
     loaded = selectors.signed_in_person(person.pk)
     assert loaded.held_roles == [] and loaded.role_codes == frozenset()
-    assert loaded.clinical_area is None
+    assert loaded.clinical_area is None and loaded.last_login is None
+    assert loaded.is_active is True and loaded.is_staff is False
     assert selectors.signed_in_person(person.pk + 1000) is None
 
 
@@ -253,3 +258,24 @@ def test_remembered_static_addresses_follow_a_new_static_url(settings):
     before = links.static_url("js/app.js")
     settings.STATIC_URL = "/elsewhere/"
     assert links.static_url("js/app.js") == "/elsewhere/js/app.js" != before
+
+
+# A page of ASCII stays ASCII ------------------------------------------------------------------
+
+
+def test_the_inline_styles_are_ascii_and_mean_the_same(settings):
+    settings.PATHWAY_INLINE_ASSETS = True
+    css = inline_assets._text(inline_assets.PURGED_STYLESHEET)
+    assert css.isascii()
+    # The NHS.UK stylesheet's no-break space, as a CSS escape of the same character.
+    assert 'content:"\\0000a0"' in css
+
+
+def test_a_signed_in_page_of_ascii_is_ascii_throughout(client, settings):
+    # Python then encodes the ~150 kB page (mostly the inline styles) as it is, rather than
+    # character by character (~0.14 ms a page).
+    settings.PATHWAY_INLINE_ASSETS = True
+    client.force_login(factories.TraineeFactory(full_name="Sam Jones"))
+    html = client.get(reverse("pathway:account")).content.decode()
+    assert "<style>" in html and "&ndash; Pathway &ndash; NHS</title>" in html
+    assert html.isascii(), sorted({ch for ch in html if not ch.isascii()})
