@@ -928,9 +928,9 @@ def test_cohort_dashboard_queries_do_not_grow_with_trainees(client, lead_nurse, 
     _count_queries(client, url(small))  # warm up the session and the sign-in
     counts = [_count_queries(client, url(small)), _count_queries(client, url(large))]
     assert counts[0] == counts[1]
-    # The session, the person with their roles (one query, ADR 0027), the cohort; the
-    # enrolments with their numbers and mentors, their progress counts (grouped in a query of
-    # their own, see docs/performance.md) and the plan's milestones. The header's unread notifications were
+    # The session, the person and their roles (one query), the cohort; the enrolments with their
+    # numbers and mentors, their progress counts (grouped in a query of their own, see
+    # docs/performance.md) and the plan's milestones. The header's unread notifications were
     # counted by the first request and are kept in the cache since (issue #18). (One fewer
     # than before the mentors were joined to the enrolments, one fewer again for the cache.)
     # One more for the row notes other apps add (apprenticeships: is this cohort's programme an
