@@ -208,10 +208,13 @@ NAV_ITEMS = [
 def items_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
+    # Asked of the person once, not once an item: the signed-in person is a lazy object, each
+    # attribute a few calls deep (the roles were read with the person: no query).
+    held, staff = user.role_codes, user.is_staff
     items = []
     for item in NAV_ITEMS:
-        allowed = user.has_role(*item.roles) or bool(item.perm and user.has_perm(item.perm))
-        if not allowed or (item.staff_only and not user.is_staff):
+        allowed = not held.isdisjoint(item.roles) or bool(item.perm and user.has_perm(item.perm))
+        if not allowed or (item.staff_only and not staff):
             continue
         href = url_or_none(item.url_name)
         if href is None:
