@@ -8,17 +8,31 @@ process (pathway/links.py):
 from __future__ import annotations
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 from pathway import links
 
 register = template.Library()
 
+# Each address escaped for HTML once (as {% url %} and {% static %} escape theirs): a few
+# dozen addresses in all.
+_escaped: dict[str, SafeString] = {}
+
+
+def _html(address: str) -> SafeString:
+    try:
+        return _escaped[address]
+    except KeyError:
+        escaped = _escaped[address] = conditional_escape(address)
+        return escaped
+
 
 @register.simple_tag
-def fixed_url(name: str) -> str:
-    return links.fixed_url(name)
+def fixed_url(name: str) -> SafeString:
+    return _html(links.fixed_url(name))
 
 
 @register.simple_tag
-def static_url(path: str) -> str:
-    return links.static_url(path)
+def static_url(path: str) -> SafeString:
+    return _html(links.static_url(path))

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches, reverse
@@ -243,6 +244,12 @@ def test_remembered_addresses_are_djangos(settings):
     from django.templatetags.static import static
 
     assert links.static_url("js/app.js") == static("js/app.js")
+
+
+def test_the_tags_write_what_djangos_url_and_static_tags_write():
+    mine = Template("{% load links %}{% fixed_url 'pathway:account' %} {% static_url 'a&b.js' %}")
+    django = Template("{% load static %}{% url 'pathway:account' %} {% static 'a&b.js' %}")
+    assert mine.render(Context()) == django.render(Context()) == "/account/ /assets/a%26b.js"
 
 
 def test_remembered_addresses_follow_a_new_url_configuration():
