@@ -11,6 +11,7 @@ PersonBackend: Django's ModelBackend, loading each request's person in one query
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -44,3 +45,7 @@ class PersonBackend(ModelBackend):
     def get_user(self, user_id):
         person = signed_in_person(user_id)
         return person if person is not None and self.user_can_authenticate(person) else None
+
+    async def aget_user(self, user_id):
+        # The same read (ModelBackend's own would read the roles separately).
+        return await sync_to_async(self.get_user)(user_id)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.template import Context, Template
+from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches, reverse
@@ -197,13 +199,21 @@ def test_a_session_deleted_from_the_database_is_gone_at_the_next_request():
     assert _is_signed_out(browser.get(reverse("pathway:account")))
 
 
-def test_the_backend_refuses_an_inactive_person_and_loads_an_active_one(rf):
+def test_the_backend_refuses_an_inactive_person_and_loads_an_active_one():
     person = factories.TraineeFactory()
     backend = PersonBackend()
     assert backend.get_user(person.pk).pk == person.pk
     User.objects.filter(pk=person.pk).update(is_active=False)
     assert backend.get_user(person.pk) is None
     assert backend.get_user(person.pk + 1000) is None
+
+
+def test_the_async_read_is_the_same_read():
+    person = factories.MentorFactory()
+    loaded = async_to_sync(PersonBackend().aget_user)(person.pk)
+    assert loaded.pk == person.pk and loaded.role_codes == {RoleCode.MENTOR}
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert async_to_sync(PersonBackend().aget_user)(person.pk) is None
 
 
 # The session read ----------------------------------------------------------------------------
@@ -237,12 +247,10 @@ def test_a_request_with_a_live_session_is_signed_in(rf):
 # Addresses worked out once a process ---------------------------------------------------------
 
 
-def test_remembered_addresses_are_djangos(settings):
+def test_remembered_addresses_are_djangos():
     for name in ("home", "pathway:account", "logout", "cohorts:programme_overview"):
         assert links.fixed_url(name) == reverse(name)
     assert links.url_or_none("no:such_page") is None
-    from django.templatetags.static import static
-
     assert links.static_url("js/app.js") == static("js/app.js")
 
 
