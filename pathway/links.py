@@ -7,7 +7,8 @@ pages was a fifth of the time. A page's address depends only on the URL configur
 script prefix (the path Pathway is served under), a static file's only on the static files
 storage (its manifest of hashed names is read once, when it is made): each is remembered for
 those and never goes stale. A test that swaps the URL configuration or the storage empties the
-memory, as Django empties its own caches then.
+memory, as Django empties its own caches then. (Pathway's addresses carry no language prefix;
+were i18n_patterns used, the active language would belong in the key.)
 """
 
 from __future__ import annotations
