@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import functools
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -171,8 +171,10 @@ def _columns(model, connection) -> tuple[_Column, ...]:
     columns = []
     for field in model._meta.concrete_fields:
         expression = field.get_col(table)
-        converters = connection.ops.get_db_converters(expression)
-        converters += expression.get_db_converters(connection)
+        converters = (
+            *connection.ops.get_db_converters(expression),
+            *expression.get_db_converters(connection),
+        )
         columns.append(_Column(f"{quote(table)}.{quote(field.column)}", expression, converters))
     return tuple(columns)
 
@@ -194,10 +196,19 @@ def _roles_held_sql(connection) -> str:
     )
 
 
-@functools.cache
-def _person_read(alias: str) -> _PersonRead:
+# For each database connection (each thread has its own: the converters belong to it).
+_person_reads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _person_read(connection) -> _PersonRead:
+    read = _person_reads.get(connection)
+    if read is None:
+        read = _person_reads[connection] = _person_read_for(connection)
+    return read
+
+
+def _person_read_for(connection) -> _PersonRead:
     """The person, their clinical area and their roles: one row, by the person's key."""
-    connection = connections[alias]
     quote = connection.ops.quote_name
     person, area = _columns(User, connection), _columns(ClinicalArea, connection)
     people, areas = quote(User._meta.db_table), quote(ClinicalArea._meta.db_table)
@@ -232,7 +243,8 @@ def signed_in_person(pk) -> User | None:
     menu, permission checks and text then ask nothing more about them. None when there is no
     such person (whether they may sign in is for the backend to say)."""
     alias = User.objects.db
-    connection, read = connections[alias], _person_read(alias)
+    connection = connections[alias]
+    read = _person_read(connection)
     with connection.cursor() as cursor:
         cursor.execute(read.sql, [User._meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
