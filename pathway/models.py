@@ -234,8 +234,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def held_roles(self) -> list[Role]:
         """This person's roles by name, read once per object (one query at most, none when
-        prefetched). The signed-in person is a new object each request, so a page's menu,
-        permission checks and text share one read, and a role granted shows on the next."""
+        prefetched). The signed-in person is a new object each request, read with their roles
+        (selectors.signed_in_person), so a page's menu, permission checks and text ask nothing
+        more, and a role granted or taken away counts on the next request."""
         held = getattr(self, "_held_roles", None)
         if held is None:
             if not self.pk:
@@ -250,6 +251,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if cached is None:
             cached = self._role_codes = frozenset(role.code for role in self.held_roles)
         return cached
+
+    def remember_roles(self, roles: list[Role]) -> None:
+        """Take the roles read with the person (pathway.selectors.signed_in_person)."""
+        self._held_roles = sorted(roles, key=str)
+        self._role_codes = None
 
     def forget_roles(self) -> None:
         """Read the roles afresh next time (after they were changed through another object)."""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
+from pathway.links import url_or_none
 from pathway.models import RoleCode
 
 AP = RoleCode.ASSISTANT_PRACTITIONER
@@ -209,14 +208,16 @@ NAV_ITEMS = [
 def items_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
+    # Asked of the person once, not once an item: the signed-in person is a lazy object, each
+    # attribute a few calls deep (the roles were read with the person: no query).
+    held, staff = user.role_codes, user.is_staff
     items = []
     for item in NAV_ITEMS:
-        allowed = user.has_role(*item.roles) or bool(item.perm and user.has_perm(item.perm))
-        if not allowed or (item.staff_only and not user.is_staff):
+        allowed = not held.isdisjoint(item.roles) or bool(item.perm and user.has_perm(item.perm))
+        if not allowed or (item.staff_only and not staff):
             continue
-        try:
-            href = reverse(item.url_name)
-        except NoReverseMatch:
+        href = url_or_none(item.url_name)
+        if href is None:
             continue
         current = current_path == href or (href != "/" and current_path.startswith(href))
         items.append(

@@ -223,7 +223,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     # Refuses password sign-in, before any check, when local passwords are off (ADR 0022).
     "pathway.identity.backends.LocalPasswordsGate",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's person with their roles in one query.
+    "pathway.identity.backends.PersonBackend",
 ]
 # Argon2id first (pathway/hashers.py, ADR 0018); PBKDF2 only to read the hashes stored before
 # it, each replaced at its owner's next sign-in.
@@ -432,6 +433,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Where Pathway is reached from outside: links in emails are made absolute with it.
 PATHWAY_BASE_URL = os.environ.get("PATHWAY_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pathway <pathway@localhost>")
+
+# Sessions in the database (Django's), read each request in plain SQL (pathway/sessions.py).
+# Not `cached_db`: without a shared cache each worker would keep its own copy, and a session
+# signed out on one could go on being served by another (ADR 0027).
+SESSION_ENGINE = "pathway.sessions"
 
 # Security. Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=true.
 SESSION_COOKIE_HTTPONLY = True

@@ -51,7 +51,7 @@ SIGNED_IN_AT_KEY = "pathway.identity.signed_in_at"
 FRESH_SIGN_IN_SECONDS = 600
 # The backend that loads the person for each request of the session (whatever proved who
 # they were: it checks only that the account is active).
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SESSION_BACKEND = "pathway.identity.backends.PersonBackend"
 
 PROVIDER_ERRORS = {
     "access_denied": "You cancelled signing in to your NHS account.",
