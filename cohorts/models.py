@@ -147,6 +147,8 @@ class Enrolment(models.Model):
         to_fields=["record"],
         related_name="+",
         null=True,
+        # Not data: a backup must not write the summary's text into the enrolment.
+        serialize=False,
     )
     status = models.CharField(
         max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
