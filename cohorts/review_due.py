@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import DateField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
-from cohorts.selectors.reviews import next_review_due
+from cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from cohorts.selectors.reviews import last_review_subquery, next_review_due
 
 BATCH = 1000
 
@@ -45,17 +45,6 @@ def review_due_on(
     )
 
 
-def _last_review():
-    return Subquery(
-        Review.objects.filter(enrolment=OuterRef("pk"))
-        .order_by()
-        .values("enrolment")
-        .annotate(latest=Max("held_on"))
-        .values("latest"),
-        output_field=DateField(),
-    )
-
-
 @transaction.atomic
 def review_due_refresh(
     enrolments: QuerySet[Enrolment] | None = None,
@@ -72,7 +61,7 @@ def review_due_refresh(
     for start in range(0, len(ids), BATCH):
         rows = (
             Enrolment.objects.filter(pk__in=ids[start : start + BATCH])
-            .annotate(last_review_on=_last_review())
+            .annotate(last_review_on=last_review_subquery())
             .values_list(
                 "pk",
                 "status",

@@ -721,15 +721,7 @@ class ProgrammeOverview:
             s = item.summary
             for status, count in s.by_status.items():
                 total.by_status[status] += count
-            for name in (
-                "on_track",
-                "at_risk",
-                "behind",
-                "overdue_reviews",
-                "open_requests",
-                "stale_requests",
-                "achieved",
-            ):
+            for name in programme_counts.PROGRESS_FIELDS:
                 setattr(total, name, getattr(total, name) + getattr(s, name))
         return total
 

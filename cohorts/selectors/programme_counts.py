@@ -34,7 +34,8 @@ _RAG_CODE = {rag: ORDER[rag] for rag in Rag}
 # The statuses counted, in the trainee query's `status` column (those moved to a later cohort
 # are not shown: they are counted there).
 COUNTED_STATUSES = [s.value for s in EnrolmentStatus if s != EnrolmentStatus.DEFERRED]
-_PROGRESS = (
+# The progress numbers of a running cohort's current trainees (Summary has the same names).
+PROGRESS_FIELDS = (
     "on_track",
     "at_risk",
     "behind",
@@ -59,7 +60,7 @@ class RunningCounts:
     achieved: int = 0
 
     def progress(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in _PROGRESS}
+        return {name: getattr(self, name) for name in PROGRESS_FIELDS}
 
 
 @dataclass

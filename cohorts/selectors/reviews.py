@@ -118,7 +118,7 @@ class ScheduleRow:
         return 0 if days is None else max(-days, 0)
 
 
-def _last_review() -> Subquery:
+def last_review_subquery() -> Subquery:
     """The date of the enrolment's latest review (None before the first), on its index."""
     return Subquery(
         Review.objects.filter(enrolment=OuterRef("pk"))
@@ -131,7 +131,9 @@ def _last_review() -> Subquery:
 
 
 def _with_last_review(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    return enrolments.select_related("trainee", "cohort").annotate(last_review_on=_last_review())
+    return enrolments.select_related("trainee", "cohort").annotate(
+        last_review_on=last_review_subquery()
+    )
 
 
 def _row(enrolment: Enrolment, today: datetime.date) -> ScheduleRow:
@@ -204,7 +206,7 @@ class DueRows:
         # the rows drawn.
         return (
             self._enrolments.select_related("trainee", "cohort")
-            .annotate(last_review_on=_last_review())
+            .annotate(last_review_on=last_review_subquery())
             .order_by("review_due_on", "trainee__full_name", "pk")
         )
 
