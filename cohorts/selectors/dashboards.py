@@ -687,16 +687,8 @@ FINISHED_SHOWN = 10
 RUNNING_PER_PAGE = 10
 
 
-@dataclass
-class BehindTrainee:
-    """A current trainee judged behind the plan, as the programme overview lists them."""
-
-    enrolment_pk: int
-    trainee_name: str
-    cohort_name: str
-    area_name: str
-    achieved: int
-    required: int
+# A current trainee judged behind the plan, as the programme overview lists them.
+BehindTrainee = programme_counts.BehindRow
 
 
 @dataclass
@@ -798,16 +790,9 @@ def _first_behind(
             found += item.summary.behind
     if not chosen:
         return []
-    return [
-        BehindTrainee(**vars(row))
-        for row in programme_counts.behind_first(
-            chosen,
-            numbers(chosen),
-            milestones=milestones,
-            today=today,
-            limit=BEHIND_SHOWN,
-        )
-    ]
+    return programme_counts.behind_first(
+        chosen, numbers(chosen), milestones=milestones, today=today, limit=BEHIND_SHOWN
+    )
 
 
 def programme_overview(

@@ -65,6 +65,8 @@ class RunningCounts:
 
 @dataclass
 class BehindRow:
+    """A current trainee judged behind the plan, as the programme overview lists them."""
+
     enrolment_pk: int
     trainee_name: str
     cohort_name: str
