@@ -212,13 +212,8 @@ def competency_grid(cohort_id: int, today: datetime.date) -> list[tuple[str, tup
 
 def programme_overview(today: datetime.date) -> list[tuple[str, dict]]:
     """The cohorts shown (running and planned, the ten latest finished) with, for those not
-    running, their counts by status; and the page's own count of every running cohort's
-    trainees by status and progress, which is already bare SQL over the records' summaries
-    (cohorts/selectors/programme_counts.py)."""
-    from cohorts.models import Cohort
-    from cohorts.selectors import dashboards, programme_counts
-
-    running = list(Cohort.objects.filter(status=Cohort.Status.RUNNING))
+    running, their counts by status; and the running cohorts' numbers as the page keeps them
+    (cohorts/counts_kept.py), which it reads while nothing they were counted from has moved."""
     return [
         (
             "SELECT k.id, k.name, k.status, e.status, COUNT(e.id) FROM cohorts_cohort k "
@@ -228,11 +223,11 @@ def programme_overview(today: datetime.date) -> list[tuple[str, dict]]:
             "GROUP BY k.id, k.name, k.status, e.status",
             {},
         ),
-        programme_counts.running_counts_sql(
-            running,
-            dashboards.overview_numbers_sql(running, today=today),
-            milestones=dashboards.milestones_by_programme(c.programme_id for c in running),
-            today=today,
+        (
+            "SELECT c.cohort_id, c.version, c.counted_version, c.counted_on, c.numbers "
+            "FROM cohorts_runningcohortcounts c JOIN cohorts_cohort k ON k.id = c.cohort_id "
+            "WHERE k.status = 'running'",
+            {},
         ),
     ]
 

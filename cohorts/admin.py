@@ -22,9 +22,11 @@ from cohorts.models import (
     Review,
     ReviewAction,
     ReviewConfirmation,
+    RunningCohortCounts,
     TrainingDay,
 )
 from cohorts.review_due import review_due_refresh
+from competencies.admin import ReadOnlyAdmin
 
 
 class ReadOnlyMixin:
@@ -154,3 +156,10 @@ class ReviewConfirmationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["review", "party", "person", "confirmed_at"]
     list_select_related = ["review__enrolment__trainee", "person"]
     list_filter = ["party"]
+
+
+@admin.register(RunningCohortCounts)
+class RunningCohortCountsAdmin(ReadOnlyAdmin):
+    """Kept by the programme overview (cohorts/counts_kept.py): counted again when stale."""
+
+    list_display = ["cohort", "counted_on", "version", "counted_version"]

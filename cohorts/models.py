@@ -163,8 +163,16 @@ class Enrolment(models.Model):
     # (empty otherwise): the reviews due list reads it on its index, a page at a time. Derived,
     # kept by the services in their transaction (cohorts/review_due.py), so not audited.
     review_due_on = models.DateField(null=True, blank=True, editable=False)
+    # The latest review of the trainee's record, in any of its enrolments (empty before the
+    # first): the dashboards judge a review overdue by it. Stored so that the programme overview
+    # reads it with the enrolment instead of looking it up for each running trainee; kept
+    # with review_due_on, for every enrolment of the record.
+    record_last_review_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = AuditHistory(event="enrolment.changed", excluded_fields=["summary", "review_due_on"])
+    history = AuditHistory(
+        event="enrolment.changed",
+        excluded_fields=["summary", "review_due_on", "record_last_review_on"],
+    )
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]
@@ -187,6 +195,28 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} in {self.cohort}"
+
+
+class RunningCohortCounts(models.Model):
+    """A running cohort's progress numbers as the programme overview last counted them
+    (cohorts/counts_kept.py): read again while nothing about its trainees has changed, on the
+    same day, against the same plan. Derived, so not audited."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Raised after every committed change to the cohort's trainees' numbers.
+    version = models.PositiveBigIntegerField(default=0)
+    # What the numbers were counted from: the version, the day and the plan of that day.
+    counted_version = models.PositiveBigIntegerField(null=True)
+    counted_on = models.DateField(null=True)
+    counted_plan = models.CharField(max_length=200, blank=True, default="")
+    numbers = models.JSONField(null=True)
+    # Its current trainees behind (programme_counts.behind_text): text, read only when named.
+    behind_list = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Counts of cohort {self.cohort_id}"
 
 
 class EnrolmentStatusChange(models.Model):

@@ -1,4 +1,5 @@
-"""Each enrolment's next review date, kept for the reviews due list (Enrolment.review_due_on).
+"""Each enrolment's next review date, kept for the reviews due list (Enrolment.review_due_on),
+and its record's last review, kept for the dashboards (Enrolment.record_last_review_on).
 
 The list judges a review due exactly as the schedule does (cohorts/selectors/reviews.py): the
 last review, or the start when there is none, plus the cohort's interval, for a trainee active
@@ -11,9 +12,11 @@ trainees are running. The date does not depend on the day, only on what the serv
 - the cohort's status or review interval (cohort_update).
 
 Each of them calls `review_due_refresh` in its own transaction: a recount from the truth (the
-reviews, the enrolment, its cohort), never an increment. `manage.py rebuild_review_due_dates`
-recounts every enrolment after data was loaded other than through the services (the scale seed
-and the demo call it themselves); the migration that added the field filled it.
+reviews, the enrolment, its cohort), never an increment. The record's last review is recounted
+at the same time for every enrolment of the records touched: a review counts for the record.
+`manage.py rebuild_review_due_dates` recounts every enrolment after data was loaded other than
+through the services (the scale seed and the demo call it themselves); the migrations that
+added the fields filled them.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import DateField, Max, OuterRef, QuerySet, Subquery
 
-from cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from cohorts.counts_kept import counts_stale
+from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
 from cohorts.selectors.reviews import last_review_subquery, next_review_due
 
 BATCH = 1000
@@ -45,15 +49,42 @@ def review_due_on(
     )
 
 
-@transaction.atomic
+def record_last_review_subquery() -> Subquery:
+    """The latest review of the enrolment's record, in any of its enrolments (the dashboards')."""
+    return Subquery(
+        Review.objects.filter(enrolment__record=OuterRef("record"))
+        .order_by()
+        .values("enrolment__record")
+        .annotate(latest=Max("held_on"))
+        .values("latest"),
+        output_field=DateField(),
+    )
+
+
 def review_due_refresh(
     enrolments: QuerySet[Enrolment] | None = None,
 ) -> dict[int, datetime.date | None]:
-    """Recount the review due date of these enrolments (every one when None), writing those
-    that changed; returns each one's date by pk. Locks them first, so that what it then reads
-    includes a change committed meanwhile by a transaction that held one of them (a review
-    recorded while the cohort's interval changes: whichever comes second counts both)."""
-    enrolments = Enrolment.objects.all() if enrolments is None else enrolments
+    """Recount (see _refresh); each enrolment's due date by pk."""
+    return {pk: due for pk, (due, _) in _refresh(enrolments).items()}
+
+
+@transaction.atomic
+def _refresh(
+    enrolments: QuerySet[Enrolment] | None,
+) -> dict[int, tuple[datetime.date | None, datetime.date | None]]:
+    """Recount the review due date of these enrolments (every one when None), and the last
+    review of their records in every enrolment of those records, writing those that changed;
+    returns each one's due date and record's last review by pk. Locks them first, so that what
+    it then reads includes a change committed meanwhile by a transaction that held one of them
+    (a review recorded while the cohort's interval changes: whichever comes second counts
+    both)."""
+    everyone = enrolments is None
+    if everyone:
+        enrolments = Enrolment.objects.all()
+    else:
+        # A review counts for the record: its other enrolments (an earlier cohort, a later
+        # one) share the record's last review.
+        enrolments = Enrolment.objects.filter(record__in=enrolments.values("record"))
     ids = list(
         enrolments.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
     )
@@ -61,7 +92,10 @@ def review_due_refresh(
     for start in range(0, len(ids), BATCH):
         rows = (
             Enrolment.objects.filter(pk__in=ids[start : start + BATCH])
-            .annotate(last_review_on=last_review_subquery())
+            .annotate(
+                last_review_on=last_review_subquery(),
+                record_last=record_last_review_subquery(),
+            )
             .values_list(
                 "pk",
                 "status",
@@ -70,9 +104,11 @@ def review_due_refresh(
                 "cohort__review_interval_weeks",
                 "last_review_on",
                 "review_due_on",
+                "record_last",
+                "record_last_review_on",
             )
         )
-        for pk, status, start_date, cohort_status, weeks, last, stored in rows:
+        for pk, status, start_date, cohort_status, weeks, last, stored, record_last, kept in rows:
             due = review_due_on(
                 status=status,
                 cohort_status=cohort_status,
@@ -80,15 +116,25 @@ def review_due_refresh(
                 interval_weeks=weeks,
                 last_review_on=last,
             )
-            dues[pk] = due
-            if due != stored:
-                changed.append(Enrolment(pk=pk, review_due_on=due))
-    Enrolment.objects.bulk_update(changed, ["review_due_on"], batch_size=BATCH)
+            dues[pk] = (due, record_last)
+            if due != stored or record_last != kept:
+                changed.append(
+                    Enrolment(pk=pk, review_due_on=due, record_last_review_on=record_last)
+                )
+    Enrolment.objects.bulk_update(
+        changed, ["review_due_on", "record_last_review_on"], batch_size=BATCH
+    )
+    # What these dates follow (reviews, statuses, cohorts) moves the overview's numbers too.
+    counts_stale(
+        None
+        if everyone
+        else Enrolment.objects.filter(pk__in=ids).values_list("cohort_id", flat=True)
+    )
     return dues
 
 
 def review_due_keep(*enrolments: Enrolment) -> None:
     """Refresh these enrolments' dates, and the instances too: the caller may save them again."""
-    dues = review_due_refresh(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
+    dates = _refresh(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]))
     for enrolment in enrolments:
-        enrolment.review_due_on = dues[enrolment.pk]
+        enrolment.review_due_on, enrolment.record_last_review_on = dates[enrolment.pk]

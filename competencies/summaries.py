@@ -37,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 
 from competencies.models import (
     CompetencyProgress,
@@ -48,6 +49,10 @@ from competencies.models import (
 
 KINDS = (("core", True), ("specific", False))
 BATCH = 2000
+
+# Sent inside the transaction that recounted records' summaries, with `record_ids` (None for
+# every record): the layers above keep numbers drawn from them (cohorts/counts_kept.py).
+record_summaries_changed = Signal()
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -87,6 +92,8 @@ def record_summary_refresh(record_id: int) -> None:
     Called by the services inside their transaction, after they change a progress row."""
     if not RecordSummary.objects.filter(record_id=record_id).update(**_fresh_numbers()):
         record_summaries_rebuild([record_id])
+        return
+    record_summaries_changed.send(RecordSummary, record_ids=[record_id])
 
 
 @transaction.atomic
@@ -136,6 +143,7 @@ def record_summaries_rebuild(record_ids: Iterable[int] | None = None) -> int:
         stale = stale.filter(record_id__in=ids)
     stale.delete()
     RecordSummary.objects.bulk_create(summaries.values(), batch_size=BATCH)
+    record_summaries_changed.send(RecordSummary, record_ids=None if record_ids is None else ids)
     return len(summaries)
 
 

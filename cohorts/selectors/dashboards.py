@@ -35,6 +35,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    F,
     FilteredRelation,
     Func,
     IntegerField,
@@ -48,6 +49,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from cohorts import counts_kept
 from cohorts.models import (
     CURRENT_STATUSES,
     Attendance,
@@ -55,7 +57,6 @@ from cohorts.models import (
     Enrolment,
     EnrolmentStatus,
     Milestone,
-    Review,
 )
 from cohorts.progress import ORDER, Point, Rag, planned_by, predicted_completion, rag, worst
 from cohorts.selectors import programme_counts
@@ -217,9 +218,9 @@ def _numbers_any_day() -> dict:
         record=OuterRef("record"), status=SignOffRequest.Status.OPEN
     )
     return {
-        "last_review": _aggregate(
-            Review.objects.filter(enrolment__record=OuterRef("record")), "MAX", "held_on"
-        ),
+        # Kept on the enrolment (cohorts/review_due.py): looked up per trainee, it was the
+        # largest part of the programme overview at 20,000 trainees (docs/performance.md).
+        "last_review": F("record_last_review_on"),
         "present": _count(attendance.filter(status=Attendance.Status.PRESENT)),
         "absent": _count(attendance.filter(status=Attendance.Status.ABSENT)),
         "excused": _count(attendance.filter(status=Attendance.Status.EXCUSED)),
@@ -775,24 +776,28 @@ def _status_counts_outside(status: str):
 
 
 def _first_behind(
-    running: list[CohortOverview], *, numbers, milestones, today: datetime.date
+    running: list[CohortOverview], counts: dict[int, programme_counts.RunningCounts]
 ) -> list[BehindTrainee]:
     """The first BEHIND_SHOWN of the trainees behind, by cohort and name, with their names: one
-    query, none when nobody is behind. Only the first cohorts by name holding BEHIND_SHOWN of
-    them are read again."""
-    chosen: list[Cohort] = []
-    found = 0
+    query of the enrolments the count found behind in the first cohorts by name holding
+    BEHIND_SHOWN of them; none when nobody is behind."""
+    numbers: dict[int, tuple[int, int]] = {}
     for item in sorted(running, key=lambda item: item.cohort.name):
-        if found >= BEHIND_SHOWN:
+        if len(numbers) >= BEHIND_SHOWN:
             break
-        if item.summary.behind:
-            chosen.append(item.cohort)
-            found += item.summary.behind
-    if not chosen:
+        for enrolment_pk, achieved, required in counts[item.cohort.pk].behind_trainees:
+            numbers[enrolment_pk] = (achieved, required)
+    if not numbers:
         return []
-    return programme_counts.behind_first(
-        chosen, numbers(chosen), milestones=milestones, today=today, limit=BEHIND_SHOWN
+    named = (
+        Enrolment.objects.filter(pk__in=numbers)
+        .order_by("cohort__name", "trainee__full_name", "pk")
+        .values_list("pk", "trainee__full_name", "cohort__name", "record__clinical_area__name")
     )
+    return [
+        BehindTrainee(pk, name, cohort, area or "", *numbers[pk])
+        for pk, name, cohort, area in named[:BEHIND_SHOWN]
+    ]
 
 
 def programme_overview(
@@ -801,12 +806,11 @@ def programme_overview(
     """Every running and planned cohort, and the finished ones (the `finished` most recently
     finished when given): running ones with the progress of their current trainees.
 
-    Five queries however many cohorts and trainees: the cohorts with their counts by status,
-    the current trainees of running cohorts with their numbers, the plans' milestones, their
-    sign-off requests counted by cohort, and the names of the first trainees behind (none when
-    nobody is). The
-    trainees' progress counts come from their records' summaries (ADR 0026), so the cost is a
-    row per current trainee, not a row per competency of each.
+    Four queries however many cohorts and trainees, while the running cohorts' kept numbers
+    hold (cohorts/counts_kept.py): the cohorts with the counts by status of those not running,
+    the plans' milestones, the kept numbers, and the names of the first trainees behind (none
+    when nobody is). A cohort whose numbers moved is counted again from its trainees' records'
+    summaries (ADR 0026), in one query for all of them, and the numbers kept.
     """
     today = today or timezone.localdate()
     cohorts = Cohort.objects.select_related("programme")
@@ -824,16 +828,16 @@ def programme_overview(
     )
     running = [c for c in cohorts if c.status == Cohort.Status.RUNNING]
     milestones = milestones_by_programme(c.programme_id for c in running) if running else {}
-    counts = programme_counts.running_counts(
+    counts = counts_kept.running_counts_kept(
         running,
-        overview_numbers_sql(running, today=today) if running else ("", ()),
+        functools.partial(overview_numbers_sql, today=today),
         milestones=milestones,
         today=today,
     )
     grouped: dict[str, list[CohortOverview]] = defaultdict(list)
     for cohort in cohorts:
         if cohort.status == Cohort.Status.RUNNING:
-            numbers = counts.get(cohort.pk) or programme_counts.RunningCounts()
+            numbers = counts.setdefault(cohort.pk, programme_counts.RunningCounts())
             summary = Summary(by_status=numbers.by_status, **numbers.progress())
         else:
             summary = Summary(
@@ -845,14 +849,7 @@ def programme_overview(
     return ProgrammeOverview(
         today=today,
         behind_count=behind_count,
-        behind_shown=_first_behind(
-            running_overviews,
-            numbers=functools.partial(overview_numbers_sql, today=today),
-            milestones=milestones,
-            today=today,
-        )
-        if behind_count
-        else [],
+        behind_shown=_first_behind(running_overviews, counts) if behind_count else [],
         running=running_overviews,
         planned=grouped[Cohort.Status.PLANNED],
         # The most recently finished first.

@@ -7,8 +7,9 @@ for a page that shows a few numbers per cohort (docs/performance.md). Here the s
 SQL: each running cohort's plan for today is worked out once in Python (progress.plan_line) and
 handed to the database as a row of a VALUES list; the trainees' numbers are the overview's own
 query (their records' summaries, ADR 0026); the database returns a few counts per cohort, and
-the first trainees behind with their names. tests/cohorts/test_programme_counts.py holds the SQL
-to the Python judgement on both databases.
+which of its trainees are behind. cohorts/counts_kept.py keeps them until something they were
+counted from moves. tests/cohorts/test_programme_counts.py holds the SQL to the Python judgement
+on both databases.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from cohorts.models import CURRENT_STATUSES, Cohort, Enrolment, EnrolmentStatus
+from cohorts.models import CURRENT_STATUSES, Cohort, EnrolmentStatus
 from cohorts.progress import AT_RISK_SHARE, ORDER, PLANNED_MARGIN, Point, Rag, plan_line
-from competencies.models import TrainingRecord
-from pathway.models import ClinicalArea, User
 
 # Stands for "no cap" (math.inf in progress.PlanLine), which SQL cannot be given: no plan asks
 # for anywhere near this many competencies.
@@ -59,8 +58,27 @@ class RunningCounts:
     stale_requests: int = 0
     achieved: int = 0
 
+    # The current trainees judged behind, as behind_text writes them: kept as text, read only
+    # for the few cohorts whose trainees behind the overview names.
+    behind_list: str = ""
+
     def progress(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in PROGRESS_FIELDS}
+
+    @property
+    def behind_trainees(self) -> list[tuple[int, int, int]]:
+        """(enrolment, achieved, required) of each current trainee behind, by enrolment."""
+        return _entries(self.behind_list)
+
+
+def _entries(text: str | None) -> list[tuple[int, int, int]]:
+    return [tuple(int(n) for n in entry.split(":")) for entry in (text or "").split(",") if entry]
+
+
+def behind_text(entries) -> str:
+    """(enrolment, achieved, required) entries as "enrolment:achieved:required", by enrolment,
+    comma-separated."""
+    return ",".join(":".join(str(n) for n in entry) for entry in sorted(entries))
 
 
 @dataclass
@@ -75,7 +93,7 @@ class BehindRow:
     required: int
 
 
-def _plan_rows(
+def plan_rows(
     running: Iterable[Cohort], milestones: dict[int, list[Point]], today: datetime.date
 ) -> list[tuple]:
     """Each running cohort's plan on the day and the day before which a last review (or a
@@ -165,7 +183,7 @@ def running_counts_sql(
     today: datetime.date,
 ) -> tuple[str, list]:
     """The SQL and parameters of running_counts (the benchmark times it as the page's floor)."""
-    plans = _plan_rows(running, milestones, today)
+    plans = plan_rows(running, milestones, today)
     with_sql, params = _judged(*trainees, plans)
     by_status = ", ".join("SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)" for _ in COUNTED_STATUSES)
     rag_sums = ", ".join(
@@ -176,8 +194,17 @@ def running_counts_sql(
         f"SUM(is_current * {column})"
         for column in ("overdue", "open_requests", "stale_requests", "achieved")
     )
+    behind = f"is_current = 1 AND rag = {_RAG_CODE[Rag.BEHIND]}"
+    text = "CAST({} AS VARCHAR(20))"
+    behind_entry = " || ':' || ".join(
+        text.format(column) for column in ("enrolment_id", "achieved", "required")
+    )
+    behind_list = _vendor(
+        f"STRING_AGG(CASE WHEN {behind} THEN {behind_entry} END, ',')",
+        f"GROUP_CONCAT(CASE WHEN {behind} THEN {behind_entry} END, ',')",
+    )
     sql = f"""{with_sql}
-SELECT cohort_id, {by_status}, {rag_sums}, {current_sums}
+SELECT cohort_id, {by_status}, {rag_sums}, {current_sums}, {behind_list}
 FROM judged GROUP BY cohort_id"""
     return sql, [*params, *COUNTED_STATUSES]
 
@@ -198,47 +225,11 @@ def running_counts(
     statuses = len(COUNTED_STATUSES)
     with connection.cursor() as cursor:
         cursor.execute(*running_counts_sql(running, trainees, milestones=milestones, today=today))
-        for cohort_id, *numbers in cursor:
+        for cohort_id, *numbers, behind in cursor:
             numbers = [int(n or 0) for n in numbers]
             counts[cohort_id] = RunningCounts(
                 dict(zip(COUNTED_STATUSES, numbers[:statuses], strict=True)),
                 *numbers[statuses:],
+                behind_list=behind_text(_entries(behind)),
             )
     return counts
-
-
-def behind_first(
-    cohorts: list[Cohort],
-    trainees: tuple[str, tuple],
-    *,
-    milestones: dict[int, list[Point]],
-    today: datetime.date,
-    limit: int,
-) -> list[BehindRow]:
-    """The first `limit` current trainees judged behind in these cohorts, by cohort name,
-    trainee name and enrolment, with their names: one query."""
-    if not cohorts:
-        return []
-    plans = _plan_rows(cohorts, milestones, today)
-    with_sql, params = _judged(*trainees, plans)
-    tables = {
-        "enrolment": Enrolment._meta.db_table,
-        "user": User._meta.db_table,
-        "cohort": Cohort._meta.db_table,
-        "record": TrainingRecord._meta.db_table,
-        "area": ClinicalArea._meta.db_table,
-    }
-    sql = f"""{with_sql}
-SELECT j.enrolment_id, u.full_name, k.name, COALESCE(a.name, ''), j.achieved, j.required
-FROM judged j
-JOIN {tables["enrolment"]} e ON e.id = j.enrolment_id
-JOIN {tables["user"]} u ON u.id = e.trainee_id
-JOIN {tables["cohort"]} k ON k.id = j.cohort_id
-JOIN {tables["record"]} r ON r.id = e.record_id
-LEFT JOIN {tables["area"]} a ON a.id = r.clinical_area_id
-WHERE j.is_current = 1 AND j.rag = %s
-ORDER BY k.name, u.full_name, e.id
-LIMIT %s"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, _RAG_CODE[Rag.BEHIND], limit])
-        return [BehindRow(*row) for row in cursor]

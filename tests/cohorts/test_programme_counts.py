@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 
 from cohorts.models import CURRENT_STATUSES, Cohort
 from cohorts.progress import Point, Rag, planned_by, rag, worst
-from cohorts.selectors.programme_counts import COUNTED_STATUSES, RunningCounts, running_counts
+from cohorts.selectors.programme_counts import (
+    COUNTED_STATUSES,
+    RunningCounts,
+    behind_text,
+    running_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,17 +138,24 @@ def test_the_database_judges_as_the_python_rules_do(
     }
     by_pk = {1: first, 2: second}
     expected: dict[int, RunningCounts] = {}
-    for cohort_pk, t in people:
+    behind: dict[int, list[tuple[int, int, int]]] = {1: [], 2: []}
+    for number, (cohort_pk, t) in enumerate(people, start=1):
         counts = expected.setdefault(cohort_pk, RunningCounts())
         counts.by_status[t["status"]] += 1
         if t["status"] not in CURRENT_STATUSES:
             continue
         judged, overdue = _judged_in_python(by_pk[cohort_pk], milestones[cohort_pk], t, today)
         setattr(counts, judged.value, getattr(counts, judged.value) + 1)
+        if judged == Rag.BEHIND:
+            achieved = t["core_achieved"] + t["specific_achieved"]
+            required = t["core_required"] + t["specific_required"]
+            behind[cohort_pk].append((number, achieved, required))
         counts.overdue_reviews += overdue
         counts.open_requests += t["open_requests"]
         counts.stale_requests += t["stale_requests"]
         counts.achieved += t["core_achieved"] + t["specific_achieved"]
+    for cohort_pk, counts in expected.items():
+        counts.behind_list = behind_text(behind[cohort_pk])
 
     counted = running_counts(
         [first, second], _trainees_sql(people), milestones=milestones, today=today

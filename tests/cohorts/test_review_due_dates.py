@@ -1,6 +1,7 @@
 """Each enrolment's stored next review date (Enrolment.review_due_on, cohorts/review_due.py),
 which the reviews due list reads on its index (issue #18 point 5): every service that moves it
-keeps it, and after any mix of changes it equals the date the schedule works out."""
+keeps it, and after any mix of changes it equals the date the schedule works out. The same for
+its record's last review (Enrolment.record_last_review_on), which the dashboards read."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cohorts.models import Enrolment, EnrolmentStatus
+from cohorts.models import Enrolment, EnrolmentStatus, Review
 from cohorts.selectors.reviews import DueStatus, review_schedule, reviews_due
 from cohorts.services import reviews as review_services
 from cohorts.services.cohorts import (
@@ -41,13 +42,25 @@ def truth(enrolment: Enrolment) -> datetime.date | None:
     return (last or enrolment.start_date) + cohort.review_interval_weeks * WEEK
 
 
+def record_truth(enrolment: Enrolment) -> datetime.date | None:
+    """The latest review of the enrolment's record, in any of its enrolments."""
+    return Review.objects.filter(enrolment__record=enrolment.record_id).aggregate(
+        last=Max("held_on")
+    )["last"]
+
+
 def assert_all_right():
     for enrolment in Enrolment.objects.select_related("cohort"):
         assert enrolment.review_due_on == truth(enrolment), enrolment
+        assert enrolment.record_last_review_on == record_truth(enrolment), enrolment
 
 
 def stored(enrolment) -> datetime.date | None:
     return Enrolment.objects.values_list("review_due_on", flat=True).get(pk=enrolment.pk)
+
+
+def record_last(enrolment) -> datetime.date | None:
+    return Enrolment.objects.values_list("record_last_review_on", flat=True).get(pk=enrolment.pk)
 
 
 def review(enrolment, held_on, lead):
@@ -120,6 +133,23 @@ def test_a_move_clears_the_old_enrolment_and_dates_the_new_one(cohort):
     moved = enrolment_defer(actor=None, enrolment=enrolment, to_cohort=later, reason="Leave")
     assert stored(enrolment) is None
     assert stored(moved) == moved.review_due_on == TODAY() + 6 * WEEK  # started today
+
+
+def test_a_review_in_either_cohort_is_the_last_review_of_both_enrolments(cohort, lead):
+    """The dashboards judge by the record's last review: a trainee moved to a later cohort
+    brings their reviews with them, and one in the later cohort is the earlier enrolment's
+    record's last review too."""
+    later = factories.CohortFactory(
+        programme=cohort.programme, framework=cohort.framework, intake_date=TODAY() - 2 * WEEK
+    )
+    enrolment = factories.enrol(cohort)
+    review(enrolment, TODAY() - 6 * WEEK, lead)
+    moved = enrolment_defer(actor=None, enrolment=enrolment, to_cohort=later, reason="Leave")
+    assert moved.record_last_review_on == TODAY() - 6 * WEEK
+    assert stored(moved) == TODAY() + 12 * WEEK  # the due date counts from the new start
+    review(moved, TODAY(), lead)
+    assert record_last(enrolment) == record_last(moved) == TODAY()
+    assert_all_right()
 
 
 def test_the_cohorts_interval_and_status_move_every_trainees_date(cohort, lead):
@@ -204,7 +234,7 @@ def test_the_list_flags_exactly_what_the_schedule_flags(cohort, lead):
 def test_the_command_rebuilds_dates_written_behind_the_services_back(cohort, lead):
     enrolments = [factories.enrol(cohort) for _ in range(3)]
     review(enrolments[0], TODAY() - WEEK, lead)
-    Enrolment.objects.update(review_due_on=None)
+    Enrolment.objects.update(review_due_on=None, record_last_review_on=TODAY())
     Enrolment.objects.filter(pk=enrolments[1].pk).update(status=EnrolmentStatus.ON_BREAK)
     out = StringIO()
     call_command("rebuild_review_due_dates", stdout=out)
@@ -313,3 +343,26 @@ def test_reviews_deleted_together_in_the_admin_move_the_dates(client, cohort, le
     )
     assert response.status_code == 302
     assert stored(enrolment) == cohort.intake_date + 12 * WEEK
+
+
+def test_the_migration_fills_every_enrolments_record_last_review(cohort, lead):
+    import importlib
+
+    from django.apps import apps
+
+    later = factories.CohortFactory(
+        programme=cohort.programme, framework=cohort.framework, intake_date=TODAY() - 2 * WEEK
+    )
+    enrolment, unreviewed = factories.enrol(cohort), factories.enrol(cohort)
+    review(enrolment, TODAY() - 4 * WEEK, lead)
+    moved = enrolment_defer(actor=None, enrolment=enrolment, to_cohort=later, reason="Leave")
+    review(moved, TODAY(), lead)
+    Enrolment.objects.update(record_last_review_on=None)
+    migration = importlib.import_module("cohorts.migrations.0010_enrolment_record_last_review")
+    migration.fill(apps, None)
+    assert (record_last(enrolment), record_last(moved), record_last(unreviewed)) == (
+        TODAY(),
+        TODAY(),
+        None,
+    )
+    assert_all_right()
