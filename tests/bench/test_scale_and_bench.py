@@ -132,8 +132,12 @@ def test_the_overview_floor_counts_what_the_overview_shows(scale):
         floor = {row[0]: row for row in cursor.fetchall()}
     assert overview.running and set(floor) == {item.cohort.pk for item in overview.running}
     for item in overview.running:
-        behind, overdue = floor[item.cohort.pk][8], floor[item.cohort.pk][9]
-        assert (item.summary.behind, item.summary.overdue_reviews) == (behind, overdue)
+        kept = floor[item.cohort.pk][4]  # the kept numbers, as the view left them
+        numbers = json.loads(kept) if isinstance(kept, str) else kept
+        assert (item.summary.behind, item.summary.overdue_reviews) == (
+            numbers["behind"],
+            numbers["overdue_reviews"],
+        )
 
 
 LISTS = [
