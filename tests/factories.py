@@ -295,6 +295,18 @@ def ask_for_sign_off(record, competency, mentor):
     )
 
 
+def decide_achieved(request, mentor):
+    """`mentor` signs the request off as achieved today, through the real service."""
+    return services.sign_off_request_decide(
+        actor=mentor,
+        sign_off_request=request,
+        signature=signature(),
+        outcome="achieved",
+        method=request.competency.assessment_methods[0],
+        assessed_on=timezone.localdate(),
+    )
+
+
 def published_framework_with(*, core=3, specific=0, area=None, practices_required=0):
     """A published framework with `core` core and `specific` area-specific competencies."""
     framework = PublishedFrameworkFactory()

@@ -107,17 +107,6 @@ def _ask(enrolment, mentor, n=0):
     )
 
 
-def _decide(request, mentor):
-    return services.sign_off_request_decide(
-        actor=mentor,
-        sign_off_request=request,
-        signature=factories.signature(),
-        outcome="achieved",
-        method=request.competency.assessment_methods[0],
-        assessed_on=TODAY(),
-    )
-
-
 def test_after_every_kind_of_change_the_overview_shows_the_numbers_counted_from_scratch(
     scene, django_capture_on_commit_callbacks
 ):
@@ -138,8 +127,8 @@ def test_after_every_kind_of_change_the_overview_shows_the_numbers_counted_from_
 
     steps = {
         "a sign-off asked for": lambda: waiting.update(request=_ask(one, mentor)),
-        "signed off": lambda: _decide(waiting["request"], mentor),
-        "another signed off": lambda: _decide(_ask(two, mentor), mentor),
+        "signed off": lambda: factories.decide_achieved(waiting["request"], mentor),
+        "another signed off": lambda: factories.decide_achieved(_ask(two, mentor), mentor),
         "revoked": lambda: services.assessment_revoke(
             actor=lead,
             assessment=Assessment.objects.filter(record=two.record).latest("pk"),

@@ -10,24 +10,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
-from competencies import services
 from competencies.models import Assessment, CompetencyProgress, ProgressState
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def _decide(request, mentor):
-    return services.sign_off_request_decide(
-        actor=mentor,
-        sign_off_request=request,
-        signature=factories.signature(),
-        outcome="achieved",
-        method=request.competency.assessment_methods[0],
-        assessed_on=timezone.localdate(),
-    )
 
 
 # H-001: a sign-off recorded against the wrong trainee or competency ---------------------------
@@ -53,7 +40,7 @@ def test_a_decision_lands_on_the_requests_trainee_and_competency_and_nowhere_els
     request = factories.ask_for_sign_off(record, asked, mentor)
     factories.ask_for_sign_off(second_record, elsewhere, mentor)
 
-    assessment = _decide(request, mentor)
+    assessment = factories.decide_achieved(request, mentor)
 
     assert (assessment.record, assessment.trainee, assessment.competency) == (
         record,
@@ -102,7 +89,7 @@ def test_a_mentor_whose_registration_is_recorded_as_lapsed_can_no_longer_sign(cl
     mentor.save()
 
     with pytest.raises(PermissionDenied):
-        _decide(request, mentor)
+        factories.decide_achieved(request, mentor)
     client.force_login(mentor)
     url = reverse("competencies:sign_off", args=[request.pk])
     assert client.get(url).status_code == 403
