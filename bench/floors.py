@@ -8,8 +8,19 @@ Standard SQL that runs on PostgreSQL and SQLite alike (CASE rather than FILTER).
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db import connection
+
+from cohorts.selectors import audit
+from cohorts.selectors.reviews import DUE_SOON_DAYS as REVIEW_DUE_SOON_DAYS
+from cohorts.views.audit import MOST_PEOPLE
+from cohorts.views.cohorts import PAGE_SIZE as COHORT_LIST_PAGE_SIZE
+from outcomes.selectors import COHORTS_PER_PAGE
+from pathway.paging import PAGE_SIZE
+from pathway.preparation import DUE_SOON_DAYS as UPDATE_DUE_SOON_DAYS
+from pathway.preparation import update_due_on
+from pathway.selectors import DUE_SOON_SHOWN
 
 PROGRESS = """
 SELECT p.state, p.practice_count, p.achieved_on, p.expires_on,
@@ -320,4 +331,254 @@ def api_register(today: datetime.date, limit: int) -> list[tuple[str, tuple]]:
             "AND r.is_active AND p.id > 0 ORDER BY p.id LIMIT %s",
             (today, limit + 1),
         ),
+    ]
+
+
+# The long lists (issue #18 point 6): a page of rows and the numbers its paginator shows.
+
+
+def _fetch(statement: tuple[str, tuple]) -> list[tuple]:
+    sql, params = statement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _people_matching(text: str) -> tuple[str, tuple]:
+    """The condition on people (alias u) whose name, email or employee number contains each
+    word of `text`, any case, and its parameters. The words are taken as typed: the benchmark
+    searches a surname, with no % or _ in it to escape."""
+    words = text.split()
+    condition = " AND ".join(
+        "(UPPER(u.full_name) LIKE UPPER(%s) OR UPPER(u.email) LIKE UPPER(%s) "
+        "OR UPPER(u.employee_number) LIKE UPPER(%s))"
+        for _word in words
+    )
+    return condition or "1 = 1", tuple(f"%{word}%" for word in words for _column in range(3))
+
+
+def people_list(text: str = "") -> list[tuple[str, tuple]]:
+    """How many people match (everyone with no search), and the page of them by name: name,
+    email, job title, clinical area and roles (a person with several roles is several rows)."""
+    matching, params = _people_matching(text)
+    return [
+        (f"SELECT COUNT(*) FROM pathway_user u WHERE {matching}", params),
+        (
+            "SELECT p.id, p.full_name, p.email, p.job_title, a.name, r.code FROM ("
+            "SELECT u.id, u.full_name, u.email, u.job_title, u.clinical_area_id "
+            f"FROM pathway_user u WHERE {matching} ORDER BY u.full_name, u.email "
+            f"LIMIT {PAGE_SIZE}) p "
+            "LEFT JOIN pathway_clinicalarea a ON a.id = p.clinical_area_id "
+            "LEFT JOIN pathway_user_roles ur ON ur.user_id = p.id "
+            "LEFT JOIN pathway_role r ON r.id = ur.role_id ORDER BY p.full_name, p.email",
+            params,
+        ),
+    ]
+
+
+def audit_history(who: str = "") -> list[tuple[str, tuple]]:
+    """The audit history's first page: how many changes there are and the latest fifty, each
+    version with the version before it (what the page compares) and who made it, and the
+    roles a person had at each; with `who`, first the people it names (as the filter looks
+    them up) and only the changes about them. The names of records a version points at
+    (an allocation's supporter, say) are not read: the scale data's history has no such
+    version.
+
+    Which versions are on the page is read once here, as the benchmark reads its ids: the
+    statements then read them by id, as the page does once it has the page's keys."""
+    kinds, people, statements = audit.AUDITED, None, []
+    if who:
+        matching, params = _people_matching(who)
+        statements.append(
+            (
+                f"SELECT u.id, u.full_name, u.email FROM pathway_user u WHERE {matching} "
+                f"ORDER BY u.full_name, u.email LIMIT {MOST_PEOPLE + 1}",
+                params,
+            )
+        )
+        people = [row[0] for row in _fetch(statements[0])]
+        kinds = [kind for kind in kinds if kind.subject]
+    changes, params = _audit_changes(kinds, people)
+    page = (f"{changes} ORDER BY 1 DESC, 3 DESC, 2 DESC LIMIT {audit.PAGE_SIZE}", params)
+    statements += [(f"SELECT COUNT(*) FROM ({changes}) changes", params), page]
+    on_page = defaultdict(list)
+    for _when, history_id, key in _fetch(page):
+        on_page[key].append(history_id)
+    for key, history_ids in on_page.items():
+        statements += _audit_versions(audit.KINDS[key], history_ids)
+    return statements
+
+
+def _audit_changes(kinds, people: list[int] | None) -> tuple[str, tuple]:
+    """(when, history id, kind) of every version of the audited kinds, as one UNION ALL."""
+    parts, params = [], []
+    for kind in kinds:
+        part = (
+            f"SELECT h.history_date, h.history_id, '{kind.key}' AS kind "
+            f"FROM {kind.history_model._meta.db_table} h"
+        )
+        if people is not None:
+            part += f" WHERE h.{kind.subject} IN ({', '.join(['%s'] * len(people))})"
+            params += people
+        parts.append(part)
+    return " UNION ALL ".join(parts), tuple(params)
+
+
+def _audit_versions(kind, history_ids: list[int]) -> list[tuple[str, tuple]]:
+    table = kind.history_model._meta.db_table
+    ids = ", ".join(["%s"] * len(history_ids))
+    before = (
+        f"SELECT MAX(x.history_id) FROM {table} x WHERE x.id = h.id AND x.history_id < h.history_id"
+    )
+    statements = [
+        (
+            f"SELECT h.*, b.*, u.full_name, u.email FROM {table} h "
+            f"LEFT JOIN {table} b ON b.history_id = ({before}) "
+            "LEFT JOIN pathway_user u ON u.id = h.history_user_id "
+            f"WHERE h.history_id IN ({ids})",
+            tuple(history_ids),
+        )
+    ]
+    for name in kind.m2m:  # a person's roles, at each version and the one before
+        through = getattr(kind.history_model, name).model
+        statements.append(
+            (
+                f"SELECT t.* FROM {through._meta.db_table} t WHERE t.history_id IN ({ids}) "
+                f"OR t.history_id IN (SELECT ({before}) FROM {table} h "
+                f"WHERE h.history_id IN ({ids}))",
+                (*history_ids, *history_ids),
+            )
+        )
+    return statements
+
+
+def cohort_list() -> list[tuple[str, tuple]]:
+    """The lead nurse's cohort list: how many cohorts of each status, the first page of them
+    (running, planned, finished, each the latest intake first) with programme, dates,
+    framework and trainees (current ones, or all but the deferred once finished), and the
+    programmes the plans are linked for."""
+    counted = (
+        "SELECT COUNT(*) FROM cohorts_enrolment e WHERE e.cohort_id = k.id "
+        "AND (e.status IN ('active', 'on_break') "
+        "OR (k.status = 'finished' AND e.status <> 'deferred'))"
+    )
+    return [
+        ("SELECT k.status, COUNT(*) FROM cohorts_cohort k GROUP BY k.status", ()),
+        (
+            "SELECT k.id, k.name, k.status, k.intake_date, k.planned_end_date, p.name, "
+            f"f.name, f.version, ({counted}) FROM cohorts_cohort k "
+            "JOIN pathway_programme p ON p.id = k.programme_id "
+            "JOIN competencies_framework f ON f.id = k.framework_id "
+            "ORDER BY CASE k.status WHEN 'running' THEN 0 WHEN 'planned' THEN 1 "
+            "WHEN 'finished' THEN 2 ELSE 3 END, k.intake_date DESC, k.name "
+            f"LIMIT {COHORT_LIST_PAGE_SIZE}",
+            (),
+        ),
+        ("SELECT p.id, p.name FROM pathway_programme p ORDER BY p.name", ()),
+    ]
+
+
+def reviews_due(today: datetime.date) -> list[tuple[str, tuple]]:
+    """Everyone's reviews overdue or due within 14 days (the date each enrolment keeps): how
+    many, and the first page, most urgent first, with trainee, cohort and last review."""
+    due_by = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
+    return [
+        ("SELECT COUNT(*) FROM cohorts_enrolment e WHERE e.review_due_on <= %s", (due_by,)),
+        (
+            "SELECT e.id, u.full_name, k.name, e.review_due_on, (SELECT MAX(v.held_on) "
+            "FROM cohorts_review v WHERE v.enrolment_id = e.id) FROM cohorts_enrolment e "
+            "JOIN pathway_user u ON u.id = e.trainee_id "
+            "JOIN cohorts_cohort k ON k.id = e.cohort_id WHERE e.review_due_on <= %s "
+            f"ORDER BY e.review_due_on, u.full_name, e.id LIMIT {PAGE_SIZE}",
+            (due_by,),
+        ),
+    ]
+
+
+MENTORS = (
+    "SELECT ur.user_id FROM pathway_user_roles ur JOIN pathway_role r ON r.id = ur.role_id "
+    "WHERE r.code = 'mentor'"
+)
+
+
+def mentor_register(today: datetime.date) -> list[tuple[str, tuple]]:
+    """The mentor register's first page: how many active mentors there are, the first of
+    them by name with their preparation and last update, and the first ten due an update
+    within 30 days, the soonest first, with how many are due."""
+    low, high = _latest_dates_due_between(
+        today, today + datetime.timedelta(days=UPDATE_DUE_SOON_DAYS)
+    )
+    latest = "COALESCE(m.last_update_on, m.prepared_on)"
+    return [
+        (
+            f"SELECT COUNT(*) FROM pathway_user u WHERE u.is_active AND u.id IN ({MENTORS})",
+            (),
+        ),
+        (
+            "SELECT u.id, u.full_name, m.prepared_on, m.last_update_on FROM pathway_user u "
+            "LEFT JOIN pathway_mentorpreparation m ON m.mentor_id = u.id "
+            f"WHERE u.is_active AND u.id IN ({MENTORS}) ORDER BY u.full_name, u.email "
+            f"LIMIT {PAGE_SIZE}",
+            (),
+        ),
+        (
+            "SELECT u.id, u.full_name, m.prepared_on, m.last_update_on, COUNT(*) OVER () "
+            "FROM pathway_mentorpreparation m JOIN pathway_user u ON u.id = m.mentor_id "
+            f"WHERE u.is_active AND u.id IN ({MENTORS}) AND {latest} BETWEEN %s AND %s "
+            f"ORDER BY {latest}, u.full_name, u.email LIMIT {DUE_SOON_SHOWN}",
+            (low, high),
+        ),
+    ]
+
+
+def _latest_dates_due_between(
+    first: datetime.date, last: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The earliest and latest dates of preparation or update whose annual update falls due
+    between two days: worked out here, once, so the SQL compares the stored dates alone."""
+    start = first - datetime.timedelta(days=400)
+    days = [start + datetime.timedelta(days=n) for n in range((last - start).days + 1)]
+    due = [day for day in days if first <= update_due_on(day, None) <= last]
+    return due[0], due[-1]
+
+
+def outcomes_dashboard(today: datetime.date) -> list[tuple[str, tuple]]:
+    """The outcomes dashboard's first page: how many cohorts have started, the latest twelve,
+    and the facts their outcomes are worked out from (each enrolment's status, dates of
+    qualifying and withdrawing, first start, and the trainees' moves since), with the
+    stages' names. The rates and retention are arithmetic on these, in Python."""
+    page = (
+        "SELECT k.id FROM cohorts_cohort k WHERE k.intake_date <= %s "
+        f"ORDER BY k.intake_date DESC, k.name, k.id LIMIT {COHORTS_PER_PAGE}"
+    )
+    changed_to = (
+        'SELECT MAX(s."on") FROM cohorts_enrolmentstatuschange s '
+        "WHERE s.enrolment_id = e.id AND s.to_status = '{}'"
+    )
+    return [
+        ("SELECT COUNT(*) FROM cohorts_cohort k WHERE k.intake_date <= %s", (today,)),
+        (
+            "SELECT k.id, k.name, k.intake_date, p.name FROM cohorts_cohort k "
+            "JOIN pathway_programme p ON p.id = k.programme_id WHERE k.intake_date <= %s "
+            f"ORDER BY k.intake_date DESC, k.name, k.id LIMIT {COHORTS_PER_PAGE}",
+            (today,),
+        ),
+        (
+            "SELECT e.id, e.cohort_id, e.trainee_id, u.full_name, e.status, e.status_reason, "
+            "e.start_date, e.end_date, r.clinical_area_id, "
+            f"({changed_to.format('qualified')}), ({changed_to.format('withdrawn')}), "
+            "(SELECT MIN(f.start_date) FROM cohorts_enrolment f WHERE f.record_id = e.record_id) "
+            "FROM cohorts_enrolment e JOIN pathway_user u ON u.id = e.trainee_id "
+            "JOIN competencies_trainingrecord r ON r.id = e.record_id "
+            f"WHERE e.cohort_id IN ({page}) ORDER BY u.full_name, e.id",
+            (today,),
+        ),
+        (
+            'SELECT m.person_id, s.code, m."on", m.clinical_area_id, m.reason '
+            "FROM outcomes_pathwaymove m JOIN outcomes_stage s ON s.id = m.stage_id "
+            "WHERE m.person_id IN (SELECT e.trainee_id FROM cohorts_enrolment e "
+            f'WHERE e.cohort_id IN ({page})) ORDER BY m."on", m.id',
+            (today,),
+        ),
+        ('SELECT s.code, s.name FROM outcomes_stage s ORDER BY s."order"', ()),
     ]

@@ -48,7 +48,7 @@ class Result:
     queries: int
     p50_ms: float
     p95_ms: float
-    floor_ms: float | None  # None: no bare SQL written for this page (the long lists)
+    floor_ms: float | None  # None: no bare SQL written for this page
 
 
 @dataclass
@@ -351,25 +351,36 @@ def run(*, requests: int = 30, out: Callable[[str], None] = print) -> list[Resul
             ),
         ]
         # Lists that grow with the history (issue #18 point 6): each shows one page or a search.
+        surname = scene.trainee.full_name.split()[-1]
         pages += [
-            ("people list", lead, reverse("pathway:people"), None),
+            ("people list", lead, reverse("pathway:people"), floors.people_list()),
             (
                 "people search",
                 lead,
-                reverse("pathway:people") + f"?q={scene.trainee.full_name.split()[-1]}",
-                None,
+                reverse("pathway:people") + f"?q={surname}",
+                floors.people_list(surname),
             ),
-            ("audit history", lead, reverse("cohorts:audit_log"), None),
+            ("audit history", lead, reverse("cohorts:audit_log"), floors.audit_history()),
             (
                 "audit, one person",
                 lead,
                 reverse("cohorts:audit_log") + f"?who={scene.trainee.email}",
-                None,
+                floors.audit_history(scene.trainee.email),
             ),
-            ("cohort list", lead, reverse("cohorts:cohort_list"), None),
-            ("reviews due", lead, reverse("cohorts:reviews_due"), None),
-            ("mentor register", lead, reverse("support:mentor_register"), None),
-            ("outcomes dashboard", lead, reverse("outcomes:dashboard"), None),
+            ("cohort list", lead, reverse("cohorts:cohort_list"), floors.cohort_list()),
+            ("reviews due", lead, reverse("cohorts:reviews_due"), floors.reviews_due(today)),
+            (
+                "mentor register",
+                lead,
+                reverse("support:mentor_register"),
+                floors.mentor_register(today),
+            ),
+            (
+                "outcomes dashboard",
+                lead,
+                reverse("outcomes:dashboard"),
+                floors.outcomes_dashboard(today),
+            ),
         ]
         results = []
         for name, client, url, floor in pages:
