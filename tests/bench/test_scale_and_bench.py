@@ -4,6 +4,7 @@ is timed (docs/performance.md has the timings)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import Counter, defaultdict
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bench import floors, runner
@@ -27,6 +29,9 @@ from competencies.models import (
     SignOffRequest,
     TrainingRecord,
 )
+from outcomes.selectors import stages_by_code
+from pathway.models import MentorPreparation, RoleCode, User
+from pathway.preparation import add_months, update_due_on
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +145,149 @@ def test_the_overview_floor_counts_what_the_overview_shows(scale):
         )
 
 
+def _fetch_each(statements) -> list[list[tuple]]:
+    """What each of a floor's statements reads, in order."""
+    with connection.cursor() as cursor:
+        found = []
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            found.append(cursor.fetchall())
+    return found
+
+
+@pytest.fixture
+def lead(scale, client):
+    client.force_login(runner.find_scene(scale).lead)
+    return client
+
+
+def _day(value) -> datetime.date | None:
+    """A date as the floor read it: SQLite gives a MAX or MIN of dates as text."""
+    return None if value is None else datetime.date.fromisoformat(str(value))
+
+
+def _shown(client, url) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context
+
+
+@pytest.mark.parametrize("search", [False, True])
+def test_the_people_floor_reads_the_page_of_people_shown(scale, lead, search):
+    text = runner.find_scene(scale).trainee.full_name.split()[-1] if search else ""
+    shown = _shown(lead, reverse("pathway:people") + (f"?q={text}" if text else ""))
+    [(count,)], rows = _fetch_each(floors.people_list(text))
+    page = shown["page"]
+    assert count == page.paginator.count >= len(page.object_list) > 0
+    roles = defaultdict(set)
+    for pk, *_rest, role in rows:
+        roles[pk].add(role)
+    assert list(roles) == [person.pk for person in page.object_list]
+    for person in page.object_list:
+        assert roles[person.pk] == {role.code for role in person.held_roles}
+
+
+@pytest.mark.parametrize("about_one_person", [False, True])
+def test_the_audit_floor_reads_the_changes_shown(scale, lead, about_one_person):
+    trainee = runner.find_scene(scale).trainee
+    for job_title in ("Healthcare support worker", "Nursing associate"):  # two versions
+        trainee.job_title = job_title
+        trainee.save()
+    who = trainee.email if about_one_person else ""
+    shown = _shown(lead, reverse("cohorts:audit_log") + (f"?who={who}" if who else ""))
+    found = _fetch_each(floors.audit_history(who))
+    if about_one_person:
+        assert [row[0] for row in found.pop(0)] == [trainee.pk]
+    [(count,)], keys, *versions = found
+    entries = shown["page"].object_list
+    assert count == shown["page"].paginator.count >= 2
+    assert [key for _when, _history_id, key in keys] == [entry.kind.key for entry in entries]
+    read = {row[0] for rows in versions for row in rows}  # each version's record id
+    assert {entry.record_id for entry in entries} <= read
+    assert entries[0].changes and entries[0].changes[0].new == "Nursing associate"
+
+
+def test_the_cohort_list_floor_reads_the_cohorts_and_numbers_shown(scale, lead):
+    shown = _shown(lead, reverse("cohorts:cohort_list"))
+    by_status, rows, programmes = _fetch_each(floors.cohort_list())
+    labels = {"running": "Running", "planned": "Planned", "finished": "Finished"}
+    assert {labels[status]: n for status, n in by_status} == {
+        label: total for label, _cohorts, total in shown["groups"] if total
+    }
+    cohorts = [cohort for _label, cohorts, _total in shown["groups"] for cohort in cohorts]
+    assert [(row[0], row[-1]) for row in rows] == [
+        (c.pk, c.total_count if c.status == "finished" else c.current_count) for c in cohorts
+    ]
+    assert [name for _pk, name in programmes] == [p.name for p in shown["programmes"]]
+
+
+def test_the_reviews_due_floor_reads_the_rows_shown(scale, lead):
+    today = scale
+    # The seeded trainees are not due yet: some are made due, one overdue.
+    due = Enrolment.objects.filter(review_due_on__isnull=False).order_by("pk")[:3]
+    for days, enrolment in zip((-3, 0, 10), due, strict=True):
+        enrolment.review_due_on = today + datetime.timedelta(days=days)
+        enrolment.save(update_fields=["review_due_on"])
+    shown = _shown(lead, reverse("cohorts:reviews_due"))
+    [(count,)], rows = _fetch_each(floors.reviews_due(today))
+    assert count == shown["page"].paginator.count >= 3
+    assert [(pk, next_due, _day(last)) for pk, _name, _cohort, next_due, last in rows] == [
+        (row.enrolment.pk, row.next_due, row.last_review_on) for row in shown["rows"]
+    ]
+
+
+def test_the_mentor_register_floor_reads_the_mentors_shown(scale, lead):
+    today = scale
+    # Three mentors due their annual update within 30 days, on days in the window's order.
+    mentors = User.objects.filter(roles__code=RoleCode.MENTOR, is_active=True).order_by("pk")
+    for days, mentor in zip((20, 0, 30), mentors[:3], strict=True):
+        latest = add_months(today + datetime.timedelta(days=days), -12)
+        MentorPreparation.objects.update_or_create(
+            mentor=mentor, defaults={"prepared_on": latest, "last_update_on": None}
+        )
+    shown = _shown(lead, reverse("support:mentor_register"))
+    [(count,)], rows, due_soon = _fetch_each(floors.mentor_register(today))
+    assert count == shown["page"].paginator.count > 0
+    assert [(pk, prepared, updated) for pk, _name, prepared, updated in rows] == [
+        (entry.mentor.pk, entry.prepared_on, entry.last_update_on) for entry in shown["entries"]
+    ]
+    assert [row[0] for row in due_soon] == [entry.mentor.pk for entry in shown["due_soon"].entries]
+    assert due_soon[0][-1] == shown["due_soon"].total >= 3
+
+
+def test_the_mentor_register_floor_finds_exactly_those_due_within_30_days(scale):
+    today = scale
+    low, high = floors._latest_dates_due_between(today, today + datetime.timedelta(days=30))
+    due_on = {latest: update_due_on(latest, None) for latest in (low, high)}
+    before, after = low - datetime.timedelta(days=1), high + datetime.timedelta(days=1)
+    assert today <= due_on[low] <= due_on[high] <= today + datetime.timedelta(days=30)
+    assert update_due_on(before, None) < today
+    assert update_due_on(after, None) > today + datetime.timedelta(days=30)
+
+
+def test_the_outcomes_floor_reads_the_facts_of_the_cohorts_shown(scale, lead):
+    today = scale
+    shown = _shown(lead, reverse("outcomes:dashboard"))
+    [(count,)], cohorts, enrolments, _moves, stages = _fetch_each(floors.outcomes_dashboard(today))
+    assert count == shown["page"].paginator.count > 0
+    assert [row[0] for row in cohorts] == [cohort.pk for cohort in shown["page"].object_list]
+    people = {
+        (item.cohort.pk, person.person_pk): person
+        for item in shown["dashboard"].cohorts
+        for person in item.people
+    }
+    read = {(row[1], row[2]): row for row in enrolments if row[4] != "deferred"}
+    assert set(read) == set(people) and people
+    for key, person in people.items():
+        _pk, _cohort, _trainee, _name, status, _reason, start, _end, _area, qualified = read[key][
+            :10
+        ]
+        first_start = read[key][11]
+        assert person.started_on == (_day(first_start) or start)
+        assert person.qualified_on == (_day(qualified) if status == "qualified" else None)
+    assert len(stages) == len(stages_by_code())
+
+
 LISTS = [
     "people list",
     "people search",
@@ -181,8 +329,7 @@ def test_the_benchmark_writes_its_report(scale, tmp_path):
         assert item["trainees"] == N
         assert 0 < item["queries"] <= 30
         assert item["p50_ms"] > 0 and item["p95_ms"] >= item["p50_ms"]
-        assert (item["floor_ms"] is None) == (item["page"] in LISTS)
-        assert item["floor_ms"] is None or item["floor_ms"] > 0
+        assert item["floor_ms"] > 0
     assert json.loads((tmp_path / f"report-{N}.json").read_text()) == report
     # The sign-offs it made are real decisions on the chains, which still verify.
     assert verify_chains()[1] == []
