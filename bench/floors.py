@@ -400,7 +400,9 @@ def audit_history(who: str = "") -> list[tuple[str, tuple]]:
         kinds = [kind for kind in kinds if kind.subject]
     changes, params = _audit_changes(kinds, people)
     page = (f"{changes} ORDER BY 1 DESC, 3 DESC, 2 DESC LIMIT {audit.PAGE_SIZE}", params)
-    statements += [(f"SELECT COUNT(*) FROM ({changes}) changes", params), page]
+    # The page counts no further than one past the most it lists (audit.LISTED_MOST).
+    counted = f"SELECT COUNT(*) FROM ({changes} LIMIT {audit.LISTED_MOST + 1}) changes"
+    statements += [(counted, params), page]
     on_page = defaultdict(list)
     for _when, history_id, key in _fetch(page):
         on_page[key].append(history_id)

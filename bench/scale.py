@@ -250,6 +250,41 @@ def seed_scale(
     return builder.counts
 
 
+# When each audited kind's rows were made, for their "created" versions.
+MADE_ON = {
+    User: "date_joined",
+    Allocation: "start_date",
+    Cohort: "created_at",
+    Enrolment: "start_date",
+}
+
+
+def creation_versions(model, now: datetime.datetime | None = None) -> int:
+    """Write a "created" version of every row of `model` to its history table (the columns
+    the history keeps), dated when the row was made (a date at nine in the morning, never
+    after `now`), in one INSERT ... SELECT; returns how many."""
+    history = model.history.model
+    kept = {f.column for f in history._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields if f.column in kept)
+    made = model._meta.get_field(MADE_ON[model])
+    column = quote(made.column)
+    if made.get_internal_type() == "DateField":
+        if connection.vendor == "postgresql":
+            column = f"(CAST({column} AS TIMESTAMP) + INTERVAL '9 hours') AT TIME ZONE 'UTC'"
+        else:
+            column = f"({column} || ' 09:00:00')"
+    latest = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type) "
+            f"SELECT {columns}, {latest}({column}, %s), '+' FROM {quote(model._meta.db_table)}",
+            [now],
+        )
+        return cursor.rowcount
+
+
 def _skip_foreign_key_triggers() -> None:
     """On PostgreSQL, as pg_restore --disable-triggers does: no per-row foreign key checks
     (deferred to the commit, they took longer than the inserts). Only a superuser may; others
@@ -301,6 +336,11 @@ class _Builder:
         # Each enrolment's next review date, as the services keep them (cohorts/review_due.py).
         self.say("review due dates")
         review_due_refresh()
+        # A version for each person, allocation, cohort and enrolment made, as the services
+        # leave one: the audit history grows with the programme, as it does in use.
+        self.say("audit history")
+        for model in (User, Allocation, Cohort, Enrolment):
+            self.counts.add(model.history.model._meta.label, creation_versions(model))
         reset_sequences(
             [
                 User,

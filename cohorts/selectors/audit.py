@@ -32,6 +32,9 @@ from pathway.models import Allocation, ClinicalArea, ExternalIdentity, Module, P
 from pathway.selectors import people_matching
 
 PAGE_SIZE = 50
+# The most changes listed (a hundred pages): the count and the deepest page read at most this
+# many, however long the history grows; older ones are found by kind, person or record.
+LISTED_MOST = 5000
 # How the API names its clients in a history row's change reason (api/views: acting_for).
 API_CLIENT = "API client: "
 
@@ -234,13 +237,15 @@ class AuditEntry:
 
 
 class AuditLog:
-    """The audit rows chosen by the filters, newest first. Paginator-friendly: `count()` is one
-    query, and a slice reads and fills in only that page."""
+    """The audit rows chosen by the filters, newest first, the latest LISTED_MOST of them.
+    Paginator-friendly: `count()` is one query, and a slice reads and fills in only that page."""
 
     def __init__(self, kinds, *, people: list[int] | None = None, record: int | None = None):
         self.kinds = list(kinds)
         self.people = people
         self.record = record
+        # Whether more than LISTED_MOST match, once counted.
+        self.more = False
 
     def _history(self, kind: AuditedKind):
         queryset = kind.history_model.objects.order_by()
@@ -264,8 +269,14 @@ class AuditLog:
         return parts[0].union(*parts[1:], all=True)
 
     def count(self) -> int:
+        """How many match, up to LISTED_MOST: counting them all would read the whole history
+        on every page."""
         union = self._union()
-        return 0 if union is None else union.count()
+        if union is None:
+            return 0
+        found = union[: LISTED_MOST + 1].count()
+        self.more = found > LISTED_MOST
+        return min(found, LISTED_MOST)
 
     def __len__(self) -> int:
         return self.count()

@@ -104,9 +104,8 @@ def audit_log(request):
     form = AuditFilterForm(request.GET)
     filters = form.filters()
     people = None if filters.people is None else [pk for pk, _name in filters.people]
-    page, page_range = page_of(
-        request, selectors.audit_log(kind=filters.kind, people=people), selectors.PAGE_SIZE
-    )
+    log = selectors.audit_log(kind=filters.kind, people=people)
+    page, page_range = page_of(request, log, selectors.PAGE_SIZE)
     return render(
         request,
         "cohorts/audit_log.html",
@@ -115,6 +114,7 @@ def audit_log(request):
             "filters": filters,
             "page": page,
             "page_range": page_range,
+            "more": log.more,
             "caption": _caption(filters),
         },
     )

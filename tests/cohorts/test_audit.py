@@ -399,6 +399,32 @@ def test_fifty_changes_a_page_with_nhs_pagination_that_keeps_the_filter(lead_cli
     assert "Created" in _rows(second)[-1]
 
 
+def test_only_the_latest_changes_are_listed_and_counted_with_a_way_to_older_ones(
+    lead_client, monkeypatch
+):
+    """However long the history grows, the page counts and pages through at most
+    LISTED_MOST changes: older ones are reached by kind, person or record."""
+    from cohorts.selectors import audit
+
+    monkeypatch.setattr(audit, "LISTED_MOST", 12)
+    allocation = factories.AllocationFactory()
+    for days in range(15):
+        allocation.end_date = allocation.start_date + datetime.timedelta(days=days + 1)
+        allocation.save()
+    with CaptureQueriesContext(connection) as queries:
+        everything = lead_client.get(AUDIT)
+    text = _text(everything)
+    assert "Showing 1 to 12 of the latest 12 changes. There are older ones" in text
+    assert len(_rows(everything)) == 12
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper())
+    assert "LIMIT 13" in count  # the count stops after one more than it lists
+    # Fewer than that of one person: all of them, counted exactly.
+    person = factories.TraineeFactory()
+    about = lead_client.get(AUDIT, {"who": person.email})
+    assert "Showing 1 to 3 of 3 changes" in _text(about)  # their own versions, every one
+    assert "older ones" not in _text(about)
+
+
 # Who may see it -------------------------------------------------------------------------------
 
 
