@@ -143,7 +143,9 @@ def _count_and_keep(
         )
     counted = running_counts(stale, trainees(stale), milestones=milestones, today=today)
     counts = {c.pk: counted.get(c.pk) or RunningCounts() for c in stale}
-    RunningCohortCounts.objects.bulk_update(
+    # Written as an upsert of rows that are all there already: one cheap statement (an UPDATE
+    # of many rows builds a CASE per field and row), and `version` is never written here.
+    RunningCohortCounts.objects.bulk_create(
         [
             RunningCohortCounts(
                 cohort_id=c.pk,
@@ -155,6 +157,8 @@ def _count_and_keep(
             )
             for c in stale
         ],
-        ["counted_version", "counted_on", "counted_plan", "numbers", "behind_list"],
+        update_conflicts=True,
+        unique_fields=["cohort"],
+        update_fields=["counted_version", "counted_on", "counted_plan", "numbers", "behind_list"],
     )
     return counts
