@@ -1,5 +1,5 @@
 """The programme overview's numbers for each running cohort, kept between views
-(RunningCohortCounts; ADR 0026, second amendment).
+(RunningCohortCounts; ADR 0028).
 
 Counting a running cohort means judging each of its trainees against the day's plan
 (programme_counts). The overview did that for every running trainee on every view: the one
