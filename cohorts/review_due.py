@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import DateField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 
 from cohorts.counts_kept import counts_stale
-from cohorts.models import Cohort, Enrolment, EnrolmentStatus, Review
-from cohorts.selectors.reviews import last_review_subquery, next_review_due
+from cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from cohorts.selectors.reviews import last_review_subquery, latest_review, next_review_due
 
 BATCH = 1000
 
@@ -51,14 +51,7 @@ def review_due_on(
 
 def record_last_review_subquery() -> Subquery:
     """The latest review of the enrolment's record, in any of its enrolments (the dashboards')."""
-    return Subquery(
-        Review.objects.filter(enrolment__record=OuterRef("record"))
-        .order_by()
-        .values("enrolment__record")
-        .annotate(latest=Max("held_on"))
-        .values("latest"),
-        output_field=DateField(),
-    )
+    return latest_review("enrolment__record", "record")
 
 
 def review_due_refresh(

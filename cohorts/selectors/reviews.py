@@ -118,16 +118,22 @@ class ScheduleRow:
         return 0 if days is None else max(-days, 0)
 
 
-def last_review_subquery() -> Subquery:
-    """The date of the enrolment's latest review (None before the first), on its index."""
+def latest_review(of: str, outer: str) -> Subquery:
+    """The date of the latest review whose `of` is the outer row's `outer` (None before the
+    first): one value per outer row, on the reviews' index."""
     return Subquery(
-        Review.objects.filter(enrolment=OuterRef("pk"))
+        Review.objects.filter(**{of: OuterRef(outer)})
         .order_by()
-        .values("enrolment")
+        .values(of)
         .annotate(latest=Max("held_on"))
         .values("latest"),
         output_field=DateField(),
     )
+
+
+def last_review_subquery() -> Subquery:
+    """The date of the enrolment's latest review (None before the first), on its index."""
+    return latest_review("enrolment", "pk")
 
 
 def _with_last_review(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
