@@ -79,7 +79,9 @@ def _numbers(counts: RunningCounts) -> dict:
 def _counts(numbers: dict, behind_list: str) -> RunningCounts:
     by_status = {status: numbers["by_status"].get(status, 0) for status in COUNTED_STATUSES}
     return RunningCounts(
-        by_status, **{name: numbers[name] for name in PROGRESS_FIELDS}, behind_list=behind_list
+        **{name: numbers[name] for name in PROGRESS_FIELDS},
+        by_status=by_status,
+        behind_list=behind_list,
     )
 
 

@@ -533,15 +533,8 @@ def filter_and_sort(
 
 
 @dataclass
-class Summary:
-    by_status: dict[str, int]
-    on_track: int = 0
-    at_risk: int = 0
-    behind: int = 0
-    overdue_reviews: int = 0
-    open_requests: int = 0
-    stale_requests: int = 0
-    achieved: int = 0
+class Summary(programme_counts.ProgressNumbers):
+    by_status: dict[str, int] = field(default_factory=dict)
 
     @property
     def current(self) -> int:

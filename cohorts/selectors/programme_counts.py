@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import connection
 
@@ -33,23 +33,13 @@ _RAG_CODE = {rag: ORDER[rag] for rag in Rag}
 # The statuses counted, in the trainee query's `status` column (those moved to a later cohort
 # are not shown: they are counted there).
 COUNTED_STATUSES = [s.value for s in EnrolmentStatus if s != EnrolmentStatus.DEFERRED]
-# The progress numbers of a running cohort's current trainees (Summary has the same names).
-PROGRESS_FIELDS = (
-    "on_track",
-    "at_risk",
-    "behind",
-    "overdue_reviews",
-    "open_requests",
-    "stale_requests",
-    "achieved",
-)
 
 
 @dataclass
-class RunningCounts:
-    """A running cohort's trainees by status, and its current trainees' progress numbers."""
+class ProgressNumbers:
+    """A cohort's current trainees' progress numbers, as the overview and a cohort's
+    dashboard show them (dashboards.Summary and RunningCounts add the counts by status)."""
 
-    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED_STATUSES, 0))
     on_track: int = 0
     at_risk: int = 0
     behind: int = 0
@@ -58,12 +48,21 @@ class RunningCounts:
     stale_requests: int = 0
     achieved: int = 0
 
+    def progress(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in PROGRESS_FIELDS}
+
+
+PROGRESS_FIELDS = tuple(f.name for f in fields(ProgressNumbers))
+
+
+@dataclass
+class RunningCounts(ProgressNumbers):
+    """A running cohort's trainees by status, and its current trainees' progress numbers."""
+
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED_STATUSES, 0))
     # The current trainees judged behind, as behind_text writes them: kept as text, read only
     # for the few cohorts whose trainees behind the overview names.
     behind_list: str = ""
-
-    def progress(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in PROGRESS_FIELDS}
 
     @property
     def behind_trainees(self) -> list[tuple[int, int, int]]:
@@ -228,8 +227,8 @@ def running_counts(
         for cohort_id, *numbers, behind in cursor:
             numbers = [int(n or 0) for n in numbers]
             counts[cohort_id] = RunningCounts(
-                dict(zip(COUNTED_STATUSES, numbers[:statuses], strict=True)),
                 *numbers[statuses:],
+                by_status=dict(zip(COUNTED_STATUSES, numbers[:statuses], strict=True)),
                 behind_list=behind_text(_entries(behind)),
             )
     return counts

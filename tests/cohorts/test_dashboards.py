@@ -27,7 +27,7 @@ from cohorts.models import (
 )
 from cohorts.progress import Rag
 from cohorts.review_due import review_due_refresh
-from cohorts.selectors import dashboards
+from cohorts.selectors import dashboards, programme_counts
 from cohorts.selectors.dashboards import Filters
 from cohorts.services.cohorts import enrolment_change_status, enrolment_defer
 from cohorts.templatetags import dashboard_tags
@@ -535,15 +535,7 @@ def test_the_overview_from_summaries_matches_the_trainee_rows_on_any_day(world):
                 cohorts=[item.cohort],
             )
             expected = dashboards.summarise(rows)
-            for name in (
-                "on_track",
-                "at_risk",
-                "behind",
-                "overdue_reviews",
-                "open_requests",
-                "stale_requests",
-                "achieved",
-            ):
+            for name in programme_counts.PROGRESS_FIELDS:
                 assert getattr(item.summary, name) == getattr(expected, name), (day, name)
             behind += [(r.cohort_name, r.trainee_name) for r in rows if r.rag == Rag.BEHIND]
         assert overview.behind_count == len(behind)
